@@ -1,0 +1,272 @@
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from goals.models import FractalScopedModel, OrderedModel
+
+MAX_METRICS = 3
+MIN_SPLITS = 2
+MAX_SPLITS = 5
+LIVE = Q(deleted_at__isnull=True)
+
+
+def validate_finite(value):
+    if value is None:
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError("Enter a finite number.")
+    if abs(value) > 1e12:
+        raise ValidationError("That number is too large.")
+
+
+class ActivityGroup(FractalScopedModel, OrderedModel):
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "activity_groups"
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "root",
+                condition=LIVE,
+                name="activity_group_unique_live_name",
+                violation_error_message="This fractal already has an activity group with this name.",
+            ),
+        ]
+        indexes = [models.Index(fields=["root", "sort_order"], name="activity_group_root_order_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def siblings(self):
+        return ActivityGroup.objects.filter(root_id=self.root_id)
+
+    def before_soft_delete(self):
+        # Deleting a group ungroups its activities; they stay in the library.
+        ActivityDefinition.all_objects.filter(group=self).update(group=None)
+
+
+class ActivityDefinition(FractalScopedModel, OrderedModel):
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    group = models.ForeignKey(
+        ActivityGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        db_index=False,  # covered by activity_def_group_order_idx
+    )
+    has_sets = models.BooleanField(default=False, help_text="Values are recorded per set (1..n).")
+    has_metrics = models.BooleanField(default=True)
+    metrics_multiplicative = models.BooleanField(
+        default=False, help_text="Offer the product of the multiplicative metrics (e.g. weight × reps)."
+    )
+    has_splits = models.BooleanField(default=False, help_text="Values are recorded per split (e.g. left/right).")
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "activity_definitions"
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "root",
+                condition=LIVE,
+                name="activity_definition_unique_live_name",
+                violation_error_message="This fractal already has an activity with this name.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["root", "name"], name="activity_def_root_name_idx"),
+            models.Index(fields=["group", "sort_order"], name="activity_def_group_order_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def siblings(self):
+        return ActivityDefinition.objects.filter(root_id=self.root_id, group_id=self.group_id)
+
+    def scope_relations(self):
+        return [("group", self.group)] if self.group_id else []
+
+    def soft_delete_cascade(self):
+        return [
+            MetricDefinition.all_objects.filter(activity=self),
+            SplitDefinition.all_objects.filter(activity=self),
+        ]
+
+    def validate_structure(self, metrics, splits):
+        """Check the metric and split lists an activity is saved with (live ones only)."""
+        errors = {}
+        if len(metrics) > MAX_METRICS:
+            errors["metrics"] = f"An activity has at most {MAX_METRICS} metrics."
+        names = [metric.name.strip().lower() for metric in metrics]
+        if len(set(names)) != len(names):
+            errors["metrics"] = "Two metrics have the same name."
+        if sum(1 for metric in metrics if metric.is_top_set_metric) > 1:
+            errors["metrics"] = "Only one metric can be the top-set metric."
+        if self.has_splits:
+            if not MIN_SPLITS <= len(splits) <= MAX_SPLITS:
+                errors["splits"] = f"An activity with splits needs {MIN_SPLITS} to {MAX_SPLITS} splits."
+        elif splits:
+            errors["splits"] = "Splits are only for activities that have splits."
+        split_names = [split.name.strip().lower() for split in splits]
+        if len(set(split_names)) != len(split_names):
+            errors["splits"] = "Two splits have the same name."
+        if errors:
+            raise ValidationError(errors)
+
+
+class MetricDefinition(FractalScopedModel, OrderedModel):
+    activity = models.ForeignKey(ActivityDefinition, on_delete=models.CASCADE, related_name="metrics", db_index=False)
+    name = models.CharField(max_length=100)
+    unit = models.CharField(max_length=30, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_top_set_metric = models.BooleanField(
+        default=False, help_text="The metric that decides which set is the top set."
+    )
+    is_multiplicative = models.BooleanField(default=False, help_text="Part of the product series.")
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "metric_definitions"
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "activity",
+                condition=LIVE,
+                name="metric_definition_unique_live_name",
+                violation_error_message="This activity already has a metric with this name.",
+            ),
+            models.UniqueConstraint(
+                fields=["activity"],
+                condition=LIVE & Q(is_top_set_metric=True),
+                name="metric_definition_one_top_set",
+                violation_error_message="Only one metric of an activity can be the top-set metric.",
+            ),
+        ]
+        indexes = [models.Index(fields=["activity", "sort_order"], name="metric_def_activity_order_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    def derive_root_id(self):
+        return self.activity.root_id
+
+    def siblings(self):
+        return MetricDefinition.objects.filter(activity_id=self.activity_id)
+
+    def validate_rules(self):
+        if self.deleted_at is None and self._state.adding:
+            count = MetricDefinition.objects.filter(activity_id=self.activity_id).count()
+            if count >= MAX_METRICS:
+                raise ValidationError(f"An activity has at most {MAX_METRICS} metrics.")
+
+
+class SplitDefinition(FractalScopedModel, OrderedModel):
+    activity = models.ForeignKey(ActivityDefinition, on_delete=models.CASCADE, related_name="splits", db_index=False)
+    name = models.CharField(max_length=100)
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "split_definitions"
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "activity",
+                condition=LIVE,
+                name="split_definition_unique_live_name",
+                violation_error_message="This activity already has a split with this name.",
+            ),
+        ]
+        indexes = [models.Index(fields=["activity", "sort_order"], name="split_def_activity_order_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def derive_root_id(self):
+        return self.activity.root_id
+
+    def siblings(self):
+        return SplitDefinition.objects.filter(activity_id=self.activity_id)
+
+    def validate_rules(self):
+        if self.deleted_at is None and self._state.adding:
+            count = SplitDefinition.objects.filter(activity_id=self.activity_id).count()
+            if count >= MAX_SPLITS:
+                raise ValidationError(f"An activity has at most {MAX_SPLITS} splits.")
+
+
+class Target(FractalScopedModel, OrderedModel):
+    """A goal criterion: one instance (or set) of an activity reaching every threshold."""
+
+    goal = models.ForeignKey("goals.Goal", on_delete=models.CASCADE, related_name="targets", db_index=False)
+    activity = models.ForeignKey(ActivityDefinition, on_delete=models.PROTECT, related_name="targets")
+    name = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+
+    goal_cascade_field = "goal"
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "targets"
+        ordering = ["sort_order", "created_at"]
+        indexes = [
+            models.Index(fields=["goal", "sort_order"], name="target_goal_order_idx"),
+        ]
+
+    def __str__(self):
+        return self.name or f"Target on {self.activity}"
+
+    def derive_root_id(self):
+        return self.goal.root_id
+
+    def scope_relations(self):
+        return [("activity", self.activity)]
+
+    def siblings(self):
+        return Target.objects.filter(goal_id=self.goal_id)
+
+    def soft_delete_cascade(self):
+        return [TargetMetric.all_objects.filter(target=self)]
+
+
+class TargetMetric(FractalScopedModel):
+    """One (metric, threshold) pair of a target: met when a recorded value is ≥ threshold."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="thresholds")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="target_thresholds")
+    threshold = models.FloatField(validators=[validate_finite])
+
+    goal_cascade_field = "target__goal"
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "target_metrics"
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "metric"],
+                condition=LIVE,
+                name="target_metric_unique_live",
+                violation_error_message="This target already has a threshold for this metric.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.metric.name} ≥ {self.threshold:g}"
+
+    def derive_root_id(self):
+        return self.target.root_id
+
+    def scope_relations(self):
+        return [("metric", self.metric)]
+
+    def validate_rules(self):
+        validate_finite(self.threshold)
+        if self.metric.activity_id != self.target.activity_id:
+            raise ValidationError({"metric": "The metric must belong to the target's activity."})

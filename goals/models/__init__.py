@@ -1,0 +1,15 @@
+from .base import FractalQuerySet, FractalScopedModel, OrderedModel
+from .goal import ROOT_LEVELS, SESSION_LEVELS, Goal, GoalLevel
+from .profile import Profile, Theme
+
+__all__ = [
+    "ROOT_LEVELS",
+    "SESSION_LEVELS",
+    "FractalQuerySet",
+    "FractalScopedModel",
+    "Goal",
+    "GoalLevel",
+    "OrderedModel",
+    "Profile",
+    "Theme",
+]

@@ -1,0 +1,236 @@
+"""The abstract base every fractal-scoped model inherits.
+
+It supplies the UUID id, the NOT NULL ``root`` (derived on save, never taken from input),
+audit timestamps, soft delete with exact restore, and the scoping querysets.
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+
+class FractalQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def for_fractal(self, root):
+        root_id = getattr(root, "pk", root)
+        return self.filter(root_id=root_id)
+
+    def owned_by(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(root__owner=user)
+
+    def delete(self):
+        """Soft-delete each row (with its cascade); use ``hard_delete()`` to remove rows."""
+        count = 0
+        with transaction.atomic():
+            for obj in self:
+                if obj.deleted_at is None:
+                    obj.delete()
+                    count += 1
+        return count, {self.model._meta.label: count}
+
+    def hard_delete(self):
+        return super().delete()
+
+    delete.alters_data = True
+    hard_delete.alters_data = True
+
+
+class LiveManager(models.Manager.from_queryset(FractalQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+AllManager = models.Manager.from_queryset(FractalQuerySet)
+
+
+class FractalScopedModel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    root = models.ForeignKey(
+        "goals.Goal",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        help_text="The fractal's root goal; derived from the parent object on save.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = AllManager()
+
+    class Meta:
+        abstract = True
+        # Related-object access and Django's own cascades must see deleted rows too.
+        base_manager_name = "all_objects"
+
+    def save(self, *args, **kwargs):
+        self.root_id = self.derive_root_id()
+        if self.root_id is None:
+            raise ValidationError(f"{type(self).__name__} needs a fractal root.")
+        self.validate_scope()
+        self.validate_rules()
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated_at", "root"}
+        if isinstance(self, OrderedModel) and self.sort_order is None:
+            self.sort_order = self.next_sort_order()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # ``root`` is derived, not input: clean() sets and checks it, so the generic foreign-key
+        # existence check (which fails for a new root pointing at itself) is skipped.
+        return super().clean_fields(exclude={*(exclude or ()), "root"})
+
+    def clean(self):
+        super().clean()
+        self.root_id = self.derive_root_id()
+        if self.root_id is None:
+            raise ValidationError("A fractal root is required.")
+        self.validate_scope()
+        self.validate_rules()
+
+    # --- root derivation and scope rules -------------------------------------------------
+    def derive_root_id(self):
+        """Return the root id implied by this object's parent.
+
+        Top-level objects of a fractal (activity groups, definitions, sessions, templates,
+        programs) have no parent object: their root is set by the caller from the fractal in
+        the URL, never from user input, and is kept as it is.
+        """
+        return self.root_id
+
+    def scope_relations(self):
+        """Related objects (name, object) that must belong to the same fractal as this one."""
+        return []
+
+    def validate_scope(self):
+        """Raise ValidationError when a related object lives in another fractal."""
+        errors = {}
+        for field, related in self.scope_relations():
+            if related is not None and related.root_id != self.root_id:
+                errors[field] = "This belongs to another fractal."
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_rules(self):
+        """Cross-field domain rules; subclasses extend. Runs in clean() and on every save()."""
+
+    # --- soft delete ---------------------------------------------------------------------
+    def soft_delete_cascade(self):
+        """Querysets of dependents that only make sense with this object.
+
+        They are soft-deleted together with it, stamped with the same ``deleted_at``, which is
+        how ``restore()`` knows exactly what this delete removed.
+        """
+        return []
+
+    def before_soft_delete(self):
+        """Hook for side effects of a delete that are not a cascade."""
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    def delete(self, using=None, keep_parents=False):
+        """Soft delete: hide this row and its dependents. Returns the deletion timestamp."""
+        if self.deleted_at is not None:
+            return self.deleted_at
+        when = timezone.now()
+        with transaction.atomic():
+            self.before_soft_delete()
+            for queryset in self.soft_delete_cascade():
+                queryset.filter(deleted_at__isnull=True).update(deleted_at=when, updated_at=when)
+            type(self).all_objects.filter(pk=self.pk).update(deleted_at=when, updated_at=when)
+            self.deleted_at = when
+            self.updated_at = when
+        return when
+
+    delete.alters_data = True
+
+    def validate_restore(self):
+        """Raise ValidationError when restoring would break a rule (e.g. a live duplicate name)."""
+        self.validate_constraints()
+
+    def restore(self):
+        """Undo the soft delete of this row and of exactly what that delete removed with it."""
+        if self.deleted_at is None:
+            return
+        when = self.deleted_at
+        with transaction.atomic():
+            self.deleted_at = None
+            self.validate_restore()
+            now = timezone.now()
+            for queryset in self.soft_delete_cascade():
+                queryset.filter(deleted_at=when).update(deleted_at=None, updated_at=now)
+            type(self).all_objects.filter(pk=self.pk).update(deleted_at=None, updated_at=now)
+            self.updated_at = now
+
+    restore.alters_data = True
+
+    def hard_delete(self):
+        """Remove the row for good (admin action, purge_deleted); Django's cascades apply."""
+        return super().delete()
+
+    hard_delete.alters_data = True
+
+
+class OrderedModel(models.Model):
+    """Mixin for models kept in a user-defined order among their siblings."""
+
+    sort_order = models.PositiveIntegerField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def siblings(self):
+        """Queryset of the live objects this one is ordered among (itself included)."""
+        raise NotImplementedError
+
+    def next_sort_order(self):
+        current = self.siblings().aggregate(top=Max("sort_order"))["top"]
+        return 0 if current is None else current + 1
+
+    @classmethod
+    def reorder(cls, siblings, ids):
+        """Put ``siblings`` (a queryset) in the order of ``ids``, which must name each exactly once."""
+        with transaction.atomic():
+            # Lock the rows so two concurrent reorders serialise instead of interleaving.
+            rows = {str(obj.pk): obj for obj in siblings.select_for_update()}
+            wanted = [str(value) for value in ids]
+            if len(set(wanted)) != len(wanted) or set(wanted) != set(rows):
+                raise ValidationError("The new order must list every item of the list exactly once, and nothing else.")
+            changed = []
+            for position, key in enumerate(wanted):
+                obj = rows[key]
+                if obj.sort_order != position:
+                    obj.sort_order = position
+                    changed.append(obj)
+            if changed:
+                now = timezone.now()
+                for obj in changed:
+                    obj.updated_at = now
+                cls.all_objects.bulk_update(changed, ["sort_order", "updated_at"])
+        return [rows[key] for key in wanted]
+
+    def move(self, offset):
+        """Move this object ``offset`` places (negative: up) among its siblings."""
+        ordered = list(self.siblings().order_by("sort_order", "created_at").values_list("pk", flat=True))
+        index = ordered.index(self.pk)
+        target = max(0, min(len(ordered) - 1, index + offset))
+        ordered.insert(target, ordered.pop(index))
+        type(self).reorder(self.siblings(), ordered)
+        self.refresh_from_db(fields=["sort_order"])
+
+    move.alters_data = True

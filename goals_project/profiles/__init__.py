@@ -1,0 +1,1 @@
+"""Settings profiles: ``development``, ``testing`` and ``production``, all built on ``base``."""

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("goals_project.api_urls")),
+    path("", include("goals.urls")),
+    path("", include("activities.urls")),
+    path("", include("sessions.urls")),
+]

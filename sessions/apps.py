@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PracticeSessionsConfig(AppConfig):
+    # Django's own session framework owns the label "sessions".
+    name = "sessions"
+    label = "practice_sessions"
+    verbose_name = "Practice sessions"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

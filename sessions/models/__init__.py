@@ -1,0 +1,20 @@
+from .achievement import TargetAchievement
+from .program import Program, ProgramBlock, ProgramDay, ScheduledSession
+from .session import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, SessionSection
+from .template import SessionTemplate, TemplateActivity, TemplateSection
+
+__all__ = [
+    "ActivityInstance",
+    "MetricValue",
+    "PracticeSession",
+    "PracticeSessionGoal",
+    "Program",
+    "ProgramBlock",
+    "ProgramDay",
+    "ScheduledSession",
+    "SessionSection",
+    "SessionTemplate",
+    "TargetAchievement",
+    "TemplateActivity",
+    "TemplateSection",
+]

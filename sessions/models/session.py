@@ -1,0 +1,485 @@
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition, validate_finite
+from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel
+
+LIVE = Q(deleted_at__isnull=True)
+
+
+def whole_seconds(start, stop):
+    return int((stop - start).total_seconds())
+
+
+@dataclass
+class CompletionResult:
+    """What completing a session achieved, for pages and the API to show."""
+
+    session: "PracticeSession"
+    targets_met: list = field(default_factory=list)
+    goals_completed: list = field(default_factory=list)
+
+
+class PracticeSession(FractalScopedModel):
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    goals = models.ManyToManyField(
+        "goals.Goal",
+        through="PracticeSessionGoal",
+        through_fields=("session", "goal"),
+        related_name="practice_sessions",
+        blank=True,
+    )
+    template = models.ForeignKey(
+        "practice_sessions.SessionTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    planned_minutes = models.PositiveIntegerField(null=True, blank=True)
+    total_duration_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    completed = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "practice_sessions"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="session_end_after_start",
+                condition=Q(ended_at__isnull=True) | Q(started_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                violation_error_message="A session cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                name="session_duration_not_negative",
+                condition=Q(total_duration_seconds__isnull=True) | Q(total_duration_seconds__gte=0),
+            ),
+            models.CheckConstraint(
+                name="session_completed_at_only_when_completed",
+                condition=Q(completed=True) | Q(completed_at__isnull=True),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["root", "-created_at"], name="session_root_created_idx"),
+            models.Index(fields=["root", "started_at"], name="session_root_started_idx"),
+            models.Index(fields=["root", "completed"], name="session_root_completed_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def scope_relations(self):
+        return [("template", self.template)] if self.template_id else []
+
+    def validate_rules(self):
+        if self.started_at and self.ended_at and self.ended_at < self.started_at:
+            raise ValidationError({"ended_at": "A session cannot end before it starts."})
+        if not self.completed and self.completed_at is not None:
+            raise ValidationError({"completed_at": "Only a completed session has a completion time."})
+
+    def soft_delete_cascade(self):
+        from .achievement import TargetAchievement
+
+        return [
+            SessionSection.all_objects.filter(session=self),
+            ActivityInstance.all_objects.filter(session=self),
+            MetricValue.all_objects.filter(instance__session=self),
+            TargetAchievement.all_objects.filter(session=self),
+        ]
+
+    # --- creation and goals --------------------------------------------------------------
+    @classmethod
+    def clean_goals(cls, root, goals):
+        """Validate the goals a session serves: at least one, short-term or immediate, same fractal."""
+        goals = list(goals)
+        if not goals:
+            raise ValidationError({"goals": "Link the session to at least one short-term or immediate goal."})
+        root_id = getattr(root, "pk", root)
+        for goal in goals:
+            if goal.root_id != root_id:
+                raise ValidationError({"goals": "A linked goal belongs to another fractal."})
+            if goal.level not in SESSION_LEVELS:
+                raise ValidationError({"goals": f"“{goal.name}” is not a short-term or immediate goal."})
+            if goal.deleted_at is not None:
+                raise ValidationError({"goals": f"“{goal.name}” is in the trash."})
+        return goals
+
+    @classmethod
+    def create(cls, root, goals, name, sections=(), **fields):
+        """Create a session linked to ``goals``; ``sections`` is a list of (name, planned_minutes)."""
+        with transaction.atomic():
+            goals = cls.clean_goals(root, goals)
+            session = cls(name=name, **fields)
+            session.root_id = getattr(root, "pk", root)
+            session.full_clean()
+            session.save()
+            session.set_goals(goals)
+            for section_name, minutes in sections:
+                SessionSection(session=session, name=section_name, planned_minutes=minutes).save()
+        return session
+
+    def set_goals(self, goals):
+        goals = self.clean_goals(self.root_id, goals)
+        with transaction.atomic():
+            wanted = {goal.pk for goal in goals}
+            # Unlinking removes the link row itself; the goal and the session both stay.
+            PracticeSessionGoal.all_objects.filter(session=self).exclude(goal_id__in=wanted).hard_delete()
+            existing = set(PracticeSessionGoal.all_objects.filter(session=self).values_list("goal_id", flat=True))
+            for goal in goals:
+                if goal.pk not in existing:
+                    PracticeSessionGoal(session=self, goal=goal).save()
+
+    # --- lifecycle -----------------------------------------------------------------------
+    @property
+    def is_running(self):
+        return self.started_at is not None and not self.completed
+
+    def start(self, when=None):
+        if self.completed:
+            raise ValidationError("This session is already complete.")
+        self.started_at = when or timezone.now()
+        self.ended_at = None
+        self.save(update_fields=["started_at", "ended_at"])
+        return self
+
+    def add_activity(self, activity, section=None, **fields):
+        if activity.root_id != self.root_id:
+            raise ValidationError({"activity": "This activity belongs to another fractal."})
+        if activity.deleted_at is not None:
+            raise ValidationError({"activity": "This activity is in the trash."})
+        instance = ActivityInstance(session=self, section=section, activity=activity, **fields)
+        instance.full_clean()
+        instance.save()
+        return instance
+
+    def complete(self, when=None):
+        """Finish the session: stop running timers, derive the duration, evaluate targets."""
+        from sessions.targets import evaluate_for_session
+
+        from .program import ScheduledSession
+
+        with transaction.atomic():
+            locked = PracticeSession.objects.select_for_update().get(pk=self.pk)
+            if locked.completed:
+                self.refresh_from_db()
+                return CompletionResult(session=self)
+            when = when or timezone.now()
+            for instance in ActivityInstance.objects.filter(
+                session=self, time_start__isnull=False, time_stop__isnull=True
+            ):
+                instance.time_stop = max(when, instance.time_start)
+                instance.save(update_fields=["time_stop", "duration_seconds"])
+            if self.started_at is None:
+                first = ActivityInstance.objects.filter(session=self).aggregate(first=Min("time_start"))["first"]
+                self.started_at = min(first, when) if first else when
+            if self.ended_at is None:
+                self.ended_at = max(when, self.started_at)
+            self.total_duration_seconds = whole_seconds(self.started_at, self.ended_at)
+            self.completed = True
+            self.completed_at = when
+            self.save()
+            ScheduledSession.objects.filter(session=self).update(completed=True, completed_at=when, updated_at=when)
+            return evaluate_for_session(self)
+
+    def reopen(self):
+        with transaction.atomic():
+            self.completed = False
+            self.completed_at = None
+            self.save(update_fields=["completed", "completed_at"])
+            from .program import ScheduledSession
+
+            ScheduledSession.objects.filter(session=self).update(completed=False, completed_at=None)
+        return self
+
+    def reorder_instances(self, ids, section=None):
+        return ActivityInstance.reorder(ActivityInstance.objects.filter(session=self, section=section), ids)
+
+
+class PracticeSessionGoal(FractalScopedModel):
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="goal_links", db_index=False)
+    goal = models.ForeignKey("goals.Goal", on_delete=models.CASCADE, related_name="session_links", db_index=False)
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "practice_session_goals"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "goal"], name="session_goal_unique"),
+        ]
+        indexes = [models.Index(fields=["goal", "session"], name="session_goal_goal_idx")]
+
+    def __str__(self):
+        return f"{self.session} → {self.goal}"
+
+    def derive_root_id(self):
+        return self.session.root_id
+
+    def scope_relations(self):
+        return [("goal", self.goal)]
+
+    def validate_rules(self):
+        if self.goal.level not in SESSION_LEVELS:
+            raise ValidationError({"goal": "Sessions link to short-term or immediate goals only."})
+
+
+class SessionSection(FractalScopedModel, OrderedModel):
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="sections", db_index=False)
+    name = models.CharField(max_length=255)
+    planned_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "session_sections"
+        ordering = ["sort_order", "created_at"]
+        indexes = [models.Index(fields=["session", "sort_order"], name="section_session_order_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def derive_root_id(self):
+        return self.session.root_id
+
+    def siblings(self):
+        return SessionSection.objects.filter(session_id=self.session_id)
+
+    def soft_delete_cascade(self):
+        return [
+            ActivityInstance.all_objects.filter(section=self),
+            MetricValue.all_objects.filter(instance__section=self),
+        ]
+
+
+class ActivityInstance(FractalScopedModel, OrderedModel):
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="instances", db_index=False)
+    section = models.ForeignKey(
+        SessionSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="instances"
+    )
+    activity = models.ForeignKey(ActivityDefinition, on_delete=models.PROTECT, related_name="instances", db_index=False)
+    time_start = models.DateTimeField(null=True, blank=True)
+    time_stop = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    completed = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "activity_instances"
+        ordering = ["sort_order", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="instance_stop_needs_start",
+                condition=Q(time_stop__isnull=True) | Q(time_start__isnull=False),
+                violation_error_message="A timer cannot stop before it has started.",
+            ),
+            models.CheckConstraint(
+                name="instance_stop_after_start",
+                condition=Q(time_stop__isnull=True) | Q(time_stop__gte=F("time_start")),
+                violation_error_message="The stop time cannot be before the start time.",
+            ),
+            models.CheckConstraint(
+                name="instance_duration_not_negative",
+                condition=Q(duration_seconds__isnull=True) | Q(duration_seconds__gte=0),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "sort_order"], name="instance_session_order_idx"),
+            models.Index(fields=["activity", "session"], name="instance_activity_session_idx"),
+            models.Index(fields=["root", "created_at"], name="instance_root_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} in {self.session}"
+
+    def derive_root_id(self):
+        return self.session.root_id
+
+    def scope_relations(self):
+        relations = [("activity", self.activity)]
+        if self.section_id:
+            relations.append(("section", self.section))
+        return relations
+
+    def siblings(self):
+        return ActivityInstance.objects.filter(session_id=self.session_id, section_id=self.section_id)
+
+    def validate_rules(self):
+        if self.section_id and self.section.session_id != self.session_id:
+            raise ValidationError({"section": "The section belongs to another session."})
+        if self.time_stop is not None:
+            if self.time_start is None:
+                raise ValidationError({"time_stop": "A timer cannot stop before it has started."})
+            if self.time_stop < self.time_start:
+                raise ValidationError({"time_stop": "The stop time cannot be before the start time."})
+            self.duration_seconds = whole_seconds(self.time_start, self.time_stop)
+        else:
+            self.duration_seconds = None
+
+    def soft_delete_cascade(self):
+        return [MetricValue.all_objects.filter(instance=self)]
+
+    # --- timer ---------------------------------------------------------------------------
+    @property
+    def is_running(self):
+        return self.time_start is not None and self.time_stop is None
+
+    def _locked(self):
+        return ActivityInstance.objects.select_for_update().get(pk=self.pk)
+
+    def start_timer(self, when=None):
+        """Start (or restart) the timer: a fresh start clears any previous stop."""
+        with transaction.atomic():
+            locked = self._locked()
+            locked.time_start = when or timezone.now()
+            locked.time_stop = None
+            locked.save(update_fields=["time_start", "time_stop", "duration_seconds"])
+        self.refresh_from_db()
+        return self
+
+    def stop_timer(self, when=None):
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.time_start is None:
+                raise ValidationError("This timer has not been started; start it before stopping it.")
+            when = when or timezone.now()
+            if when < locked.time_start:
+                raise ValidationError("The stop time cannot be before the start time.")
+            locked.time_stop = when
+            locked.save(update_fields=["time_stop", "duration_seconds"])
+        self.refresh_from_db()
+        return self
+
+    def set_times(self, time_start, time_stop):
+        """Manual entry of both times; the duration is derived again."""
+        if time_stop is not None and time_start is None:
+            raise ValidationError({"time_stop": "Enter a start time as well."})
+        if time_start and time_stop and time_stop < time_start:
+            raise ValidationError({"time_stop": "The stop time cannot be before the start time."})
+        self.time_start = time_start
+        self.time_stop = time_stop
+        self.save(update_fields=["time_start", "time_stop", "duration_seconds"])
+        return self
+
+    # --- values --------------------------------------------------------------------------
+    def record_values(self, entries):
+        """Upsert values: ``entries`` are dicts with metric, split, set_number and value.
+
+        A value of None removes that cell. Everything is validated before anything is written.
+        """
+        with transaction.atomic():
+            locked = self._locked()
+            existing = {
+                (value.metric_id, value.split_id, value.set_number): value
+                for value in MetricValue.objects.filter(instance=locked)
+            }
+            to_save, to_remove, seen = [], [], set()
+            for entry in entries:
+                metric = entry["metric"]
+                split = entry.get("split")
+                set_number = entry.get("set_number")
+                key = (metric.pk, getattr(split, "pk", None), set_number)
+                if key in seen:
+                    raise ValidationError("The same cell is given twice.")
+                seen.add(key)
+                value = entry.get("value")
+                current = existing.get(key)
+                if value is None:
+                    if current is not None:
+                        to_remove.append(current)
+                    continue
+                if current is None:
+                    current = MetricValue(instance=locked, metric=metric, split=split, set_number=set_number)
+                current.value = value
+                current.instance = locked
+                current.clean()
+                to_save.append(current)
+            for value in to_remove:
+                value.hard_delete()
+            for value in to_save:
+                value.save()
+        return to_save
+
+
+class MetricValue(FractalScopedModel):
+    """One recorded number: the only place set and non-set values are stored."""
+
+    instance = models.ForeignKey(ActivityInstance, on_delete=models.CASCADE, related_name="values")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="values", db_index=False)
+    split = models.ForeignKey(SplitDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="values")
+    set_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    value = models.FloatField(validators=[validate_finite])
+
+    class Meta(FractalScopedModel.Meta):
+        db_table = "metric_values"
+        ordering = ["set_number", "created_at"]
+        # One value per (instance, metric, split, set); NULLs never compare equal in SQL, so each
+        # combination of present/absent split and set gets its own partial constraint.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance", "metric", "split", "set_number"],
+                condition=LIVE & Q(split__isnull=False, set_number__isnull=False),
+                name="value_unique_split_set",
+            ),
+            models.UniqueConstraint(
+                fields=["instance", "metric", "set_number"],
+                condition=LIVE & Q(split__isnull=True, set_number__isnull=False),
+                name="value_unique_set",
+            ),
+            models.UniqueConstraint(
+                fields=["instance", "metric", "split"],
+                condition=LIVE & Q(split__isnull=False, set_number__isnull=True),
+                name="value_unique_split",
+            ),
+            models.UniqueConstraint(
+                fields=["instance", "metric"],
+                condition=LIVE & Q(split__isnull=True, set_number__isnull=True),
+                name="value_unique_plain",
+            ),
+            models.CheckConstraint(
+                name="value_set_number_positive",
+                condition=Q(set_number__isnull=True) | Q(set_number__gte=1),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["metric", "value"], name="value_metric_value_idx"),
+            models.Index(fields=["root", "created_at"], name="value_root_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric.name} = {self.value:g}"
+
+    def derive_root_id(self):
+        return self.instance.root_id
+
+    def scope_relations(self):
+        relations = [("metric", self.metric)]
+        if self.split_id:
+            relations.append(("split", self.split))
+        return relations
+
+    def validate_rules(self):
+        errors = {}
+        try:
+            validate_finite(self.value)
+        except ValidationError as error:
+            errors["value"] = error.messages[0]
+        activity = self.instance.activity
+        if self.metric.activity_id != activity.pk:
+            errors["metric"] = "This metric belongs to another activity."
+        if activity.has_splits:
+            if self.split_id is None:
+                errors["split"] = "Choose a split: this activity records values per split."
+            elif self.split.activity_id != activity.pk:
+                errors["split"] = "This split belongs to another activity."
+        elif self.split_id is not None:
+            errors["split"] = "This activity has no splits."
+        if activity.has_sets:
+            if self.set_number is None or self.set_number < 1:
+                errors["set_number"] = "Give a set number (1 or more): this activity records sets."
+        elif self.set_number is not None:
+            errors["set_number"] = "This activity does not record sets."
+        if errors:
+            raise ValidationError(errors)

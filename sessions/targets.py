@@ -1,0 +1,129 @@
+"""Target evaluation: the one place that decides whether a goal's targets are met.
+
+A target is met when, in one completed session linked to its goal or the goal's subtree, a
+single instance of the target's activity (or a single set of it, on one split) has every target
+metric at or above its threshold. The first such occurrence is kept as a TargetAchievement.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+
+from activities.models import Target, TargetMetric
+from goals.models import Goal
+
+from .models import MetricValue, PracticeSessionGoal, TargetAchievement
+
+
+@dataclass
+class GoalEvaluation:
+    goal: Goal
+    met: list = field(default_factory=list)  # targets met (newly or before)
+    newly_met: list = field(default_factory=list)
+    open: list = field(default_factory=list)
+    completed_now: bool = False
+
+
+def first_occurrence(target, thresholds, goal_ids):
+    """The earliest (instance, set, split) meeting every threshold, or None."""
+    if not thresholds:
+        return None
+    condition = Q()
+    for threshold in thresholds:
+        condition |= Q(metric_id=threshold.metric_id, value__gte=threshold.threshold)
+    sessions = PracticeSessionGoal.objects.filter(goal_id__in=goal_ids).values("session_id")
+    rows = (
+        MetricValue.objects.filter(condition)
+        .filter(
+            instance__activity_id=target.activity_id,
+            instance__deleted_at__isnull=True,
+            instance__session__completed=True,
+            instance__session__deleted_at__isnull=True,
+            instance__session_id__in=sessions,
+        )
+        .values(
+            "instance_id",
+            "instance__session_id",
+            "instance__session__ended_at",
+            "instance__session__created_at",
+            "set_number",
+            "split_id",
+        )
+        .annotate(hits=Count("metric_id", distinct=True))
+        .filter(hits=len(thresholds))
+        .order_by("instance__session__ended_at", "instance__session__created_at", "set_number")
+    )
+    return rows.first()
+
+
+def evaluate_goal(goal, trigger_session=None):
+    """Re-evaluate every live target of ``goal``; auto-complete it when the last one is newly met."""
+    result = GoalEvaluation(goal=goal)
+    targets = list(Target.objects.filter(goal=goal).order_by("sort_order"))
+    if not targets:
+        return result
+    thresholds = {}
+    for threshold in TargetMetric.objects.filter(target__in=targets):
+        thresholds.setdefault(threshold.target_id, []).append(threshold)
+    goal_ids = goal.descendant_ids(include_self=True)
+    with transaction.atomic():
+        existing = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
+        for target in targets:
+            hit = first_occurrence(target, thresholds.get(target.pk, []), goal_ids)
+            current = existing.get(target.pk)
+            if hit is None:
+                if current is not None:
+                    current.hard_delete()
+                result.open.append(target)
+                continue
+            if current is None or current.instance_id != hit["instance_id"] or current.set_number != hit["set_number"]:
+                if current is not None:
+                    current.hard_delete()
+                TargetAchievement(
+                    target=target,
+                    session_id=hit["instance__session_id"],
+                    instance_id=hit["instance_id"],
+                    set_number=hit["set_number"],
+                    split_id=hit["split_id"],
+                    achieved_at=hit["instance__session__ended_at"] or hit["instance__session__created_at"],
+                ).save()
+                if current is None:
+                    result.newly_met.append(target)
+            result.met.append(target)
+        if not result.open and result.newly_met and not goal.completed:
+            when = TargetAchievement.objects.filter(target__in=targets).aggregate(last=Max("achieved_at"))["last"]
+            if trigger_session is not None and trigger_session.ended_at:
+                when = max(when, trigger_session.ended_at) if when else trigger_session.ended_at
+            goal.complete(when=when)
+            result.completed_now = True
+    return result
+
+
+def evaluate_for_session(session):
+    """After a session completes: evaluate the targets its linked goals (and their ancestors) carry."""
+    from .models.session import CompletionResult
+
+    linked = list(Goal.objects.filter(session_links__session=session))
+    candidates = {}
+    for goal in linked:
+        candidates[goal.pk] = goal
+        for ancestor in goal.ancestors():
+            if ancestor.deleted_at is None:
+                candidates[ancestor.pk] = ancestor
+    with_targets = set(Target.objects.filter(goal_id__in=candidates).values_list("goal_id", flat=True).distinct())
+    result = CompletionResult(session=session)
+    for goal_id in with_targets:
+        evaluation = evaluate_goal(candidates[goal_id], trigger_session=session)
+        result.targets_met.extend(
+            target for target in evaluation.met if target.pk in _achieved_in(session, evaluation.met)
+        )
+        if evaluation.completed_now:
+            result.goals_completed.append(evaluation.goal)
+    return result
+
+
+def _achieved_in(session, targets):
+    return set(
+        TargetAchievement.objects.filter(session=session, target__in=targets).values_list("target_id", flat=True)
+    )
