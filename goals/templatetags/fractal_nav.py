@@ -1,0 +1,28 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+# The sections of a fractal, in the order the navigation shows them.
+SECTIONS = [
+    ("Tree", "fractal-tree"),
+    ("Sessions", "session-list"),
+    ("Activities", "activity-library"),
+    ("Templates", "template-list"),
+    ("Programs", "program-list"),
+    ("Analytics", "analytics"),
+    ("Trash", "trash"),
+]
+
+
+@register.inclusion_tag("includes/fractal_nav.html", takes_context=True)
+def fractal_nav(context, fractal):
+    current = getattr(getattr(context.get("request"), "resolver_match", None), "url_name", None)
+    links = []
+    for label, name in SECTIONS:
+        try:
+            url = reverse(name, kwargs={"root_id": fractal.pk})
+        except NoReverseMatch:  # a section whose pages are not installed yet
+            continue
+        links.append({"label": label, "url": url, "active": name == current})
+    return {"fractal": fractal, "links": links}
