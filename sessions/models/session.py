@@ -6,7 +6,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition, validate_finite
-from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel
+from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel, root_field
 
 LIVE = Q(deleted_at__isnull=True)
 
@@ -25,6 +25,7 @@ class CompletionResult:
 
 
 class PracticeSession(FractalScopedModel):
+    root = root_field(db_index=False)  # covered by session_root_created_idx
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     goals = models.ManyToManyField(
@@ -255,6 +256,7 @@ class SessionSection(FractalScopedModel, OrderedModel):
 
 
 class ActivityInstance(FractalScopedModel, OrderedModel):
+    root = root_field(db_index=False)  # covered by instance_root_created_idx
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="instances", db_index=False)
     section = models.ForeignKey(
         SessionSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="instances"
@@ -406,6 +408,7 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
 class MetricValue(FractalScopedModel):
     """One recorded number: the only place set and non-set values are stored."""
 
+    root = root_field(db_index=False)  # covered by value_root_created_idx
     instance = models.ForeignKey(ActivityInstance, on_delete=models.CASCADE, related_name="values")
     metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="values", db_index=False)
     split = models.ForeignKey(SplitDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="values")
