@@ -11,6 +11,7 @@ import platform
 import re
 import statistics
 import time
+import warnings
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -349,6 +350,8 @@ def run_measurements(dataset, repeat, only=None):
     client = Client()
     client.force_login(dataset.owner)
     results = []
+    # WhiteNoise warns once about a missing collectstatic folder; irrelevant to the timings.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     # DEBUG would log every query in memory and slow each request down; testserver must be an
     # allowed host whatever ALLOWED_HOSTS says in the environment.
     with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
