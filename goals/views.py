@@ -160,7 +160,8 @@ def goal_add_child(request, root_id, goal_id):
     parent = get_goal(fractal, goal_id)
     if parent.child_level is None:
         raise Http404("Nano goals have no children.")
-    form = GoalForm(request.POST or None)
+    # The unsaved instance lets the model rules run during form validation; add_child creates it.
+    form = GoalForm(request.POST or None, instance=Goal(parent=parent, level=parent.child_level))
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

@@ -158,7 +158,7 @@ def target_progress(targets):
     """Progress of each target, in order: per metric the best recorded value vs the threshold.
 
     "Best" reads completed, live sessions linked to the target's goal or its subtree (as the
-    evaluation does); "met" is the stored TargetAchievement. Five queries for any list of targets.
+    evaluation does); "met" is the stored TargetAchievement. Four queries for any list of targets.
     """
     targets = list(targets)
     if not targets:

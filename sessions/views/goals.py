@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -36,7 +37,9 @@ def goal_detail(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_scoped_or_404(Goal.objects.select_related("parent"), fractal, pk=goal_id)
     children = list(Goal.objects.filter(parent=goal).order_by("sort_order", "created_at"))
-    linked = PracticeSession.objects.filter(goal_links__goal=goal).order_by("-started_at", "-created_at")
+    linked = PracticeSession.objects.filter(goal_links__goal=goal).order_by(
+        F("started_at").desc(nulls_last=True), "-created_at"
+    )
     sessions = list(linked[: RECENT_SESSIONS + 1])
     targets = Target.objects.filter(goal=goal).select_related("activity").order_by("sort_order", "created_at")
     context = {
