@@ -75,7 +75,7 @@ def test_a_deleted_goal_is_not_found(owner_client, short_term_goal):
 
 
 def test_linked_sessions_are_listed_most_recent_first_and_limited(owner_client, short_term_goal, lever):
-    activity, seconds, _ = lever
+    _activity, _seconds, _ = lever
     start = timezone.now() - datetime.timedelta(days=30)
     for day in range(12):
         session = PracticeSession.create(short_term_goal.root, [short_term_goal], f"Day {day}")
@@ -236,7 +236,7 @@ def test_editing_a_target_with_bad_input_changes_nothing(owner_client, short_ter
 
 
 def test_deleting_a_target(owner_client, short_term_goal, lever):
-    activity, seconds, _ = lever
+    activity, _seconds, _ = lever
     target = Target(goal=short_term_goal, activity=activity)
     target.save()
     response = owner_client.post(target_url("target-delete", short_term_goal, target))
@@ -245,7 +245,7 @@ def test_deleting_a_target(owner_client, short_term_goal, lever):
 
 
 def test_strangers_cannot_see_or_change_targets(stranger_client, short_term_goal, lever):
-    activity, seconds, _ = lever
+    activity, _seconds, _ = lever
     target = Target(goal=short_term_goal, activity=activity, name="Mine")
     target.save()
     assert stranger_client.get(target_url("target-create", short_term_goal)).status_code == 404

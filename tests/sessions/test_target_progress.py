@@ -63,7 +63,7 @@ def test_best_values_come_from_completed_sessions_of_the_goal_and_its_subtree(fr
 
 
 def test_a_target_met_in_one_set_is_reported_met(fractal, short_term_goal, lever):
-    activity, seconds, weight = lever
+    activity, seconds, _weight = lever
     target = make_target(short_term_goal, activity, [(seconds, 10)])
     session = session_with(short_term_goal, activity, [[(seconds, 7)], [(seconds, 12)]])
     (progress,) = target_progress([target])
