@@ -15,12 +15,14 @@ class TargetForm(forms.Form):
     def __init__(self, data=None, *, fractal, target=None, activity_id=None, **kwargs):
         self.target = target
         activities = ActivityDefinition.objects.filter(root_id=fractal.pk).order_by("name")
-        initial = kwargs.pop("initial", {})
+        initial = {}
         if target is not None:
             initial.update({"activity": target.activity_id, "name": target.name, "description": target.description})
             initial.update(
                 {f"metric_{row.metric_id}": row.threshold for row in TargetMetric.objects.filter(target=target)}
             )
+        # Values typed before switching the activity (the page reloads the fields) win.
+        initial.update({key: value for key, value in kwargs.pop("initial", {}).items() if value})
         super().__init__(data, initial=initial, **kwargs)
         self.fields["activity"].queryset = activities
         # The metric fields follow the activity being chosen: the posted one, the one asked for

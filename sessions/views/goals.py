@@ -60,6 +60,7 @@ def _target_form_page(request, fractal, goal, target=None):
         fractal=fractal,
         target=target,
         activity_id=request.GET.get("activity"),
+        initial={"name": request.GET.get("name"), "description": request.GET.get("description")},
     )
     if request.method == "POST" and form.is_valid():
         try:

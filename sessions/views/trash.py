@@ -44,7 +44,9 @@ def trash(request, root_id):
             continue
         items = model.all_objects.filter(root_id=fractal.pk, deleted_at__isnull=False).order_by("-deleted_at")
         sections.append({"kind": kind, "label": label, "items": list(items)})
-    return render(request, "trash/trash.html", {"fractal": fractal, "sections": sections})
+    empty_labels = [section["label"] for section in sections if not section["items"]]
+    context = {"fractal": fractal, "sections": sections, "empty_labels": empty_labels}
+    return render(request, "trash/trash.html", context)
 
 
 @login_required

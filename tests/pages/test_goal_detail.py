@@ -260,3 +260,12 @@ def test_a_target_of_another_goal_is_not_found_under_this_goal(owner_client, sho
     target = Target(goal=other, activity=activity)
     target.save()
     assert owner_client.get(target_url("target-edit", short_term_goal, target)).status_code == 404
+
+
+def test_switching_the_activity_keeps_the_name_already_typed(owner_client, short_term_goal, lever):
+    activity, _, _ = lever
+    response = owner_client.get(
+        target_url("target-create", short_term_goal) + f"?activity={activity.pk}&name=Hold+it",
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'value="Hold it"' in response.content.decode()
