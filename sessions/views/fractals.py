@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Target
@@ -39,9 +40,22 @@ def fractal_list(request):
     return render(request, "goals/fractal_list.html", context)
 
 
+TREE_FIELDS = ("id", "parent_id", "name", "level", "completed", "completed_at", "deadline", "created_at")
+
+
+def goal_links_base(fractal):
+    """The prefix of goal URLs, relative to the tree page when possible (keeps a big page small).
+
+    Row links are built from it: thousands of reverse() calls would dominate the page.
+    """
+    tree = reverse("fractal-tree", kwargs={"root_id": fractal.pk})
+    base = reverse("goal-detail", kwargs={"root_id": fractal.pk, "goal_id": fractal.pk}).removesuffix(f"{fractal.pk}/")
+    return base.removeprefix(tree) if base.startswith(tree) else base
+
+
 @dataclass
 class TreeNode:
-    goal: Goal
+    goal: tuple  # a named row of TREE_FIELDS
     children: list = field(default_factory=list)
     session_count: int = 0
     targets_total: int = 0
@@ -51,10 +65,10 @@ class TreeNode:
 
 def build_tree(goals, visible_ids):
     """Nest ``goals`` (already in sibling order) under their parents, keeping ``visible_ids`` only."""
-    nodes = {goal.pk: TreeNode(goal) for goal in goals if goal.pk in visible_ids}
+    nodes = {goal.id: TreeNode(goal) for goal in goals if goal.id in visible_ids}
     root = None
     for goal in goals:
-        node = nodes.get(goal.pk)
+        node = nodes.get(goal.id)
         if node is None:
             continue
         if goal.parent_id is None:
@@ -64,26 +78,50 @@ def build_tree(goals, visible_ids):
     return root, nodes
 
 
+def tree_rows(root):
+    """The tree as a flat list in page order; ``closes`` counts the subtrees that end at each row.
+
+    One loop in the template renders it, which is much faster than a recursive include.
+    """
+    rows = []
+
+    def walk(node):
+        rows.append({"node": node, "closes": []})
+        for child in node.children:
+            walk(child)
+        if node.children:
+            rows[-1]["closes"].append(node)
+
+    if root is not None:
+        walk(root)
+    return rows
+
+
 @login_required
 def fractal_tree(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     query = request.GET.get("q", "").strip()
     hide_completed = request.GET.get("hide_completed") == "1"
     # The whole fractal in one query; the tree is built in Python.
-    goals = list(Goal.objects.filter(root_id=fractal.pk).order_by("sort_order", "created_at"))
-    by_id = {goal.pk: goal for goal in goals}
+    # Plain rows rather than model instances: a fractal can hold thousands of goals.
+    goals = list(
+        Goal.objects.filter(root_id=fractal.pk)
+        .order_by("sort_order", "created_at")
+        .values_list(*TREE_FIELDS, named=True)
+    )
+    by_id = {goal.id: goal for goal in goals}
     visible = set(by_id)
     if hide_completed:
         # A completed goal is hidden with everything below it (the root always stays).
         visible = {
-            goal.pk
+            goal.id
             for goal in goals
             if not any(by_id[a].completed and by_id[a].parent_id is not None for a in _lineage(goal, by_id))
         }
     matched = set()
     if query:
         needle = query.lower()
-        matched = {goal.pk for goal in goals if goal.pk in visible and needle in goal.name.lower()}
+        matched = {goal.id for goal in goals if goal.id in visible and needle in goal.name.lower()}
         keep = {fractal.pk}
         for goal_id in matched:
             keep.update(_lineage(by_id[goal_id], by_id))
@@ -116,6 +154,8 @@ def fractal_tree(request, root_id):
     context = {
         "fractal": fractal,
         "tree": tree,
+        "rows": tree_rows(tree),
+        "goals_base": goal_links_base(fractal),
         "query": query,
         "hide_completed": hide_completed,
         "match_count": len(matched),
@@ -128,8 +168,8 @@ def fractal_tree(request, root_id):
 
 def _lineage(goal, by_id):
     """The goal and its ancestors, up to the root."""
-    chain = [goal.pk]
+    chain = [goal.id]
     while goal.parent_id is not None and goal.parent_id in by_id:
         goal = by_id[goal.parent_id]
-        chain.append(goal.pk)
+        chain.append(goal.id)
     return chain

@@ -57,16 +57,31 @@ def test_siblings_follow_their_sort_order_and_deleted_goals_are_left_out(owner_c
     GoalFactory(parent=fractal, name="Gone").delete()
     second.move(-1)
     response = owner_client.get(tree_url(fractal))
-    assert [node.goal.pk for node in response.context["tree"].children] == [second.pk, first.pk]
+    assert [node.goal.id for node in response.context["tree"].children] == [second.pk, first.pk]
 
 
 def test_the_add_button_offers_the_next_level_and_is_hidden_on_nano_goals(owner_client, fractal):
     chain = goal_chain(fractal, down_to=GoalLevel.NANO)
     page = owner_client.get(tree_url(fractal)).content.decode()
-    assert "Add long-term goal" in page
-    assert "Add nano goal" in page
-    assert reverse("goal-add-child", kwargs={"root_id": fractal.pk, "goal_id": chain[-2].pk}) in page
-    assert reverse("goal-add-child", kwargs={"root_id": fractal.pk, "goal_id": chain[-1].pk}) not in page
+    assert 'title="Add a long-term goal"' in page
+    assert 'title="Add a nano goal"' in page
+    assert f'href="goals/{chain[-2].pk}/add/"' in page
+    assert f"goals/{chain[-1].pk}/add/" not in page
+
+
+def test_row_links_resolve_to_the_goal_pages(owner_client, fractal, short_term_goal):
+    page = owner_client.get(tree_url(fractal)).content.decode()
+    relative = f"goals/{short_term_goal.pk}/complete/"
+    assert f'formaction="{relative}"' in page
+    absolute = reverse("goal-complete", kwargs={"root_id": fractal.pk, "goal_id": short_term_goal.pk})
+    assert tree_url(fractal) + relative == absolute
+
+
+def test_goal_names_are_escaped(owner_client, fractal):
+    GoalFactory(parent=fractal, name="<script>alert(1)</script>")
+    page = owner_client.get(tree_url(fractal)).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_nodes_carry_session_counts_and_target_progress(owner_client, fractal, short_term_goal):
@@ -76,7 +91,7 @@ def test_nodes_carry_session_counts_and_target_progress(owner_client, fractal, s
     TargetFactory(goal=short_term_goal)
     TargetFactory(goal=short_term_goal)
     TargetFactory(goal=short_term_goal).delete()
-    nodes = {node.goal.pk: node for node in flatten(owner_client.get(tree_url(fractal)).context["tree"])}
+    nodes = {node.goal.id: node for node in flatten(owner_client.get(tree_url(fractal)).context["tree"])}
     node = nodes[short_term_goal.pk]
     assert (node.session_count, node.targets_met, node.targets_total) == (2, 0, 2)
     assert nodes[fractal.pk].session_count == 0
@@ -111,7 +126,7 @@ def test_hide_completed_hides_completed_goals_with_their_subtrees(owner_client, 
     short_term_goal.parent.parent.complete()  # Calisthenics
     response = owner_client.get(tree_url(fractal, hide_completed=1))
     assert names(response) == ["Get strong", "Running"]
-    assert other.pk in {node.goal.pk for node in flatten(response.context["tree"])}
+    assert other.pk in {node.goal.id for node in flatten(response.context["tree"])}
 
 
 def test_the_tree_runs_the_same_number_of_queries_for_5_and_50_goals(
