@@ -64,7 +64,7 @@ def goal_tree_rows(rows, goals_base, today, soon):
         if child_label:
             out.append(
                 f'<a class="button small" href="{base}add/" data-add-child="{child_label}"'
-                f' title="Add a {child_label}">+ Add</a>'
+                f' title="Add a {child_label}" aria-label="Add a {child_label} under {name}">+ Add</a>'
             )
         action = '<button form="goal-action" formaction="{0}{1}/" class="small{2}"{3}>{4}</button>'
         if goal.completed:

@@ -24,6 +24,17 @@ def goal_url(fractal, goal):
     return reverse("goal-detail", kwargs={"root_id": fractal.pk, "goal_id": goal.pk})
 
 
+def session_links(fractal, sessions):
+    """(session, URL of its page or None while the session pages are not installed)."""
+    try:
+        return [
+            (session, reverse("session-detail", kwargs={"root_id": fractal.pk, "session_id": session.pk}))
+            for session in sessions
+        ]
+    except NoReverseMatch:
+        return [(session, None) for session in sessions]
+
+
 def sessions_url(fractal, goal):
     """The sessions list filtered by this goal, when that page is installed."""
     try:
@@ -46,7 +57,7 @@ def goal_detail(request, root_id, goal_id):
         "fractal": fractal,
         "goal": goal,
         "children": children,
-        "sessions": sessions[:RECENT_SESSIONS],
+        "sessions": session_links(fractal, sessions[:RECENT_SESSIONS]),
         "more_sessions": len(sessions) > RECENT_SESSIONS,
         "sessions_url": sessions_url(fractal, goal),
         "progress": target_progress(targets),
