@@ -1,8 +1,10 @@
 """Goal operations posted from the tree and the goal page: add, edit, complete, reorder, move, delete."""
 
 import datetime
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from goals.models import Goal, GoalLevel
@@ -211,3 +213,20 @@ def test_strangers_cannot_delete_or_restore_goals(stranger_client, short_term_go
     short_term_goal.delete()
     assert stranger_client.post(url("goal-restore", short_term_goal)).status_code == 404
     assert not Goal.objects.filter(pk=short_term_goal.pk).exists()
+
+
+def test_undo_works_with_csrf_checks_enforced(owner, fractal, short_term_goal):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    page = client.get(tree(fractal)).content.decode()
+    token = re.search(
+        r'id="goal-action" method="post" hidden><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page
+    )
+    assert token, "the shared action form of the tree carries a CSRF token"
+    response = client.post(url("goal-delete", short_term_goal), {"csrfmiddlewaretoken": token.group(1)}, follow=True)
+    assert not Goal.objects.filter(pk=short_term_goal.pk).exists()
+    undo = re.search(
+        r'action="([^"]+/restore/)".*?name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()
+    )
+    client.post(undo.group(1), {"csrfmiddlewaretoken": undo.group(2)})
+    assert Goal.objects.filter(pk=short_term_goal.pk).exists()
