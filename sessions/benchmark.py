@@ -268,6 +268,7 @@ class Result:
     status: str = "ok"  # ok | missing route | HTTP nnn | error: ...
     median_ms: float | None = None
     p95_ms: float | None = None
+    cpu_ms: float | None = None  # median CPU time of this process: wall time minus waiting for a core
     queries: int | None = None
     sql: list = field(default_factory=list)
 
@@ -284,6 +285,7 @@ class Result:
             "status": self.status,
             "median_ms": self.median_ms,
             "p95_ms": self.p95_ms,
+            "cpu_ms": self.cpu_ms,
             "queries": self.queries,
         }
 
@@ -332,16 +334,18 @@ def measure(dataset, measurement, repeat, client):
             call()
         result.queries = len(captured)
         result.sql = [query["sql"] for query in captured.captured_queries]
-        timings = []
+        timings, cpu = [], []
         for _ in range(repeat):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             call()
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
     except Exception as error:
         result.status = f"error: {type(error).__name__}: {error}"[:200]
         return result
     result.median_ms = round(statistics.median(timings), 2)
     result.p95_ms = round(percentile(timings, 0.95), 2)
+    result.cpu_ms = round(statistics.median(cpu), 2)
     return result
 
 
@@ -401,13 +405,13 @@ def _measurement(key):
 
 
 def format_reference_table(results):
-    header = f"{'Measurement':<34} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'budget':>8}  result"
+    header = f"{'Measurement':<34} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>7} {'queries':>7} {'budget':>8}  result"
     lines = [header, "-" * len(header)]
     for result in results:
         _, verdict = judge_reference(result)
         budget = f"≤{_measurement(result.key).budget_ms:g} ms"
         lines.append(
-            f"{result.label:<34} {_num(result.median_ms):>9} {_num(result.p95_ms):>8} "
+            f"{result.label:<34} {_num(result.median_ms):>9} {_num(result.p95_ms):>8} {_num(result.cpu_ms):>7} "
             f"{_num(result.queries):>7} {budget:>8}  {verdict}"
         )
     return "\n".join(lines)
