@@ -184,11 +184,17 @@ class Measurement:
     target: object  # callable(dataset, client) -> path | callable | None
 
 
+PAGE_LINK = re.compile(r"[?&;]page=(\d+)")
+
+
 def _sessions_page(dataset, client, page=None):
     path = page_path("session-list", [dataset.root.pk])
     if path is None or page is None:
         return path
-    return with_query(path, {"page": "last"})
+    # The last page is the highest page number the first page links to.
+    first = client.get(path)
+    numbers = [int(number) for number in PAGE_LINK.findall(first.content.decode())]
+    return with_query(path, {"page": max(numbers, default=1)})
 
 
 def _sessions_api(dataset, client, page=None):
