@@ -210,11 +210,7 @@ def _analytics_params(dataset):
 
 def _analytics_api(dataset, client):
     root = dataset.root.pk
-    path = api_path(
-        f"/api/fractals/{root}/analytics/series/",
-        f"/api/fractals/{root}/activities/{dataset.activity.pk}/series/",
-        f"/api/fractals/{root}/analytics/activity-series/",
-    )
+    path = api_path(f"/api/fractals/{root}/analytics/activity-series/")
     return with_query(path, _analytics_params(dataset))
 
 
