@@ -8,7 +8,7 @@ from activities.models import MetricDefinition
 from goals.access import get_fractal_for_user
 
 from . import analytics
-from .charts import Bar, Point, Series, bar_chart, line_chart
+from .charts import Bar, Point, Series, bar_chart, format_number, line_chart
 from .plan_forms import AnalyticsFilterForm
 
 WEEKS = 12
@@ -50,7 +50,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics):
                     point["x"],
                     point[key],
                     f"{point['session_name']} · {point['x']:%d %b %Y}: {name.lower()} "
-                    f"{point[key]:g} {label_unit}".strip(),
+                    f"{format_number(point[key])} {label_unit}".strip(),
                 )
                 for point in points
                 if point[key] is not None
@@ -70,11 +70,21 @@ def _progress(fractal, activity, metric, split, start, end, metrics):
             title=f"{activity.name}: {' × '.join(factor.name for factor in factors)}",
             unit=product_unit,
         )
+    rows = [
+        {
+            **point,
+            **{
+                f"{key}_text": "–" if point[key] is None else format_number(point[key])
+                for key in ("top_set", "average", "product")
+            },
+        }
+        for point in points
+    ]
     return {
         "activity": activity,
         "metric": metric,
         "split": split,
-        "points": points,
+        "points": rows,
         "chart": chart,
         "product_chart": product_chart,
         "product_unit": product_unit,

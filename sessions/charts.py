@@ -70,12 +70,11 @@ def nice_ticks(low, high, count=5):
     start = math.floor(low / step) * step
     ticks = []
     value = start
-    while value < high + step / 2:
+    while True:
         ticks.append(round(value, 10))
-        if value >= high:
-            break
+        if value >= high - step * 1e-9:  # tolerate float drift in the running sum
+            return ticks
         value += step
-    return ticks
 
 
 class LinearScale:
