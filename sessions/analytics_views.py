@@ -118,6 +118,8 @@ def analytics_page(request, root_id):
         ],
         title="Completed sessions per week",
         unit="sessions",
+        width=480,
+        height=240,
     )
     time_chart = bar_chart(
         [
@@ -130,6 +132,8 @@ def analytics_page(request, root_id):
         ],
         title="Practice time per week",
         unit="min",
+        width=480,
+        height=240,
     )
     totals = analytics.totals(fractal)
     goals = analytics.goal_summary(fractal, today=today)

@@ -127,30 +127,30 @@ def _y_axis(parts, scale, ticks, unit, left, right):
         )
 
 
-def _empty(title, css_class, message):
-    parts = _svg_open(title, f"{css_class} chart-empty", height=80)
-    parts.append(f'<text class="empty" x="{WIDTH / 2}" y="44" text-anchor="middle">{escape(message)}</text>')
+def _empty(title, css_class, message, width):
+    parts = _svg_open(title, f"{css_class} chart-empty", width=width, height=80)
+    parts.append(f'<text class="empty" x="{width / 2}" y="44" text-anchor="middle">{escape(message)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above went through escape()
 
 
-def line_chart(series, *, title, unit="", empty_message="No values recorded yet."):
+def line_chart(series, *, title, unit="", empty_message="No values recorded yet.", width=WIDTH, height=HEIGHT):
     """Lines over time with a marker and a tooltip per point; x values are datetimes."""
     series = [item for item in series if item.points]
     if not series:
-        return _empty(title, "line-chart", empty_message)
+        return _empty(title, "line-chart", empty_message, width)
     xs = [point.x for item in series for point in item.points]
     ys = [point.y for item in series for point in item.points]
     first, last = min(xs), max(xs)
     if first == last:
         first, last = first - datetime.timedelta(days=1), last + datetime.timedelta(days=1)
     ticks = nice_ticks(min(ys), max(ys))
-    left, right = MARGIN_LEFT, WIDTH - MARGIN_RIGHT
-    top, bottom = MARGIN_TOP, HEIGHT - MARGIN_BOTTOM
+    left, right = MARGIN_LEFT, width - MARGIN_RIGHT
+    top, bottom = MARGIN_TOP, height - MARGIN_BOTTOM
     x_scale = LinearScale(first.timestamp(), last.timestamp(), left + 8, right - 8)
     y_scale = LinearScale(ticks[0], ticks[-1], bottom, top)
 
-    parts = _svg_open(title, "line-chart")
+    parts = _svg_open(title, "line-chart", width, height)
     _y_axis(parts, y_scale, ticks, unit, left, right)
     parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
     span_days = (last - first).days
@@ -190,33 +190,33 @@ def _legend(series, y):
     return "".join(parts)
 
 
-def bar_chart(bars, *, title, unit="", empty_message="Nothing to show yet."):
+def bar_chart(bars, *, title, unit="", empty_message="Nothing to show yet.", width=WIDTH, height=HEIGHT):
     """One bar per labelled category, value labels in tooltips."""
     if not bars:
-        return _empty(title, "bar-chart", empty_message)
+        return _empty(title, "bar-chart", empty_message, width)
     ticks = nice_ticks(min(bar.value for bar in bars), max(bar.value for bar in bars))
-    left, right = MARGIN_LEFT, WIDTH - MARGIN_RIGHT
-    top, bottom = MARGIN_TOP, HEIGHT - MARGIN_BOTTOM
+    left, right = MARGIN_LEFT, width - MARGIN_RIGHT
+    top, bottom = MARGIN_TOP, height - MARGIN_BOTTOM
     y_scale = LinearScale(ticks[0], ticks[-1], bottom, top)
     slot = (right - left) / len(bars)
-    width = max(2.0, slot * 0.7)
-    label_every = max(1, math.ceil(len(bars) / 12))
+    bar_width = max(2.0, slot * 0.7)
+    label_every = max(1, math.ceil(52 / slot))  # leave each tick label about 52 units
 
-    parts = _svg_open(title, "bar-chart")
+    parts = _svg_open(title, "bar-chart", width, height)
     _y_axis(parts, y_scale, ticks, unit, left, right)
     parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
     for index, bar in enumerate(bars):
-        x = left + slot * index + (slot - width) / 2
+        x = left + slot * index + (slot - bar_width) / 2
         y = y_scale(max(bar.value, 0))
-        height = max(0.0, bottom - y)
+        bar_height = max(0.0, bottom - y)
         tooltip = bar.tooltip or f"{bar.label}: {format_number(bar.value)} {unit}".strip()
         parts.append(
-            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}">'
+            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_width:.1f}" height="{bar_height:.1f}">'
             f"<title>{escape(tooltip)}</title></rect>"
         )
-        if index % label_every == 0:
+        if (len(bars) - 1 - index) % label_every == 0:  # the latest category always gets its label
             parts.append(
-                f'<text class="tick x-tick" x="{x + width / 2:.1f}" y="{bottom + 18}" text-anchor="middle">'
+                f'<text class="tick x-tick" x="{x + bar_width / 2:.1f}" y="{bottom + 18}" text-anchor="middle">'
                 f"{escape(bar.label)}</text>"
             )
     parts.append("</svg>")

@@ -65,3 +65,10 @@ def test_bar_chart_draws_one_bar_per_category_with_heights_in_proportion():
     assert len(bars) == 3
     assert heights[1] == 2 * heights[0] and heights[2] == 0
     assert re.search(r"w2: 4 sessions", bars[1].find(f"{SVG}title").text)
+
+
+def test_charts_take_their_size_from_the_caller():
+    bars = parse(bar_chart([Bar("w1", 2), Bar("w2", 4)], title="Sessions", width=480, height=240))
+    lines = parse(line_chart([Series("s", [Point(DAY, 1)])], title="Line", width=500, height=200))
+    assert bars.get("viewBox") == "0 0 480 240"
+    assert lines.get("viewBox") == "0 0 500 200"
