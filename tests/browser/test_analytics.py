@@ -5,16 +5,17 @@ in the README (docs/screenshots/analytics.png and calendar.png).
 """
 
 import datetime
-import os
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from sessions.demo import seed_demo
 from sessions.models import SessionTemplate
+from tests.browser.plans_support import (
+    chromium_fixture,  # noqa: F401 - registers the `chromium` fixture
+    signed_in_page,
+)
 from tests.factories import (
     ActivityDefinitionFactory,
     ActivityInstanceFactory,
@@ -28,37 +29,8 @@ from tests.factories import (
     UserFactory,
 )
 
-# The live server runs Django in a thread while Playwright's sync API runs an event loop here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 UTC = datetime.UTC
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}; run `make browser` (scripts/ensure_chromium.sh).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def signed_in_page(chromium, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    return context.new_page()
 
 
 def demo_shaped_fractal():

@@ -407,3 +407,22 @@ def test_a_program_of_another_fractal_is_not_found_through_mine(owner_client, fr
     other = ProgramFactory(root=mine_too)
     page = reverse("program-detail", kwargs={"root_id": fractal.pk, "program_id": other.pk})
     assert owner_client.get(page).status_code == 404
+
+
+def test_program_list_runs_the_same_number_of_queries_for_3_and_30_programs(
+    owner_client, fractal, short_term_goal, django_assert_max_num_queries, django_assert_num_queries
+):
+    def add(count):
+        for _ in range(count):
+            program = ProgramFactory(root=fractal, start_date=MONDAY, end_date=MONDAY + datetime.timedelta(days=6))
+            program.goals.set([short_term_goal])
+            ProgramBlockFactory(program=program)
+
+    add(3)
+    owner_client.get(url("program-list", fractal))
+    with django_assert_max_num_queries(30) as few:
+        owner_client.get(url("program-list", fractal))
+    add(27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = owner_client.get(url("program-list", fractal))
+    assert response.content.decode().count('class="plan-card"') == 30
