@@ -15,6 +15,13 @@ class ScheduledEntry:
     status: str  # "done", "missed", "started" or "planned"
 
     @property
+    def session_url(self):
+        from .plan_views import session_url
+
+        session = self.scheduled.session
+        return session_url(session) if session is not None and session.deleted_at is None else None
+
+    @property
     def label(self):
         return {"done": "Done", "missed": "Missed", "started": "Started", "planned": "Planned"}[self.status]
 

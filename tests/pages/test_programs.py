@@ -274,6 +274,7 @@ def test_calendar_shows_weeks_block_colours_templates_and_marks(owner_client, pr
     }
     assert statuses[done.pk] == "done"
     assert statuses[scheduled[0].pk] == "missed"  # last Monday, never done
+    assert f'href="{session_url(session)}"' in html  # the done one links to its session
     assert future_goal.name in html
     assert "Deadline outside" not in html  # its date lies in no block
 
