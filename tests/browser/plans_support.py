@@ -17,8 +17,20 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module", name="chromium")
-def chromium_fixture():
-    """The system Chromium, headless; test modules import this function to use the fixture."""
+def chromium_fixture(request):
+    """The system Chromium, headless; test modules import this function to use the fixture.
+
+    When the shared ``browser`` fixture of tests/browser/conftest.py exists it is reused: one
+    process can run only one Playwright sync session at a time (so without it, each module
+    starts and stops its own, one after the other).
+    """
+    try:
+        shared = request.getfixturevalue("browser")
+    except pytest.FixtureLookupError:
+        shared = None
+    if shared is not None:
+        yield shared
+        return
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}; run `make browser` (scripts/ensure_chromium.sh).")
     from playwright.sync_api import sync_playwright
