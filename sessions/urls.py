@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import fractals, goals, trash
 
@@ -24,4 +24,6 @@ urlpatterns = [
         trash.trash_restore,
         name="trash-restore",
     ),
+    # Templates, programs and analytics (pages-plans).
+    path("", include("sessions.plan_urls")),
 ]
