@@ -22,8 +22,8 @@ class FractalModelForm(forms.ModelForm):
 
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()
-        exclusions.discard("root")
-        return exclusions
+        # The live-row uniqueness constraints name both; neither is user input.
+        return exclusions - {"root", "deleted_at"}
 
 
 class GroupForm(FractalModelForm):

@@ -59,3 +59,13 @@ def session_with_sets(root, goal, activity, sets=((20, 5), (25, 3)), days_ago=1,
     if completed:
         session.complete(when=when + datetime.timedelta(minutes=40))
     return session, instance
+
+
+def queries_of(action):
+    """The number of SQL queries ``action()`` runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        action()
+    return len(context.captured_queries)
