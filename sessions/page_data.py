@@ -6,7 +6,7 @@ its htmx partials and the value-saving view agree on cell names.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
@@ -106,9 +106,23 @@ def parse_grid(activity, data):
 
 
 def _activity_prefetches(prefix=""):
+    """Metrics and splits of the activity as it is now, or as it was when it was deleted.
+
+    Deleting a definition soft-deletes its metrics and splits with the same timestamp; a past
+    session keeps showing them (history keeps its names), but not ones removed earlier.
+    """
+    as_it_was = Q(deleted_at__isnull=True) | Q(deleted_at=F("activity__deleted_at"))
     return [
-        Prefetch(f"{prefix}metrics", queryset=MetricDefinition.objects.order_by("sort_order"), to_attr="live_metrics"),
-        Prefetch(f"{prefix}splits", queryset=SplitDefinition.objects.order_by("sort_order"), to_attr="live_splits"),
+        Prefetch(
+            f"{prefix}metrics",
+            queryset=MetricDefinition.all_objects.filter(as_it_was).order_by("sort_order"),
+            to_attr="live_metrics",
+        ),
+        Prefetch(
+            f"{prefix}splits",
+            queryset=SplitDefinition.all_objects.filter(as_it_was).order_by("sort_order"),
+            to_attr="live_splits",
+        ),
     ]
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{session}complete/", views.session_complete, name="session-complete"),
     path(f"{session}reopen/", views.session_reopen, name="session-reopen"),
     path(f"{session}edit/", views.session_edit, name="session-edit"),
+    path(f"{session}delete/", views.session_delete, name="session-delete"),
     path(f"{session}activities/add/", views.session_add_activity, name="session-add-activity"),
     path(f"{session}reorder/", views.session_reorder, name="session-reorder"),
     path(f"{instance}move/", views.instance_move, name="instance-move"),

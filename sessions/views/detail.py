@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from activities.models import ActivityDefinition
+from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.access import get_fractal_for_user, get_scoped_or_404
 
 from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm
 from ..models import ActivityInstance, PracticeSession
-from ..page_data import parse_grid, session_page
+from ..page_data import MAX_SETS, parse_grid, session_page
 
 
 def _messages_of(error):
@@ -127,6 +127,16 @@ def session_reopen(request, root_id, session_id):
     page = Page(request, root_id, session_id)
     page.session.reopen()
     return page.respond()
+
+
+@login_required
+@require_POST
+def session_delete(request, root_id, session_id):
+    """Move the session to the trash (with its sections, instances and values); restorable."""
+    page = Page(request, root_id, session_id)
+    page.session.delete()
+    messages.success(request, f"Session “{page.session.name}” moved to the trash.")
+    return redirect("session-list", root_id=page.fractal.pk)
 
 
 @login_required
@@ -261,6 +271,7 @@ def instance_values(request, root_id, session_id, instance_id):
         set_count = 1
     if "add_set" in request.POST:
         set_count += 1
+    set_count = min(set_count, MAX_SETS)
     if problems:
         return page.respond(instance, error=problems, set_count=set_count, posted=request.POST)
     try:
@@ -271,6 +282,6 @@ def instance_values(request, root_id, session_id, instance_id):
 
 
 def _with_structure(activity):
-    activity.live_metrics = list(activity.metrics.filter(deleted_at__isnull=True).order_by("sort_order"))
-    activity.live_splits = list(activity.splits.filter(deleted_at__isnull=True).order_by("sort_order"))
+    activity.live_metrics = list(MetricDefinition.objects.filter(activity=activity).order_by("sort_order"))
+    activity.live_splits = list(SplitDefinition.objects.filter(activity=activity).order_by("sort_order"))
     return activity

@@ -62,6 +62,10 @@ def test_a_user_times_an_activity_records_two_sets_and_meets_the_target(
     card.get_by_role("button", name="Save values").click()
     expect(card.locator(".errors")).to_have_count(0)
 
+    # Ticking "Done" saves on change, without a button press.
+    card.get_by_label("Done").check()
+    expect(card).to_have_class(re.compile(r"\bis-done\b"))
+
     page.get_by_role("button", name="Mark complete").click()
     result = page.locator("#completion-result")
     expect(result).to_contain_text("Weighted pull-up goal")

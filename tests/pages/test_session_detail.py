@@ -74,6 +74,7 @@ def test_a_deleted_session_is_not_found(owner_client, session):
 
 SESSION_ACTIONS = [
     "session-start",
+    "session-delete",
     "session-complete",
     "session-reopen",
     "session-edit",
@@ -98,6 +99,7 @@ def test_session_actions_are_for_the_owner_only(name, stranger_client, anonymous
     assert response["Location"].startswith(reverse("login"))
     session.refresh_from_db()
     assert session.started_at is None and not session.completed and session.name == "Evening practice"
+    assert session.deleted_at is None
 
 
 @pytest.mark.parametrize("name", INSTANCE_ACTIONS)
@@ -195,6 +197,15 @@ def test_an_empty_name_is_refused(owner_client, session):
     assert "This field is required" in response.content.decode()
     session.refresh_from_db()
     assert (session.name, session.notes) == ("Evening practice", "")
+
+
+def test_moving_a_session_to_the_trash(owner_client, instance):
+    session = instance.session
+    response = owner_client.post(session_action("session-delete", session))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("session-list", kwargs={"root_id": session.root_id})
+    assert PracticeSession.all_objects.get(pk=session.pk).deleted_at is not None
+    assert ActivityInstance.all_objects.get(pk=instance.pk).deleted_at is not None
 
 
 # --- adding, removing and ordering activities ----------------------------------------------
@@ -418,6 +429,25 @@ def test_a_split_activity_gets_one_table_per_split(owner_client, session, fracta
     assert response.status_code == 200
     stored = dict(MetricValue.objects.filter(instance=instance).values_list("split__name", "value"))
     assert stored == {"Left": 12, "Right": 9}
+
+
+def test_the_number_of_set_rows_is_capped(owner_client, instance, activity):
+    weight = activity.metrics.order_by("sort_order").first()
+    response = owner_client.post(
+        instance_action("instance-values", instance), {"set_count": "100000", cell(weight, 1): "20"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert 'name="set_count" value="50"' in response.content.decode()
+
+
+def test_a_past_session_still_shows_the_values_of_an_activity_deleted_from_the_library(
+    owner_client, fractal, short_term_goal, activity
+):
+    session, _ = session_with_sets(fractal, short_term_goal, activity, sets=[(42, 7)])
+    activity.delete()
+    page = owner_client.get(detail_url(session)).content.decode()
+    assert "(deleted from the library)" in page
+    assert 'value="42"' in page and 'value="7"' in page
 
 
 def test_values_without_javascript_redirect_to_the_instance(owner_client, instance, activity):
