@@ -44,6 +44,7 @@ class ActivityForm(FractalModelForm):
             "metrics_multiplicative": "Offer a product series (e.g. weight × reps)",
             "has_splits": "Recorded per split (e.g. left / right)",
         }
+        help_texts = {"has_sets": "", "metrics_multiplicative": "", "has_splits": ""}
 
     def __init__(self, *args, fractal, **kwargs):
         super().__init__(*args, fractal=fractal, **kwargs)
@@ -51,18 +52,33 @@ class ActivityForm(FractalModelForm):
         self.fields["group"].empty_label = "(no group)"
 
 
-class MetricRowForm(forms.Form):
-    id = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(required=False, max_length=100)
-    unit = forms.CharField(required=False, max_length=30)
-    is_top_set_metric = forms.BooleanField(required=False, label="Top set")
-    is_multiplicative = forms.BooleanField(required=False, label="Multiplicative")
-    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+class LabelledRowForm(forms.Form):
+    """A formset row whose inputs carry labels such as "Metric 2 unit" (the table has no label tags)."""
+
+    row_label = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix and self.prefix[-1].isdigit() else ""
+        for name, field in self.fields.items():
+            if name != "id":
+                field.widget.attrs["aria-label"] = f"{self.row_label} {number} {field.label or name}".replace("  ", " ")
 
 
-class SplitRowForm(forms.Form):
+class MetricRowForm(LabelledRowForm):
+    row_label = "Metric"
     id = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(required=False, max_length=100)
+    name = forms.CharField(required=False, max_length=100, label="name")
+    unit = forms.CharField(required=False, max_length=30, label="unit")
+    is_top_set_metric = forms.BooleanField(required=False, label="top set")
+    is_multiplicative = forms.BooleanField(required=False, label="multiplicative")
+    is_active = forms.BooleanField(required=False, initial=True, label="active")
+
+
+class SplitRowForm(LabelledRowForm):
+    row_label = "Split"
+    id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(required=False, max_length=100, label="name")
 
 
 def _formset(form_class, rows_shown, prefix, data, initial):
