@@ -58,6 +58,61 @@
     }
   });
 
+  // Drag a card by its handle within its section; the new order goes to the reorder endpoint
+  // (the up/down buttons do the same one step at a time, and work without JavaScript).
+  var dragged = null;
+
+  document.addEventListener("dragstart", function (event) {
+    var handle = event.target.closest && event.target.closest(".drag-handle");
+    if (!handle) {
+      return;
+    }
+    dragged = handle.closest("article.instance");
+    dragged.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged.id);
+  });
+
+  document.addEventListener("dragover", function (event) {
+    if (!dragged) {
+      return;
+    }
+    var over = event.target.closest && event.target.closest("article.instance");
+    if (!over || over === dragged || over.parentNode !== dragged.parentNode) {
+      return;
+    }
+    event.preventDefault();
+    var box = over.getBoundingClientRect();
+    var after = event.clientY > box.top + box.height / 2;
+    over.parentNode.insertBefore(dragged, after ? over.nextSibling : over);
+  });
+
+  document.addEventListener("drop", function (event) {
+    if (dragged) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("dragend", function () {
+    if (!dragged) {
+      return;
+    }
+    var card = dragged;
+    dragged = null;
+    card.classList.remove("dragging");
+    var list = card.closest("[data-reorder-url]");
+    var ids = Array.prototype.map.call(list.querySelectorAll(":scope > article.instance"), function (entry) {
+      return entry.getAttribute("data-instance");
+    });
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    window.htmx.ajax("POST", list.getAttribute("data-reorder-url"), {
+      target: "#session-body",
+      swap: "outerHTML",
+      values: { ids: ids, section: list.getAttribute("data-section") },
+      headers: { "X-CSRFToken": token ? token.value : "" },
+    });
+  });
+
   tick();
   setInterval(tick, 1000);
 })();

@@ -6,7 +6,12 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from sessions.models import ActivityInstance, MetricValue
-from tests.factories import ActivityGroupFactory, PracticeSessionFactory, SessionSectionFactory
+from tests.factories import (
+    ActivityGroupFactory,
+    ActivityInstanceFactory,
+    PracticeSessionFactory,
+    SessionSectionFactory,
+)
 from tests.pages.session_data import session_with_sets, set_activity, split_activity, target_on
 
 
@@ -83,3 +88,20 @@ def test_a_user_times_an_activity_records_two_sets_and_meets_the_target(
     expect(page.locator(".activity-card", has_text="Single-arm hang")).to_contain_text("Left, Right")
     screenshot(page, "activity_library")
     assert page.js_errors == []
+
+
+def test_a_user_reorders_activities_by_dragging(signed_in_page, fractal, short_term_goal):
+    page = signed_in_page
+    session = PracticeSessionFactory(root=fractal, goals=[short_term_goal], name="Mixed day")
+    first, second, third = (
+        ActivityInstanceFactory(session=session, activity=set_activity(fractal, name=name))
+        for name in ("Dips", "Rows", "Squats")
+    )
+    page.goto(reverse("session-detail", kwargs={"root_id": fractal.pk, "session_id": session.pk}))
+    page.set_viewport_size({"width": 1280, "height": 2000})  # dragging must not need scrolling
+    cards = page.locator("article.instance")
+    with page.expect_response(lambda response: "/reorder/" in response.url):
+        cards.nth(2).locator(".drag-handle").drag_to(cards.nth(0))
+    expect(cards.nth(0)).to_contain_text("Squats")
+    order = ActivityInstance.objects.filter(session=session).order_by("sort_order").values_list("pk", flat=True)
+    assert list(order) == [third.pk, first.pk, second.pk]
