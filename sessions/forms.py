@@ -1,5 +1,6 @@
 from django import forms
 
+from activities.forms import LabelledRowForm
 from activities.models import ActivityDefinition
 from goals.models import SESSION_LEVELS, Goal
 
@@ -78,9 +79,10 @@ class NewSessionForm(forms.Form):
         return cleaned
 
 
-class SectionRowForm(forms.Form):
-    name = forms.CharField(max_length=255, required=False)
-    planned_minutes = forms.IntegerField(required=False, min_value=0, max_value=24 * 60, label="Planned minutes")
+class SectionRowForm(LabelledRowForm):
+    row_label = "Section"
+    name = forms.CharField(max_length=255, required=False, label="name")
+    planned_minutes = forms.IntegerField(required=False, min_value=0, max_value=24 * 60, label="planned minutes")
 
     def clean(self):
         cleaned = super().clean()

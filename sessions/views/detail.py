@@ -28,9 +28,12 @@ def _messages_of(error):
 
 
 def _form_messages(form):
+    """Form errors as sentences naming their field ("Start: Enter a valid date/time.")."""
     found = []
     for key, errors in form.errors.items():
-        label = form.fields[key].label or key.replace("_", " ").capitalize() if key in form.fields else ""
+        label = ""
+        if key in form.fields:
+            label = form.fields[key].label or key.replace("_", " ").capitalize()
         found.extend(f"{label}: {error}" if label else error for error in errors)
     return found
 

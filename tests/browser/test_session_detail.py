@@ -41,6 +41,7 @@ def test_a_user_times_an_activity_records_two_sets_and_meets_the_target(
     card.get_by_role("button", name="Start timer").click()
     clock = card.locator("time.clock")
     expect(clock).to_have_text(re.compile(r"^0:0[1-9]$"), timeout=5_000)
+    screenshot(page, "session_timer_running")
     card.get_by_role("button", name="Stop timer").click()
     expect(card.locator(".instance-duration")).to_be_visible()
     instance = ActivityInstance.objects.get(session=session)
@@ -83,6 +84,10 @@ def test_a_user_times_an_activity_records_two_sets_and_meets_the_target(
     page.goto(reverse("session-list", kwargs={"root_id": fractal.pk}))
     expect(page.locator("table.sessions-table")).to_contain_text("1: Weighted pull-up goal")
     screenshot(page, "sessions_list")
+
+    page.goto(reverse("session-create", kwargs={"root_id": fractal.pk}))
+    expect(page.get_by_label("Front lever (Short-term goal)")).to_be_visible()
+    screenshot(page, "session_new")
 
     page.goto(reverse("activity-library", kwargs={"root_id": fractal.pk}))
     expect(page.locator(".activity-card", has_text="Single-arm hang")).to_contain_text("Left, Right")
