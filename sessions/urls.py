@@ -1,12 +1,38 @@
 from django.urls import path
 
 from . import views
+from .views import fractals, goals, trash
 
 sessions = "fractals/<uuid:root_id>/sessions/"
 session = f"{sessions}<uuid:session_id>/"
 instance = f"{session}instances/<uuid:instance_id>/"
 
+# Fractal list, tree, goal page, targets and trash (pages-core).
 urlpatterns = [
+    path("", fractals.fractal_list, name="fractal-list"),
+    path("fractals/<uuid:root_id>/", fractals.fractal_tree, name="fractal-tree"),
+    path("fractals/<uuid:root_id>/goals/<uuid:goal_id>/", goals.goal_detail, name="goal-detail"),
+    path("fractals/<uuid:root_id>/goals/<uuid:goal_id>/targets/new/", goals.target_create, name="target-create"),
+    path(
+        "fractals/<uuid:root_id>/goals/<uuid:goal_id>/targets/<uuid:target_id>/edit/",
+        goals.target_edit,
+        name="target-edit",
+    ),
+    path(
+        "fractals/<uuid:root_id>/goals/<uuid:goal_id>/targets/<uuid:target_id>/delete/",
+        goals.target_delete,
+        name="target-delete",
+    ),
+    path("fractals/<uuid:root_id>/trash/", trash.trash, name="trash"),
+    path(
+        "fractals/<uuid:root_id>/trash/<slug:kind>/<uuid:object_id>/restore/",
+        trash.trash_restore,
+        name="trash-restore",
+    ),
+]
+
+# Sessions list, new session and the session page with its in-page actions (pages-sessions).
+urlpatterns += [
     path(sessions, views.session_list, name="session-list"),
     path(f"{sessions}new/", views.session_create, name="session-create"),
     path(session, views.session_detail, name="session-detail"),
