@@ -7,8 +7,10 @@ from django.utils import timezone
 from goals.models import Profile
 from sessions.models import ActivityInstance, MetricValue, PracticeSession
 from tests.factories import (
+    ActivityDefinitionFactory,
     ActivityInstanceFactory,
     GoalFactory,
+    MetricDefinitionFactory,
     PracticeSessionFactory,
     SessionSectionFactory,
 )
@@ -448,6 +450,20 @@ def test_a_past_session_still_shows_the_values_of_an_activity_deleted_from_the_l
     page = owner_client.get(detail_url(session)).content.decode()
     assert "(deleted from the library)" in page
     assert 'value="42"' in page and 'value="7"' in page
+
+
+def test_an_activity_without_sets_records_one_value_per_metric(owner_client, session, fractal):
+    plank = ActivityDefinitionFactory(root=fractal, name="Plank", has_sets=False)
+    seconds = MetricDefinitionFactory(activity=plank, name="Seconds", unit="s")
+    MetricDefinitionFactory(activity=plank, name="Retired", is_active=False)
+    instance = ActivityInstanceFactory(session=session, activity=plank)
+    page = owner_client.get(detail_url(session)).content.decode()
+    assert f'name="v-{seconds.pk}-x-0"' in page
+    assert "Retired" not in page  # inactive metrics take no new values
+    response = owner_client.post(instance_action("instance-values", instance), {f"v-{seconds.pk}-x-0": "95"}, **HTMX)
+    assert response.status_code == 200
+    value = MetricValue.objects.get(instance=instance)
+    assert (value.metric, value.set_number, value.value) == (seconds, None, 95)
 
 
 def test_values_without_javascript_redirect_to_the_instance(owner_client, instance, activity):
