@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .views import fractals, goals, trash
@@ -29,6 +29,8 @@ urlpatterns = [
         trash.trash_restore,
         name="trash-restore",
     ),
+    # Templates, programs and analytics (pages-plans).
+    path("", include("sessions.plan_urls")),
 ]
 
 # Sessions list, new session and the session page with its in-page actions (pages-sessions).
