@@ -58,7 +58,7 @@ class SessionFilterForm(forms.Form):
         if chosen:
             with contextlib.suppress(ValueError):  # a malformed id is reported by the field
                 offered.add(uuid.UUID(str(chosen)))
-        goals = session_goals(fractal).filter(pk__in=offered)
+        goals = session_goals(fractal).filter(pk__in=offered).only("id", "name", "level")
         self.fields["goal"].widget.choices = [("", "Any goal"), *((goal.pk, str(goal)) for goal in goals)]
 
     def clean(self):
