@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Min, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition, validate_finite
@@ -72,6 +73,15 @@ class PracticeSession(FractalScopedModel):
             models.Index(fields=["root", "-created_at"], name="session_root_created_idx"),
             models.Index(fields=["root", "started_at"], name="session_root_started_idx"),
             models.Index(fields=["root", "completed"], name="session_root_completed_idx"),
+            # The sessions list: newest first by started (else created) time, live rows only, so a
+            # page (even the last) is read from the index instead of sorting every session.
+            models.Index(
+                F("root"),
+                Coalesce("started_at", "created_at").desc(),
+                F("created_at").desc(),
+                name="session_root_when_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
