@@ -109,7 +109,9 @@ def find_problems(root_ids=None):
         )
         parent = parent_field(model)
         if model is Goal:
-            problems += _rows(rows.filter(parent__isnull=True).exclude(root_id=F("pk")), table, "root is not itself", True)
+            problems += _rows(
+                rows.filter(parent__isnull=True).exclude(root_id=F("pk")), table, "root is not itself", True
+            )
         if parent is not None:
             with_parent = rows.filter(**{f"{parent.name}__isnull": False})
             problems += _rows(
@@ -160,7 +162,12 @@ def find_problems(root_ids=None):
                 links = links.filter(**{f"{source}__root_id__in": root_ids})
             for source_id, target_id in links.values_list(f"{source}_id", f"{target}_id"):
                 problems.append(
-                    Problem(table, str(source_id), f"cross-fractal link: {field.name} {target_id} is in another fractal", True)
+                    Problem(
+                        table,
+                        str(source_id),
+                        f"cross-fractal link: {field.name} {target_id} is in another fractal",
+                        True,
+                    )
                 )
     problems += _time_order(root_ids)
     return problems
@@ -220,7 +227,10 @@ def repair(root_ids=None):
             # Goals: repeat until the tree is consistent (each pass fixes one more level).
             for _ in range(10 if model is Goal else 1):
                 wrong = model.all_objects.filter(
-                    **{f"{parent.name}__isnull": False, f"{parent.attname}__in": parent.related_model.all_objects.values("pk")}
+                    **{
+                        f"{parent.name}__isnull": False,
+                        f"{parent.attname}__in": parent.related_model.all_objects.values("pk"),
+                    }
                 ).exclude(root_id=F(f"{parent.name}__root_id"))
                 if root_ids is not None:
                     wrong = wrong.filter(**{f"{parent.name}__root_id__in": root_ids})
@@ -245,7 +255,9 @@ def repair(root_ids=None):
             stale = model.all_objects.filter(deleted_at__isnull=True, root__deleted_at__isnull=False)
             if root_ids is not None:
                 stale = stale.filter(root_id__in=root_ids)
-            count = stale.update(deleted_at=Subquery(Goal.all_objects.filter(pk=OuterRef("root_id")).values("deleted_at")[:1]))
+            count = stale.update(
+                deleted_at=Subquery(Goal.all_objects.filter(pk=OuterRef("root_id")).values("deleted_at")[:1])
+            )
             if count:
                 changes.append(f"{model._meta.db_table}: moved {count} live row(s) of a deleted fractal to the trash")
         for model in scoped_models():
@@ -267,7 +279,9 @@ def repair(root_ids=None):
             sessions = sessions.filter(root_id__in=root_ids)
         count = instances.update(time_stop=None, duration_seconds=None)
         if count:
-            changes.append(f"activity_instances: cleared the stop time of {count} timer(s) that stopped before starting")
+            changes.append(
+                f"activity_instances: cleared the stop time of {count} timer(s) that stopped before starting"
+            )
         count = sessions.update(ended_at=None, total_duration_seconds=None)
         if count:
             changes.append(f"practice_sessions: cleared the end of {count} session(s) that ended before starting")

@@ -13,9 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="The backup file.")
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
-        parser.add_argument(
-            "--noinput", "--no-input", action="store_false", dest="interactive", help="Never prompt."
-        )
+        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive", help="Never prompt.")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias (default: default).")
 
     def handle(self, *args, **options):

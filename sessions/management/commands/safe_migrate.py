@@ -31,5 +31,7 @@ class Command(BaseCommand):
         for line in report.lines:
             self.stdout.write(f"  {line}")
         if not report.ok:
-            raise CommandError(f"safe_migrate did not complete. To restore by hand: restore_db {report.backup}", returncode=1)
+            raise CommandError(
+                f"safe_migrate did not complete. To restore by hand: restore_db {report.backup}", returncode=1
+            )
         self.stdout.write(self.style.SUCCESS("safe_migrate finished."))
