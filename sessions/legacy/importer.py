@@ -51,6 +51,33 @@ from .source import STATE_B, LegacySource
 BATCH = 500
 SESSION_TYPE = "PracticeSession"
 GOAL_TYPES = {level.value for level in GoalLevel}
+REPORT_ORDER = [
+    "goals",
+    "activity_groups",
+    "activity_definitions",
+    "metric_definitions",
+    "split_definitions",
+    "targets",
+    "target_metrics",
+    "session_templates",
+    "template_sections",
+    "template_section_activities",
+    "practice_sessions",
+    "practice_session_goals",
+    "session_sections",
+    "activity_instances",
+    "activity_instances (session JSON)",
+    "metric_values",
+    "metric_values (JSON sets)",
+    "metric_values (session JSON)",
+    "programs",
+    "program_goals",
+    "program_blocks",
+    "program_blocks (weekly_schedule)",
+    "program_block_goals",
+    "program_days",
+    "scheduled_sessions",
+]
 
 
 class Skip(Exception):
@@ -102,6 +129,8 @@ class LegacyImporter:
             self.report.state = source.state
             self.report.dry_run = dry_run
             self.file_time = datetime.datetime.fromtimestamp(os.path.getmtime(self.path), tz=datetime.UTC)
+            for table in REPORT_ORDER:
+                self.report.counts(table)
             with transaction.atomic():
                 self._import_everything()
                 if dry_run:
@@ -212,7 +241,9 @@ class LegacyImporter:
             else:
                 fresh.append(obj)
         model.all_objects.bulk_create(fresh, batch_size=BATCH)
-        self.report.imported(table, len(fresh))
+        for obj in fresh:
+            # Rows made from JSON are counted under the source they were read from.
+            self.report.imported(getattr(obj, "import_source", table))
         if available is not None:
             for pk in unusable:
                 available.pop(pk, None)
@@ -808,7 +839,7 @@ class LegacyImporter:
             section, order = placed[1], placed[2]
         created, updated, deleted = self.stamps(table, pk, row, self.sessions[session].created_at)
         self.instances[pk] = InstanceInfo(session, activity, root, created)
-        return ActivityInstance(
+        instance = ActivityInstance(
             id=pk,
             root_id=root,
             session_id=session,
@@ -824,6 +855,8 @@ class LegacyImporter:
             updated_at=updated,
             deleted_at=deleted,
         )
+        instance.import_source = table
+        return instance
 
     def _instances(self):
         objects, self.instance_data = [], {}
@@ -865,7 +898,8 @@ class LegacyImporter:
                 objects.append(instance)
                 self.report.repaired("activity_instances (session JSON)", pk, "created from the session JSON")
         for instance_id, (session, _section, _position) in self.section_of.items():
-            if instance_id not in known and session in self.sessions:
+            reported = self.report.reasons_for("activity_instances (session JSON)", instance_id)
+            if instance_id not in known and session in self.sessions and not reported:
                 self.report.skip(
                     "session_sections",
                     instance_id,
@@ -913,7 +947,7 @@ class LegacyImporter:
             return None
         self.value_keys.add(key)
         created = created or instance.created_at
-        return MetricValue(
+        value = MetricValue(
             id=pk,
             root_id=instance.root,
             instance_id=instance_id,
@@ -924,6 +958,8 @@ class LegacyImporter:
             created_at=created,
             updated_at=created,
         )
+        value.import_source = table
+        return value
 
     def _values(self):
         objects = []
@@ -1075,6 +1111,7 @@ class LegacyImporter:
                         deleted_at=deleted,
                     )
                 )
+                blocks[-1].import_source = table
                 block_by_legacy[legacy] = (block_id, root, start, end, created, deleted)
                 block_goals += [
                     (block_id, goal)
