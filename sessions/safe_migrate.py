@@ -41,7 +41,8 @@ def default_migrate(connection):
     call_command("migrate", database=connection.alias, interactive=False, verbosity=0)
 
 
-def safe_migrate(connection, backup_dir, allow_drift=False, migrate=default_migrate, progress=print):
+def safe_migrate(connection, backup_dir, allow_drift=False, migrate=None, progress=print):
+    migrate = migrate or default_migrate
     report = MigrationReport()
     progress("1/3 backing up …")
     report.backup = backup_database(connection, backup_dir)
