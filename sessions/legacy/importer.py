@@ -45,7 +45,7 @@ from .convert import (
     parse_timestamp,
     text,
 )
-from .report import ImportReport
+from .report import ALREADY_IMPORTED, ImportReport
 from .source import STATE_B, LegacySource
 
 BATCH = 500
@@ -234,7 +234,7 @@ class LegacyImporter:
         for obj in objects:
             if obj.pk in existing:
                 if existing[obj.pk] == obj.root_id:
-                    self.report.skip(table, obj.pk, "already imported (this id exists)")
+                    self.report.skip(table, obj.pk, ALREADY_IMPORTED)
                 else:
                     self.report.skip(table, obj.pk, "this id is already used by another fractal")
                     unusable.add(obj.pk)

@@ -1,7 +1,9 @@
 """The per-table import report: read / imported / repaired / skipped, and every skipped row."""
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+
+ALREADY_IMPORTED = "already imported (this id exists)"
 
 
 @dataclass
@@ -57,8 +59,15 @@ class ImportReport:
             yield (
                 f"{name:<{width}}  {counts.read:>7}  {counts.imported:>8}  {counts.repaired:>8}  {counts.skipped:>7}"
             )
-        if self.skipped:
+        already = Counter(table for table, _id, reason in self.skipped if reason == ALREADY_IMPORTED)
+        if already:
+            yield ""
+            yield "Already imported (ids exist, skipped):"
+            for table, count in already.items():
+                yield f"  {table}: {count} row(s)"
+        others = [row for row in self.skipped if row[2] != ALREADY_IMPORTED]
+        if others:
             yield ""
             yield "Skipped rows:"
-            for table, row_id, reason in self.skipped:
+            for table, row_id, reason in others:
                 yield f"  {table} {row_id}: {reason}"
