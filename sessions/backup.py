@@ -159,6 +159,18 @@ def restore_database(connection, path):
             source.close()
         return
     name = connection.settings_dict["NAME"]
+    # pg_restore --clean only replaces what the archive holds: drop tables created after the
+    # backup so the database ends up exactly as it was.
+    listing = _run(["pg_restore", "--list", str(path)], _pg_env(connection))
+    archived = set()
+    for line in listing.splitlines():
+        parts = line.split()
+        if not line.startswith(";") and "TABLE" in parts[:4] and len(parts) > parts.index("TABLE") + 2:
+            archived.add(parts[parts.index("TABLE") + 2])
+    with connection.cursor() as cursor:
+        extra = [table for table in connection.introspection.table_names(cursor) if table not in archived]
+        for table in extra:
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
     connection.close()
     _run(
         [

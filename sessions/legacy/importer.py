@@ -46,7 +46,7 @@ from .convert import (
     text,
 )
 from .report import ALREADY_IMPORTED, ImportReport
-from .source import STATE_B, LegacySource
+from .source import STATE_B, LegacyFileError, LegacySource
 
 BATCH = 500
 SESSION_TYPE = "PracticeSession"
@@ -1257,7 +1257,9 @@ class LegacyImporter:
         problems = find_problems(root_ids=roots)
         if problems:
             # The stages above must never produce this; refuse rather than write a broken fractal.
-            raise RuntimeError(f"The import would leave {len(problems)} integrity problem(s), e.g. {problems[0]}")
+            raise LegacyFileError(
+                f"the import would leave {len(problems)} integrity problem(s), e.g. {problems[0]}; rolled back."
+            )
 
 
 def _minutes(value):

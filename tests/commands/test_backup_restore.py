@@ -53,6 +53,15 @@ def test_backup_change_restore_returns_the_exact_data(data, tmp_path):
     assert "restored" in out.getvalue()
 
 
+def test_restore_removes_tables_created_after_the_backup(data, tmp_path):
+    path = backup_database(connection, tmp_path)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE created_later (id integer)")
+    call_command("restore_db", str(path), yes=True, stdout=StringIO())
+    with connection.cursor() as cursor:
+        assert "created_later" not in connection.introspection.table_names(cursor)
+
+
 def test_restore_without_yes_in_a_non_interactive_run_is_bad_usage_and_changes_nothing(data, tmp_path):
     path = backup_database(connection, tmp_path)
     GoalFactory(parent=data, name="Kept")
