@@ -146,6 +146,14 @@ def _declared_column_sets(model):
     return column_sets
 
 
+def _unique_column_sets(model):
+    opts = model._meta
+    sets = {(field.column,) for field in opts.local_fields if field.unique or field.primary_key}
+    for fields in opts.unique_together:
+        sets.add(tuple(opts.get_field(name).column for name in fields))
+    return sets
+
+
 def compare_table(model, cursor, connection):
     opts = model._meta
     table = opts.db_table
@@ -185,14 +193,22 @@ def compare_table(model, cursor, connection):
             continue
         if (field.unique or field.db_index) and not field.primary_key and (field.column,) not in existing_sets:
             findings.append(Finding(DRIFT, table, f"missing index on {field.column}"))
+    unique_sets = _unique_column_sets(model)
+    checked_columns = {field.column for field in opts.local_fields if field.db_check(connection)}
     for name, info in constraints.items():
-        if name in declared or info.get("primary_key"):
+        if name in declared or info.get("primary_key") or info.get("foreign_key"):
             continue
-        if info.get("foreign_key") or info.get("check"):
-            continue  # unnamed FK and column checks (e.g. positive integers) come from the fields
-        if tuple(info["columns"] or ()) in column_sets:
-            continue
-        findings.append(Finding(DRIFT, table, f"undeclared index {name} on {', '.join(info['columns'] or ['?'])}"))
+        found = tuple(info["columns"] or ())
+        listed = ", ".join(found) or "?"
+        if info.get("check"):
+            # Column checks that fields add themselves (e.g. positive integers) carry no name of ours.
+            if len(set(found)) == 1 and found[0] in checked_columns:
+                continue
+            findings.append(Finding(DRIFT, table, f"undeclared check constraint {name} on {listed}"))
+        elif info.get("unique") and found not in unique_sets:
+            findings.append(Finding(DRIFT, table, f"undeclared unique index {name} on {listed}"))
+        elif found not in column_sets:
+            findings.append(Finding(DRIFT, table, f"undeclared index {name} on {listed}"))
     return findings
 
 

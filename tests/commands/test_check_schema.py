@@ -60,6 +60,21 @@ def test_an_undeclared_index_is_drift(scratch):
     assert drift_lines(scratch) == ["goals: undeclared index hand_made_idx on name"]
 
 
+def test_a_hand_made_unique_index_over_indexed_columns_is_drift(scratch):
+    alter(scratch, "CREATE UNIQUE INDEX hand_unique ON goals (root_id, level)")
+    assert drift_lines(scratch) == ["goals: undeclared unique index hand_unique on root_id, level"]
+
+
+def test_a_hand_made_check_constraint_is_drift_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot add a constraint to an existing table")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE goals ADD CONSTRAINT hand_check CHECK (length(name) > 0)")
+    assert drift_lines(connection) == ["goals: undeclared check constraint hand_check on name"]
+
+
 def test_a_nullability_mismatch_is_drift(scratch):
     # SQLite cannot alter NOT NULL in place: rebuild the table the way a hand edit would.
     with scratch.cursor() as cursor:
