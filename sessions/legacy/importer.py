@@ -295,6 +295,8 @@ class LegacyImporter:
             parent = parent_of[pk]
             try:
                 if parent is None:
+                    if as_uuid(row.get("parent_id")) in session_rows:
+                        raise Skip(f"orphan: its parent session {row.get('parent_id')} has no short-term goal")
                     if row.get("parent_id") not in (None, ""):
                         raise Skip(f"orphan: its parent {row.get('parent_id')} does not exist")
                     if level not in ROOT_LEVELS:

@@ -23,7 +23,7 @@ class LegacySource:
         if header != SQLITE_HEADER:
             raise LegacyFileError(f"{self.path} is not a SQLite database.")
         try:
-            self.db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
+            self.db = self._open()
             self.db.row_factory = sqlite3.Row
             check = self.db.execute("PRAGMA quick_check").fetchall()
             if [tuple(row) for row in check] != [("ok",)]:
@@ -41,6 +41,15 @@ class LegacySource:
                 "id, type, name and parent_id)."
             )
         self.state = STATE_B if "root_id" in goal_columns else STATE_A
+
+    def _open(self):
+        """Read-only; a WAL file next to it is read too. A read-only folder falls back to immutable."""
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
 
     def _columns(self, table):
         return {row[1] for row in self.db.execute(f'PRAGMA table_info("{table}")')}

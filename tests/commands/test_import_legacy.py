@@ -313,3 +313,21 @@ def test_copies_lacking_columns_and_tables_still_import(owner, tmp_path):
     assert not ActivityDefinition.all_objects.get(pk=U("hang")).has_splits
     assert report.tables["programs"].read == 0
     assert find_problems() == []
+
+
+def test_rows_still_in_the_write_ahead_log_are_read(owner, tmp_path):
+    path = build_state_a(tmp_path / "wal.db")
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute(
+        "INSERT INTO goals (id, type, name, created_at) VALUES (?, 'UltimateGoal', 'Only in the WAL', '2025-01-01')",
+        [U("wal-root")],
+    )
+    db.commit()
+    try:
+        assert (tmp_path / "wal.db-wal").stat().st_size > 0
+        import_legacy(path, owner)
+    finally:
+        db.close()
+    assert Goal.all_objects.filter(pk=U("wal-root"), name="Only in the WAL").exists()
