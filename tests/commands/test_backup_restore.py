@@ -76,10 +76,19 @@ def test_restore_asks_and_a_no_changes_nothing(data, tmp_path, monkeypatch):
     path = backup_database(connection, tmp_path)
     GoalFactory(parent=data, name="Kept")
     before = goal_rows()
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
     with pytest.raises(CommandError, match="cancelled"):
         call_command("restore_db", str(path), stdout=StringIO())
     assert goal_rows() == before
+
+
+def test_restore_without_a_terminal_and_without_yes_is_refused(data, tmp_path, monkeypatch):
+    path = backup_database(connection, tmp_path)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(CommandError, match="--yes") as error:
+        call_command("restore_db", str(path), stdout=StringIO())
+    assert error.value.returncode == 2
 
 
 def test_a_damaged_backup_is_refused_before_anything_changes(data, tmp_path):

@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"Refusing to restore: {error}", returncode=1) from error
         self.stdout.write(f"{path}: {summary}.")
         if not options["yes"]:
-            if not options["interactive"]:
+            if not options["interactive"] or not sys.stdin.isatty():
                 raise CommandError("Restoring needs --yes when there is no prompt.", returncode=2)
             answer = input(f"This replaces everything in database {alias!r} with {path.name}. Type 'yes' to go on: ")
             if answer.strip().lower() != "yes":
