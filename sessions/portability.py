@@ -3,7 +3,7 @@
 The document holds every row of every fractal-scoped model (deleted ones included) with all
 fields and many-to-many links, in Django's serializer form, so export → import into an empty
 database reproduces each row exactly (ids, timestamps, deleted_at). Rows are written with
-``save_base(raw=True)``: nothing is re-derived on the way in.
+``bulk_create``: nothing is re-derived on the way in.
 """
 
 import datetime
@@ -100,16 +100,18 @@ def import_fractal(document, owner, progress=None):
             )
     counts = {}
     with transaction.atomic():
-        m2m_later = []
+        rows, m2m_later = {}, []
         for deserialized in serializers.deserialize("python", document["objects"]):
             obj = deserialized.object
             if isinstance(obj, Goal) and obj.parent_id is None:
                 obj.owner = owner
-            # Save rows first, many-to-many links once every goal exists.
-            obj.save_base(raw=True)
+            rows.setdefault(type(obj), []).append(obj)
             if deserialized.m2m_data:
                 m2m_later.append((obj, deserialized.m2m_data))
-            counts[obj._meta.label] = counts.get(obj._meta.label, 0) + 1
+        # Rows are written as they are (no save(): nothing is re-derived); links once all exist.
+        for model, objects in rows.items():
+            model.all_objects.bulk_create(objects, batch_size=500)
+            counts[model._meta.label] = len(objects)
         for obj, m2m_data in m2m_later:
             for accessor, values in m2m_data.items():
                 getattr(obj, accessor).set(values)

@@ -1,4 +1,5 @@
 import zoneinfo
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Run everything, then roll back.")
 
     def handle(self, *args, **options):
+        if not Path(options["path"]).is_file():
+            raise CommandError(f"{options['path']} does not exist or is not a file.", returncode=2)
         try:
             owner = get_user_model().objects.get(username=options["owner"])
         except get_user_model().DoesNotExist:
