@@ -2,7 +2,9 @@
 
 Reusable by every browser test: ``browser`` (one Chromium per run), ``page`` (a fresh context on the
 live server), ``sign_in(page, user)`` (through the real sign-in form) and ``signed_in_page`` (the
-standard owner, signed in). ``screenshot(page, name)`` saves to docs/screenshots/.
+standard owner, signed in), ``page_as(user)`` (signed in by session cookie, quicker than the form).
+``screenshot(page, name)`` saves to test-results/screenshots/, or to docs/screenshots/ (the
+README's pictures) when UPDATE_SCREENSHOTS=1.
 """
 
 import os
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a thread
 # with a running loop unless told this is safe (the tests use the ORM between page actions).
@@ -17,7 +20,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+SCREENSHOTS = Path(settings.BASE_DIR) / (
+    "docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "test-results/screenshots"
+)
 PASSWORD = "correct-horse-battery"  # the factories' password (tests/factories.py)
 
 
@@ -72,6 +77,18 @@ def sign_in():
 @pytest.fixture
 def signed_in_page(page, owner, sign_in):
     return sign_in(page, owner)
+
+
+@pytest.fixture
+def page_as(page, live_server):
+    def page_as(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return page
+
+    return page_as
 
 
 @pytest.fixture

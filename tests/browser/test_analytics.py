@@ -5,17 +5,11 @@ in the README (docs/screenshots/analytics.png and calendar.png).
 """
 
 import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 from sessions.demo import seed_demo
 from sessions.models import SessionTemplate
-from tests.browser.plans_support import (
-    chromium_fixture,  # noqa: F401 - registers the `chromium` fixture
-    signed_in_page,
-)
 from tests.factories import (
     ActivityDefinitionFactory,
     ActivityInstanceFactory,
@@ -29,7 +23,6 @@ from tests.factories import (
     UserFactory,
 )
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 UTC = datetime.UTC
 
 
@@ -61,9 +54,9 @@ def demo_shaped_fractal():
     return user, root
 
 
-def test_analytics_page_draws_the_progress_chart_with_points(chromium, live_server, transactional_db):
+def test_analytics_page_draws_the_progress_chart_with_points(page_as, live_server, screenshot):
     user, root = demo_shaped_fractal()
-    page = signed_in_page(chromium, live_server, user)
+    page = page_as(user)
     page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/")
 
     progress = page.locator("#progress svg.line-chart").first
@@ -78,22 +71,19 @@ def test_analytics_page_draws_the_progress_chart_with_points(chromium, live_serv
     assert 100 < bars_box["height"] < 400 and bars_box["width"] > 300  # drawn at a readable size
     assert page.locator(".points-table tbody tr").count() == 12
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "analytics.png"), full_page=True)
-    page.context.close()
+    screenshot(page, "analytics")
 
 
-def test_analytics_page_charts_the_seeded_demo(chromium, live_server, transactional_db):
+def test_analytics_page_charts_the_seeded_demo(page_as, live_server, screenshot):
     user, root = seed_demo()
-    page = signed_in_page(chromium, live_server, user)
+    page = page_as(user)
     page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/")
     points = page.locator("#progress svg.line-chart circle.point")
     points.first.wait_for()
     assert points.count() >= 2
-    page.context.close()
 
 
-def test_program_calendar_shows_blocks_and_marks(chromium, live_server, transactional_db):
+def test_program_calendar_shows_blocks_and_marks(page_as, live_server, screenshot):
     user, root = demo_shaped_fractal()
     goal = GoalFactory(parent=GoalFactory(parent=GoalFactory(parent=root, name="Calisthenics"), name="Levers"))
     goal.name = "Front lever"
@@ -121,7 +111,7 @@ def test_program_calendar_shows_blocks_and_marks(chromium, live_server, transact
     build.schedule(template, [1, 3])
     first.start(when=timezone.now() - datetime.timedelta(days=7)).complete()
 
-    page = signed_in_page(chromium, live_server, user)
+    page = page_as(user)
     page.goto(f"{live_server.url}/fractals/{root.pk}/programs/{program.pk}/")
     calendar = page.locator("table.program-calendar")
     calendar.wait_for()
@@ -132,6 +122,4 @@ def test_program_calendar_shows_blocks_and_marks(chromium, live_server, transact
     colour = calendar.locator("td.in-block").first.evaluate("cell => getComputedStyle(cell).boxShadow")
     assert "59, 130, 246" in colour  # the block colour #3b82f6 is drawn
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "calendar.png"), full_page=True)
-    page.context.close()
+    screenshot(page, "calendar")

@@ -1,19 +1,15 @@
 """The template editor's script: ordered activities per section, new sections, section reorder."""
 
 from sessions.models import SessionTemplate
-from tests.browser.plans_support import (
-    chromium_fixture,  # noqa: F401 - registers the `chromium` fixture
-    signed_in_page,
-)
 from tests.factories import ActivityDefinitionFactory, FractalFactory, UserFactory
 
 
-def test_building_a_template_with_the_editor_saves_the_chosen_order(chromium, live_server, transactional_db):
+def test_building_a_template_with_the_editor_saves_the_chosen_order(page_as, live_server, screenshot):
     user = UserFactory(username="planner")
     root = FractalFactory(owner=user)
     for name in ("Dips", "Plank", "Pull-ups"):
         ActivityDefinitionFactory(root=root, name=name)
-    page = signed_in_page(chromium, live_server, user)
+    page = page_as(user)
     page.goto(f"{live_server.url}/fractals/{root.pk}/templates/new/")
 
     page.fill("input[name=name]", "Upper body")
@@ -38,4 +34,3 @@ def test_building_a_template_with_the_editor_saves_the_chosen_order(chromium, li
     template = SessionTemplate.objects.get(root=root, name="Upper body")
     plan = [(name, minutes, [a.name for a in activities]) for name, minutes, activities in template.section_plan()]
     assert plan == [("Main", 40, ["Dips", "Pull-ups"]), ("Warm-up", 10, ["Plank"])]
-    page.context.close()
