@@ -132,8 +132,10 @@ class SessionEditForm(forms.ModelForm):
 
 
 class AddActivityForm(forms.Form):
-    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), empty_label=None)
-    section = forms.ModelChoiceField(queryset=SessionSection.objects.none(), required=False, empty_label="(no section)")
+    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), empty_label=None, widget=QuickSelect)
+    section = forms.ModelChoiceField(
+        queryset=SessionSection.objects.none(), required=False, empty_label="(no section)", widget=QuickSelect
+    )
 
     def __init__(self, *args, session, activities=None, sections=None, **kwargs):
         super().__init__(*args, **kwargs)
