@@ -58,7 +58,16 @@ class SessionFilterForm(forms.Form):
         if chosen:
             with contextlib.suppress(ValueError):  # a malformed id is reported by the field
                 offered.add(uuid.UUID(str(chosen)))
-        goals = session_goals(fractal).filter(pk__in=offered).only("id", "name", "level")
+        # By primary key only (the planner would otherwise walk every session goal of the fractal);
+        # the fractal and level are checked here, since the chosen id comes from the request.
+        goals = sorted(
+            (
+                goal
+                for goal in Goal.objects.filter(pk__in=offered).only("id", "name", "level", "root_id")
+                if goal.root_id == fractal.pk and goal.level in SESSION_LEVELS
+            ),
+            key=lambda goal: (goal.level, goal.name),
+        )
         self.fields["goal"].widget.choices = [("", "Any goal"), *((goal.pk, str(goal)) for goal in goals)]
 
     def clean(self):
