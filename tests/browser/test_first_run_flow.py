@@ -100,7 +100,7 @@ def test_a_new_user_goes_from_sign_up_to_a_completed_goal(page, screenshot):
     row = page.locator("summary", has_text="Weighted pull-up 5 × 10 kg")
     expect(row.locator(".targets")).to_have_text("targets 1/1")
     expect(row.get_by_role("button", name="Reopen")).to_be_visible()
-    screenshot(page, "fractal_tree")
+    screenshot(page, "first_run_tree")
     short_term.refresh_from_db()
     assert short_term.completed
     assert page.js_errors == []
