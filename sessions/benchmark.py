@@ -476,10 +476,14 @@ def _database_version():
 class Plan:
     sql: str
     lines: list
-    findings: list
+    findings: list  # full scans of large tables
+    notes: list = field(default_factory=list)  # whole-fractal reads: linear in the fractal's size
 
 
 SQLITE_SCAN = re.compile(r"\bSCAN (\w+)(?: USING (COVERING )?INDEX (\w+))?")
+# An index search on the fractal alone: not a full scan, but it reads every row of the fractal
+# (unless the index also gives the order and a LIMIT stops early, as on a list page).
+SQLITE_WHOLE_FRACTAL = re.compile(r"\bSEARCH (\w+) USING (?:COVERING )?INDEX (\w+) \(root_id=\?\)$")
 POSTGRES_SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
 
@@ -493,19 +497,22 @@ def explain(sql):
             cursor.execute(f"EXPLAIN {sql}")
             lines = [row[0] for row in cursor.fetchall()]
         else:
-            return Plan(sql, [f"EXPLAIN is not supported on {connection.vendor}"], [])
-    findings = []
+            return Plan(sql, [f"EXPLAIN is not supported on {connection.vendor}"], [], [])
+    findings, notes = [], []
     for line in lines:
         if connection.vendor == "sqlite":
             match = SQLITE_SCAN.search(line)
             if match and match.group(1) in LARGE_TABLES:
                 table, index = match.group(1), match.group(3)
                 findings.append(f"full scan of {table}" + (f" (whole index {index})" if index else ""))
+            match = SQLITE_WHOLE_FRACTAL.search(line)
+            if match and match.group(1) in LARGE_TABLES:
+                notes.append(f"searches {match.group(1)} by fractal alone ({match.group(2)}): every row unless a LIMIT stops it")
         else:
             match = POSTGRES_SEQ_SCAN.search(line)
             if match and match.group(1) in LARGE_TABLES:
                 findings.append(f"sequential scan of {match.group(1)}")
-    return Plan(sql, lines, findings)
+    return Plan(sql, lines, findings, notes)
 
 
 def explain_results(results):
@@ -522,13 +529,19 @@ def format_plans(results, plans, verbose=False):
     for result in results:
         entries = plans.get(result.key, [])
         flagged = [plan for plan in entries if plan.findings]
-        lines.append(f"{result.label}: {len(entries)} SELECTs, {len(flagged)} with a full scan of a large table")
-        for plan in entries if verbose else flagged:
+        noted = [plan for plan in entries if plan.notes]
+        lines.append(
+            f"{result.label}: {len(entries)} SELECTs, {len(flagged)} with a full scan of a large table, "
+            f"{len(noted)} searching by fractal alone"
+        )
+        for plan in entries if verbose else flagged + [plan for plan in noted if plan not in flagged]:
             lines.append(f"  SQL: {_shorten(plan.sql)}")
             for line in plan.lines:
                 lines.append(f"      {line}")
             for finding in plan.findings:
                 lines.append(f"    ! {finding}")
+            for note in plan.notes:
+                lines.append(f"    ~ {note}")
     return "\n".join(lines)
 
 

@@ -63,7 +63,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"\nQuery plans ({current}):")
                 self.stdout.write(benchmark.format_plans(results, plans, verbose=options["verbose_plans"]))
                 report.setdefault("plans", {})[current] = {
-                    key: [{"sql": plan.sql, "plan": plan.lines, "findings": plan.findings} for plan in entries]
+                    key: [
+                        {"sql": plan.sql, "plan": plan.lines, "findings": plan.findings, "notes": plan.notes}
+                        for plan in entries
+                    ]
                     for key, entries in plans.items()
                 }
         first = results_by_size[sizes[0]]
