@@ -507,7 +507,8 @@ def explain(sql):
                 findings.append(f"full scan of {table}" + (f" (whole index {index})" if index else ""))
             match = SQLITE_WHOLE_FRACTAL.search(line)
             if match and match.group(1) in LARGE_TABLES:
-                notes.append(f"searches {match.group(1)} by fractal alone ({match.group(2)}): every row unless a LIMIT stops it")
+                table, index = match.group(1), match.group(2)
+                notes.append(f"searches {table} by fractal alone ({index}): every row unless a LIMIT stops it")
         else:
             match = POSTGRES_SEQ_SCAN.search(line)
             if match and match.group(1) in LARGE_TABLES:
