@@ -25,7 +25,7 @@ class ActivityGroupViewSet(FractalScopedViewSet):
     ordering = ["sort_order", "name"]
 
     @extend_schema(request=IdListSerializer, responses={200: ActivityGroupSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def reorder(self, request, *args, **kwargs):
         """Put the fractal's live groups in the order of ``ids`` (each exactly once)."""
         payload = IdListSerializer(data=request.data)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from goals.access import get_fractal_for_user
@@ -130,10 +131,10 @@ class FractalScopedMixin(viewsets.GenericViewSet):
 
 class RestoreMixin:
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def restore(self, request, *args, **kwargs):
         """Bring a deleted object (and what its delete removed with it) back from the trash."""
-        instance = self.get_object()
+        instance = get_object_or_404(self.get_queryset(), pk=kwargs[self.lookup_field])
         run_model_operation(instance.restore)
         self.action = "retrieve"
         return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_200_OK)

@@ -28,7 +28,9 @@ class FractalSerializer(serializers.ModelSerializer):
 
 
 class GoalSerializer(serializers.ModelSerializer):
-    parent = ScopedRelatedField(Goal, help_text="The parent goal; the new goal is one level below it.")
+    parent = ScopedRelatedField(
+        Goal, allow_null=True, help_text="The parent goal (null only for the root); the new goal is one level below it."
+    )
     level = serializers.ChoiceField(
         choices=GoalLevel.choices, required=False, help_text="Optional on create: must be the parent's next level."
     )
@@ -48,16 +50,18 @@ class GoalSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         parent = attrs.get("parent")
-        if self.instance is None and parent is not None:
+        if self.instance is None and parent is None:
+            raise serializers.ValidationError(
+                {"parent": "Give the parent goal; new fractals are made under /api/fractals/."}
+            )
+        if self.instance is None:
             expected = GoalLevel(parent.level).next_level
             if expected is None:
                 raise serializers.ValidationError({"parent": "Nano goals cannot have children."})
             if attrs.get("level") and attrs["level"] != expected:
-                raise serializers.ValidationError(
-                    {
-                        "level": f"A child of a {GoalLevel(parent.level).label.lower()} must be a {expected.label.lower()}."
-                    }
-                )
+                parent_label = GoalLevel(parent.level).label.lower()
+                message = f"A child of this {parent_label} must be at the level “{expected.label}”."
+                raise serializers.ValidationError({"level": message})
         return attrs
 
     def create(self, validated_data):

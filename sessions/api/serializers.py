@@ -168,7 +168,7 @@ class PracticeSessionSerializer(ScopedModelSerializer):
     goals = ScopedRelatedField(
         Goal, many=True, help_text="Short-term or immediate goals of this fractal the session serves."
     )
-    template = ScopedRelatedField(SessionTemplate, read_only=True)
+    template = ScopedRelatedField(SessionTemplate, read_only=True, allow_null=True)
     sections = NestedSectionSerializer(many=True, read_only=True, source="live_sections")
     new_sections = NewSectionSerializer(
         many=True, write_only=True, required=False, max_length=50, help_text="Sections to create with the session."
@@ -313,7 +313,7 @@ class SessionTemplateSerializer(ScopedModelSerializer):
             clean_and_save(instance)
             if sections is not None:
                 run_model_operation(instance.replace_sections, self._plan(sections))
-        instance.live_sections = None
+        instance.__dict__.pop("live_sections", None)  # read the new sections back
         return instance
 
 
@@ -375,7 +375,7 @@ class ProgramDaySerializer(ScopedModelSerializer):
 class ScheduledSessionSerializer(ScopedModelSerializer):
     day = ScopedRelatedField(ProgramDay)
     template = ScopedRelatedField(SessionTemplate, required=False, allow_null=True)
-    session = ScopedRelatedField(PracticeSession, read_only=True)
+    session = ScopedRelatedField(PracticeSession, read_only=True, allow_null=True)
 
     class Meta:
         model = ScheduledSession

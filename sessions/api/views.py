@@ -135,7 +135,7 @@ class PracticeSessionViewSet(FractalScopedViewSet):
         return self._detail(session)
 
     @extend_schema(request=FromTemplateSerializer, responses={201: PracticeSessionDetailSerializer})
-    @action(detail=False, methods=["post"], url_path="from-template")
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None, url_path="from-template")
     def from_template(self, request, *args, **kwargs):
         """Create a session with the template's sections and activities pre-created."""
         payload = FromTemplateSerializer(data=request.data, context=self.get_serializer_context())
@@ -203,7 +203,7 @@ class ActivityInstanceViewSet(FractalScopedViewSet):
         return self._fresh(instance)
 
     @extend_schema(request=ReorderInstancesSerializer, responses=ActivityInstanceSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def reorder(self, request, *args, **kwargs):
         """Order the activities of one session (and section; none = activities outside sections)."""
         payload = ReorderInstancesSerializer(data=request.data, context=self.get_serializer_context())
@@ -244,7 +244,7 @@ class SessionTemplateViewSet(FractalScopedViewSet):
         return super().scoped_queryset().prefetch_related(template_prefetch())
 
     @extend_schema(request=FromSessionSerializer, responses={201: SessionTemplateSerializer})
-    @action(detail=False, methods=["post"], url_path="from-session")
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None, url_path="from-session")
     def from_session(self, request, *args, **kwargs):
         """Save a session's sections and activities as a new template."""
         payload = FromSessionSerializer(data=request.data, context=self.get_serializer_context())
@@ -382,7 +382,7 @@ class TrashViewSet(FractalScopedMixin):
         return self.get_paginated_response(TrashItemSerializer(page, many=True).data)
 
     @extend_schema(request=TrashRestoreInputSerializer, responses=TrashItemSerializer)
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def restore(self, request, *args, **kwargs):
         payload = TrashRestoreInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
