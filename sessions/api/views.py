@@ -14,6 +14,7 @@ from goals.api.base import (
     run_model_operation,
 )
 from goals.models import Goal
+from sessions import analytics
 from sessions.models import (
     ActivityInstance,
     MetricValue,
@@ -40,6 +41,8 @@ from .filters import (
 )
 from .serializers import (
     ActivityInstanceSerializer,
+    ActivitySeriesQuerySerializer,
+    ActivitySeriesSerializer,
     CompletionSerializer,
     EvaluationSerializer,
     FromSessionSerializer,
@@ -47,6 +50,7 @@ from .serializers import (
     MetricValueSerializer,
     PracticeSessionDetailSerializer,
     PracticeSessionSerializer,
+    PracticeWeekSerializer,
     ProgramBlockSerializer,
     ProgramDaySerializer,
     ProgramSerializer,
@@ -54,12 +58,17 @@ from .serializers import (
     ScheduledSessionSerializer,
     ScheduleSerializer,
     SectionSerializer,
+    SeriesPointSerializer,
     SessionTemplateSerializer,
     StartScheduledSerializer,
+    StreaksSerializer,
+    SummarySerializer,
     TimerSerializer,
     TrashItemSerializer,
     TrashRestoreSerializer,
     ValueEntrySerializer,
+    WeeklyQuerySerializer,
+    WeeklySerializer,
     session_prefetch,
     template_prefetch,
 )
@@ -395,3 +404,62 @@ class TrashViewSet(FractalScopedMixin):
         return Response(
             {"type": payload.validated_data["type"], "id": row.pk, "name": str(row), "deleted_at": deleted_at}
         )
+
+
+# --- analytics --------------------------------------------------------------------------------
+class AnalyticsViewSet(FractalScopedMixin):
+    """Numbers behind the analytics page, computed by ``sessions.analytics`` in the database."""
+
+    model = PracticeSession
+    filter_backends = []
+    pagination_class = None
+
+    def _query(self, serializer_class):
+        query = serializer_class(data=self.request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        return query.validated_data
+
+    @extend_schema(parameters=[ActivitySeriesQuerySerializer], responses=ActivitySeriesSerializer)
+    @action(detail=False, methods=["get"], url_path="activity-series")
+    def activity_series(self, request, *args, **kwargs):
+        """One point per session: the metric's top set, average of sets, product series and set count."""
+        query = self._query(ActivitySeriesQuerySerializer)
+        split = query.get("split")
+        points = analytics.activity_series(
+            self.fractal,
+            query["activity"],
+            query["metric"],
+            split=split,
+            start=query.get("start"),
+            end=query.get("end"),
+        )
+        return Response(
+            {
+                "activity": query["activity"].pk,
+                "metric": query["metric"].pk,
+                "split": split.pk if split else None,
+                "points": SeriesPointSerializer(points, many=True).data,
+            }
+        )
+
+    @extend_schema(parameters=[WeeklyQuerySerializer], responses=WeeklySerializer)
+    @action(detail=False, methods=["get"])
+    def weekly(self, request, *args, **kwargs):
+        """Completed sessions and practice seconds per week (Monday first), oldest first."""
+        query = self._query(WeeklyQuerySerializer)
+        weeks = analytics.practice_weeks(self.fractal, weeks=query["weeks"])
+        return Response({"weeks": PracticeWeekSerializer(weeks, many=True).data})
+
+    @extend_schema(responses=StreaksSerializer)
+    @action(detail=False, methods=["get"])
+    def streaks(self, request, *args, **kwargs):
+        """Current and longest runs of consecutive days (UTC) with a completed session."""
+        return Response(StreaksSerializer(analytics.streaks(self.fractal)).data)
+
+    @extend_schema(responses=SummarySerializer)
+    @action(detail=False, methods=["get"])
+    def summary(self, request, *args, **kwargs):
+        """Totals, goals completed per level, targets met/open and the next deadlines."""
+        summary = analytics.goal_summary(self.fractal)
+        summary["totals"] = analytics.totals(self.fractal)
+        return Response(SummarySerializer(summary).data)
