@@ -169,3 +169,23 @@ def test_token_authentication_works_and_a_bad_token_is_401(client, token, fracta
 def test_anonymous_token_client_gets_401_with_a_challenge(client):
     response = client.get("/api/fractals/")
     assert response.status_code in (401, 403)
+
+
+def test_a_constraint_race_becomes_a_409_not_a_500():
+    from django.db import IntegrityError
+
+    from goals.api.exceptions import api_exception_handler
+
+    response = api_exception_handler(IntegrityError("duplicate key"), {})
+    assert response.status_code == 409
+    assert "non_field_errors" in response.data
+
+
+def test_a_model_validation_error_becomes_a_400_with_field_messages():
+    from django.core.exceptions import ValidationError
+
+    from goals.api.exceptions import api_exception_handler
+
+    response = api_exception_handler(ValidationError({"name": "Bad name.", "__all__": "Bad."}), {})
+    assert response.status_code == 400
+    assert response.data == {"name": ["Bad name."], "non_field_errors": ["Bad."]}

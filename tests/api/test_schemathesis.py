@@ -32,7 +32,7 @@ def resource_of(path):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_and_matches_its_schema(case, token, fractal, everything):
     parameters = case.path_parameters or {}
     if "root_id" in parameters:
