@@ -30,6 +30,7 @@ router.register(f"{FRACTAL}/program-blocks", session_views.ProgramBlockViewSet, 
 router.register(f"{FRACTAL}/program-days", session_views.ProgramDayViewSet, basename="program-day")
 router.register(f"{FRACTAL}/scheduled-sessions", session_views.ScheduledSessionViewSet, basename="scheduled-session")
 router.register(f"{FRACTAL}/trash", session_views.TrashViewSet, basename="trash")
+router.register(f"{FRACTAL}/progress-tree", session_views.ProgressTreeViewSet, basename="progress-tree")
 router.register(f"{FRACTAL}/analytics", session_views.AnalyticsViewSet, basename="analytics")
 
 urlpatterns = [

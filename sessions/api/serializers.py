@@ -5,6 +5,7 @@ from rest_framework.relations import PKOnlyObject
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, run_model_operation
+from goals.api.serializers import GoalTreeNodeSerializer
 from goals.models import Goal
 from sessions.models import (
     ActivityInstance,
@@ -491,3 +492,11 @@ class SummarySerializer(serializers.Serializer):
     targets_met = serializers.IntegerField()
     targets_open = serializers.IntegerField()
     upcoming_deadlines = DeadlineSerializer(many=True)
+
+
+# --- goal tree with target progress -----------------------------------------------------------
+class GoalProgressNodeSerializer(GoalTreeNodeSerializer):
+    """A goal of the tree with how many of its targets are met; children nested (same shape)."""
+
+    targets_total = serializers.IntegerField()
+    targets_met = serializers.IntegerField()

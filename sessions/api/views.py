@@ -1,4 +1,4 @@
-from django.db.models import F, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -13,6 +13,7 @@ from goals.api.base import (
     ReadOnlyFractalScopedViewSet,
     run_model_operation,
 )
+from goals.api.serializers import goal_tree
 from goals.models import Goal
 from sessions import analytics
 from sessions.models import (
@@ -25,6 +26,7 @@ from sessions.models import (
     ScheduledSession,
     SessionSection,
     SessionTemplate,
+    TargetAchievement,
 )
 from sessions.targets import evaluate_goal
 
@@ -47,6 +49,7 @@ from .serializers import (
     EvaluationSerializer,
     FromSessionSerializer,
     FromTemplateSerializer,
+    GoalProgressNodeSerializer,
     MetricValueSerializer,
     PracticeSessionDetailSerializer,
     PracticeSessionSerializer,
@@ -404,6 +407,33 @@ class TrashViewSet(FractalScopedMixin):
         return Response(
             {"type": payload.validated_data["type"], "id": row.pk, "name": str(row), "deleted_at": deleted_at}
         )
+
+
+# --- goal tree with target progress ----------------------------------------------------------
+class ProgressTreeViewSet(FractalScopedMixin):
+    """The fractal's goal tree (as ``/api/fractals/<id>/tree/``) with each goal's target progress."""
+
+    model = Goal
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(responses=GoalProgressNodeSerializer)
+    def list(self, request, *args, **kwargs):
+        goals = Goal.objects.filter(root_id=self.fractal.pk).order_by("sort_order", "created_at")
+        achieved = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
+        counts = {
+            row["goal_id"]: row
+            for row in Target.objects.filter(root_id=self.fractal.pk)
+            .values("goal_id")
+            .annotate(total=Count("id"), met=Count("id", filter=Q(Exists(achieved))))
+            .order_by()
+        }
+
+        def progress(goal):
+            row = counts.get(goal.pk, {})
+            return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
+
+        return Response(goal_tree(self.fractal, goals, extra=progress))
 
 
 # --- analytics --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ RESOURCES = [
     "program-days",
     "scheduled-sessions",
     "trash",
+    "progress-tree",
     "analytics/weekly",
     "analytics/streaks",
     "analytics/summary",
