@@ -30,11 +30,11 @@ router.register(f"{FRACTAL}/program-blocks", session_views.ProgramBlockViewSet, 
 router.register(f"{FRACTAL}/program-days", session_views.ProgramDayViewSet, basename="program-day")
 router.register(f"{FRACTAL}/scheduled-sessions", session_views.ScheduledSessionViewSet, basename="scheduled-session")
 router.register(f"{FRACTAL}/trash", session_views.TrashViewSet, basename="trash")
-router.register(f"{FRACTAL}/progress-tree", session_views.ProgressTreeViewSet, basename="progress-tree")
 router.register(f"{FRACTAL}/analytics", session_views.AnalyticsViewSet, basename="analytics")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(f"{FRACTAL}/progress-tree/", session_views.ProgressTreeView.as_view(), name="progress-tree"),
     *router.urls,
 ]

@@ -4,9 +4,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from activities.api.views import TargetViewSet
 from activities.models import ActivityDefinition, ActivityGroup, Target
+from goals.access import get_fractal_for_user
 from goals.api.base import (
     FractalScopedMixin,
     FractalScopedViewSet,
@@ -410,20 +412,17 @@ class TrashViewSet(FractalScopedMixin):
 
 
 # --- goal tree with target progress ----------------------------------------------------------
-class ProgressTreeViewSet(FractalScopedMixin):
+class ProgressTreeView(APIView):
     """The fractal's goal tree (as ``/api/fractals/<id>/tree/``) with each goal's target progress."""
 
-    model = Goal
-    filter_backends = []
-    pagination_class = None
-
     @extend_schema(responses=GoalProgressNodeSerializer)
-    def list(self, request, *args, **kwargs):
-        goals = Goal.objects.filter(root_id=self.fractal.pk).order_by("sort_order", "created_at")
+    def get(self, request, root_id):
+        fractal = get_fractal_for_user(request.user, root_id)
+        goals = Goal.objects.filter(root_id=fractal.pk).order_by("sort_order", "created_at")
         achieved = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
         counts = {
             row["goal_id"]: row
-            for row in Target.objects.filter(root_id=self.fractal.pk)
+            for row in Target.objects.filter(root_id=fractal.pk)
             .values("goal_id")
             .annotate(total=Count("id"), met=Count("id", filter=Q(Exists(achieved))))
             .order_by()
@@ -433,7 +432,7 @@ class ProgressTreeViewSet(FractalScopedMixin):
             row = counts.get(goal.pk, {})
             return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
 
-        return Response(goal_tree(self.fractal, goals, extra=progress))
+        return Response(goal_tree(fractal, goals, extra=progress))
 
 
 # --- analytics --------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -30,10 +32,22 @@ def resource_of(path):
     return parts[3] if len(parts) > 3 and parts[2] == "{root_id}" else None
 
 
+@pytest.fixture
+def keep_connection_open():
+    """Requests go through the raw WSGI app, whose request signals would close the test's
+    database connection (PostgreSQL) in the middle of its transaction; Django's own test
+    client disconnects the same handlers."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_api_never_fails_and_matches_its_schema(case, token, fractal, everything):
+def test_api_never_fails_and_matches_its_schema(case, token, fractal, everything, keep_connection_open):
     parameters = case.path_parameters or {}
     if "root_id" in parameters:
         parameters["root_id"] = str(fractal.pk)
