@@ -20,8 +20,13 @@ class FractalSerializer(serializers.ModelSerializer):
         owner = self.context["request"].user
         return run_model_operation(Goal.create_fractal, owner, **validated_data)
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["level"].read_only = True  # a root's level is fixed: its children depend on it
+        return fields
+
     def update(self, instance, validated_data):
-        validated_data.pop("level", None)  # a root's level is fixed: its children depend on it
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return clean_and_save(instance)
