@@ -94,7 +94,9 @@ def everything(fractal, short_term_goal, immediate_goal, activity, session, inst
     day = ProgramDayFactory(block=block)
     scheduled = ScheduledSessionFactory(day=day, template=template)
     target = TargetFactory(goal=short_term_goal, activity=activity, name="Hold 10 s")
-    TargetMetricFactory(target=target, metric=activity.metrics.get(name="seconds"), threshold=10)
+    seconds = activity.metrics.get(name="seconds")
+    TargetMetricFactory(target=target, metric=seconds, threshold=10)
+    [value] = instance.record_values([{"metric": seconds, "set_number": 1, "value": 4}])
     return {
         "goals": immediate_goal,
         "activities": activity,
@@ -102,7 +104,7 @@ def everything(fractal, short_term_goal, immediate_goal, activity, session, inst
         "sessions": session,
         "sections": session.sections.get(),
         "instances": instance,
-        "metric-values": None,
+        "metric-values": value,
         "templates": template,
         "programs": program,
         "program-blocks": block,

@@ -51,6 +51,7 @@ DETAIL_ACTIONS = [
     ("get", "sections", ""),
     ("patch", "sections", ""),
     ("delete", "sections", ""),
+    ("get", "metric-values", ""),
     ("get", "instances", ""),
     ("patch", "instances", ""),
     ("delete", "instances", ""),
@@ -66,9 +67,13 @@ DETAIL_ACTIONS = [
     ("get", "program-blocks", ""),
     ("patch", "program-blocks", ""),
     ("post", "program-blocks", "schedule/"),
+    ("delete", "program-blocks", ""),
     ("get", "program-days", ""),
     ("patch", "program-days", ""),
+    ("delete", "program-days", ""),
     ("get", "scheduled-sessions", ""),
+    ("patch", "scheduled-sessions", ""),
+    ("delete", "scheduled-sessions", ""),
     ("post", "scheduled-sessions", "start/"),
 ]
 
@@ -153,6 +158,21 @@ def test_owner_reaches_every_object_and_action_without_a_server_error(
     target = everything[resource]
     response = getattr(api, method)(url(fractal, f"{resource}/{target.pk}/{suffix}"), {}, format="json")
     assert 200 <= response.status_code < 500 and response.status_code != 404
+
+
+RESTORABLE = [name for name in dict.fromkeys(resource for _, resource, _ in DETAIL_ACTIONS) if name != "metric-values"]
+
+
+@pytest.mark.parametrize("resource", RESTORABLE)
+def test_only_the_owner_can_restore(api, stranger_api, anonymous_api, fractal, everything, resource):
+    target = everything[resource]
+    target.delete()
+    address = url(fractal, f"{resource}/{target.pk}/restore/")
+    assert stranger_api.post(address).status_code == 404
+    assert anonymous_api.post(address).status_code in (401, 403)
+    assert type(target).all_objects.get(pk=target.pk).deleted_at is not None
+    assert api.post(address).status_code == 200
+    assert type(target).all_objects.get(pk=target.pk).deleted_at is None
 
 
 def test_a_malformed_fractal_id_is_a_404(api):
