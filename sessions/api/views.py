@@ -15,7 +15,7 @@ from goals.api.base import (
     ReadOnlyFractalScopedViewSet,
     run_model_operation,
 )
-from goals.api.serializers import goal_tree
+from goals.api.serializers import goal_tree, tree_rows
 from goals.models import Goal
 from sessions import analytics
 from sessions.models import (
@@ -418,10 +418,9 @@ class ProgressTreeView(APIView):
     @extend_schema(responses=GoalProgressNodeSerializer)
     def get(self, request, root_id):
         fractal = get_fractal_for_user(request.user, root_id)
-        goals = Goal.objects.filter(root_id=fractal.pk).order_by("sort_order", "created_at")
         achieved = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
         counts = {
-            row["goal_id"]: row
+            str(row["goal_id"]): row
             for row in Target.objects.filter(root_id=fractal.pk)
             .values("goal_id")
             .annotate(total=Count("id"), met=Count("id", filter=Q(Exists(achieved))))
@@ -429,10 +428,10 @@ class ProgressTreeView(APIView):
         }
 
         def progress(goal):
-            row = counts.get(goal.pk, {})
+            row = counts.get(goal.id, {})
             return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
 
-        return Response(goal_tree(fractal, goals, extra=progress))
+        return Response(goal_tree(fractal, tree_rows(fractal), extra=progress))
 
 
 # --- analytics --------------------------------------------------------------------------------
