@@ -14,8 +14,7 @@ from .serializers import (
     GoalMoveSerializer,
     GoalSerializer,
     GoalTreeNodeSerializer,
-    goal_tree,
-    tree_rows,
+    tree_response,
 )
 
 GOAL_ORDERING = ["name", "level", "deadline", "sort_order", "created_at", "updated_at", "completed_at"]
@@ -65,7 +64,7 @@ class FractalViewSet(
     def tree(self, request, pk=None):
         """The whole live goal tree of the fractal, nested, in two queries."""
         fractal = get_fractal_for_user(request.user, pk)
-        return Response(goal_tree(fractal, tree_rows(fractal)))
+        return tree_response(fractal)
 
 
 class GoalViewSet(FractalScopedViewSet):

@@ -15,7 +15,7 @@ from goals.api.base import (
     ReadOnlyFractalScopedViewSet,
     run_model_operation,
 )
-from goals.api.serializers import goal_tree, tree_rows
+from goals.api.serializers import tree_response
 from goals.models import Goal
 from sessions import analytics
 from sessions.models import (
@@ -431,7 +431,7 @@ class ProgressTreeView(APIView):
             row = counts.get(goal.id, {})
             return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
 
-        return Response(goal_tree(fractal, tree_rows(fractal), extra=progress))
+        return tree_response(fractal, extra=progress)
 
 
 # --- analytics --------------------------------------------------------------------------------
