@@ -65,7 +65,7 @@ class Dataset:
     root: Goal
     goal: Goal  # the busiest goal: most targets, then most linked sessions
     session: PracticeSession  # the latest completed session
-    activity: ActivityDefinition  # the activity with the most instances
+    activity: ActivityDefinition  # the weight × reps activity with the most instances
     metric: MetricDefinition
     built: bool = False
     seconds: float = 0.0
@@ -113,13 +113,17 @@ def describe_dataset(size, owner, root, built=False, seconds=0.0):
     session = (
         PracticeSession.objects.filter(root_id=root.pk, completed=True).order_by("-started_at", "-created_at").first()
     )
-    busiest = (
-        ActivityInstance.objects.filter(root_id=root.pk)
-        .values("activity_id")
-        .annotate(uses=Count("id"))
-        .order_by("-uses", "activity_id")
-        .first()
+    # The busiest activity of the most common kind (weight × reps sets: top set, average and
+    # product series), so both sizes chart the same kind of activity; any kind when there is none.
+    instances = ActivityInstance.objects.filter(root_id=root.pk)
+    weighted = instances.filter(
+        activity__has_sets=True, activity__has_splits=False, activity__metrics_multiplicative=True
     )
+    busiest = None
+    for candidates in (weighted, instances):
+        busiest = candidates.values("activity_id").annotate(uses=Count("id")).order_by("-uses", "activity_id").first()
+        if busiest:
+            break
     activity = ActivityDefinition.objects.get(pk=busiest["activity_id"]) if busiest else None
     metric = None
     if activity is not None:
