@@ -7,6 +7,7 @@ does not exist (yet) is reported as missing instead of failing the run.
 """
 
 import math
+import os
 import platform
 import re
 import statistics
@@ -456,6 +457,7 @@ def _num(value):
 
 def environment_facts():
     return {
+        "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "processor": platform.processor() or platform.machine(),
