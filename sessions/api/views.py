@@ -113,7 +113,12 @@ class PracticeSessionViewSet(FractalScopedViewSet):
 
     def scoped_queryset(self):
         detail = self.action not in ("list",)
-        return super().scoped_queryset().select_related("template").prefetch_related(*session_prefetch(detail))
+        queryset = super().scoped_queryset().prefetch_related(*session_prefetch(detail))
+        if detail:
+            return queryset.select_related("template")
+        # Lists take templates by prefetch (one query when the page has any), not a join: without a
+        # join a deep page (OFFSET) skips rows in the index alone instead of reading each one.
+        return queryset.prefetch_related("template")
 
     def _detail(self, session, code=status.HTTP_200_OK):
         session = self.model.objects.prefetch_related(*session_prefetch(True)).get(pk=session.pk)

@@ -70,7 +70,10 @@ class PracticeSession(FractalScopedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["root", "-created_at"], name="session_root_created_idx"),
+            # Live rows only: a page deep into a list (OFFSET) then skips index entries alone.
+            models.Index(
+                fields=["root", "-created_at"], name="session_root_created_idx", condition=Q(deleted_at__isnull=True)
+            ),
             models.Index(fields=["root", "started_at"], name="session_root_started_idx"),
             models.Index(fields=["root", "completed"], name="session_root_completed_idx"),
             # The sessions list: newest first by started (else created) time, live rows only, so a
