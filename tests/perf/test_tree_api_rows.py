@@ -3,6 +3,7 @@
 import datetime
 import json
 
+from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from goals.api.serializers import tree_rows
@@ -53,3 +54,29 @@ def test_the_tree_endpoint_nests_the_rows(owner_client, fractal, short_term_goal
     assert node["id"] == str(child.pk)
     assert node["parent"] == str(short_term_goal.pk)
     assert node["children"] == []
+
+
+def _nested(rows, root_id):
+    """The tree as nested dicts, the shape the endpoint documents."""
+    nodes, children = {}, {}
+    for row in rows:
+        node = {**row._asdict(), "children": []}
+        node["parent"] = node.pop("parent_id")
+        node["children"] = children.setdefault(row.id, [])
+        nodes[row.id] = node
+        children.setdefault(row.parent_id, []).append(node)
+    return nodes[root_id]
+
+
+def test_the_tree_document_is_what_the_json_renderer_writes(owner_client, fractal, short_term_goal):
+    GoalFactory(parent=short_term_goal, name='Quote " and ü and \\ backslash', description="line\nbreak")
+    GoalFactory(parent=short_term_goal, name="Second")
+    body = owner_client.get(f"/api/fractals/{fractal.pk}/tree/").content
+    tree = _nested(tree_rows(fractal), str(fractal.pk))
+    keys = ["id", "parent", "level", "name", "description", "deadline", "completed", "completed_at", "sort_order"]
+    keys += ["created_at", "updated_at", "children"]
+
+    def in_order(node):
+        return {key: [in_order(child) for child in node[key]] if key == "children" else node[key] for key in keys}
+
+    assert body == JSONRenderer().render(in_order(tree))
