@@ -2,7 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .models import ROOT_LEVELS, Goal, GoalLevel, Profile
 
@@ -73,3 +73,12 @@ class MoveGoalForm(forms.Form):
             if above
             else Goal.objects.none()
         )
+
+
+def add_model_errors(form, error):
+    """Show a model or service ValidationError on ``form``: field errors where the form has the field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, messages)

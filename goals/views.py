@@ -18,20 +18,11 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from .access import get_fractal_for_user, get_scoped_or_404
-from .forms import FractalForm, GoalForm, MoveGoalForm, ProfileForm, SignupForm
+from .forms import FractalForm, GoalForm, MoveGoalForm, ProfileForm, SignupForm, add_model_errors
 from .models import Goal, Profile
 from .undo import deleted_with_undo
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def add_errors(form, error):
-    """Copy a model ValidationError onto a form (field errors where the field exists)."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def error_text(error):
@@ -119,7 +110,7 @@ def fractal_create(request):
                     description=form.cleaned_data["description"],
                 )
         except ValidationError as error:
-            add_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, f"Created the fractal “{fractal.name}”.")
             return redirect(tree_url(fractal))
@@ -167,7 +158,7 @@ def goal_add_child(request, root_id, goal_id):
             with transaction.atomic():
                 child = parent.add_child(**form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, f"Added the {child.get_level_display().lower()} “{child.name}”.")
             return redirect_next(request, tree_url(fractal, child))
@@ -186,7 +177,7 @@ def goal_edit(request, root_id, goal_id):
                 form.save()
         except ValidationError as error:
             goal.refresh_from_db()
-            add_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, f"Saved “{goal.name}”.")
             return redirect_next(request, tree_url(fractal, goal))
@@ -208,7 +199,7 @@ def goal_move_to(request, root_id, goal_id):
             with transaction.atomic():
                 goal.move_to(move_form.cleaned_data["parent"])
         except ValidationError as error:
-            add_errors(move_form, error)
+            add_model_errors(move_form, error)
         else:
             messages.success(request, f"Moved “{goal.name}” under “{goal.parent.name}”.")
             return redirect(tree_url(fractal, goal))

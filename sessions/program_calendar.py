@@ -16,7 +16,7 @@ class ScheduledEntry:
 
     @property
     def session_url(self):
-        from .plan_views import session_url
+        from .views.common import session_url
 
         session = self.scheduled.session
         return session_url(session) if session is not None and session.deleted_at is None else None

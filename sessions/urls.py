@@ -1,54 +1,68 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import views
-from .views import fractals, goals, trash
+from .views import analytics, detail, fractals, goals, listing, programs, templates, trash
 
-sessions = "fractals/<uuid:root_id>/sessions/"
+fractal = "fractals/<uuid:root_id>/"
+goal = f"{fractal}goals/<uuid:goal_id>/"
+sessions = f"{fractal}sessions/"
 session = f"{sessions}<uuid:session_id>/"
 instance = f"{session}instances/<uuid:instance_id>/"
+template = f"{fractal}templates/<uuid:template_id>/"
+program = f"{fractal}programs/<uuid:program_id>/"
 
-# Fractal list, tree, goal page, targets and trash (pages-core).
+# Fractal list, tree, goal page with its targets, and the trash.
 urlpatterns = [
     path("", fractals.fractal_list, name="fractal-list"),
-    path("fractals/<uuid:root_id>/", fractals.fractal_tree, name="fractal-tree"),
-    path("fractals/<uuid:root_id>/goals/<uuid:goal_id>/", goals.goal_detail, name="goal-detail"),
-    path("fractals/<uuid:root_id>/goals/<uuid:goal_id>/targets/new/", goals.target_create, name="target-create"),
-    path(
-        "fractals/<uuid:root_id>/goals/<uuid:goal_id>/targets/<uuid:target_id>/edit/",
-        goals.target_edit,
-        name="target-edit",
-    ),
-    path(
-        "fractals/<uuid:root_id>/goals/<uuid:goal_id>/targets/<uuid:target_id>/delete/",
-        goals.target_delete,
-        name="target-delete",
-    ),
-    path("fractals/<uuid:root_id>/trash/", trash.trash, name="trash"),
-    path(
-        "fractals/<uuid:root_id>/trash/<slug:kind>/<uuid:object_id>/restore/",
-        trash.trash_restore,
-        name="trash-restore",
-    ),
-    # Templates, programs and analytics (pages-plans).
-    path("", include("sessions.plan_urls")),
+    path(fractal, fractals.fractal_tree, name="fractal-tree"),
+    path(goal, goals.goal_detail, name="goal-detail"),
+    path(f"{goal}targets/new/", goals.target_create, name="target-create"),
+    path(f"{goal}targets/<uuid:target_id>/edit/", goals.target_edit, name="target-edit"),
+    path(f"{goal}targets/<uuid:target_id>/delete/", goals.target_delete, name="target-delete"),
+    path(f"{fractal}trash/", trash.trash, name="trash"),
+    path(f"{fractal}trash/<slug:kind>/<uuid:object_id>/restore/", trash.trash_restore, name="trash-restore"),
 ]
 
-# Sessions list, new session and the session page with its in-page actions (pages-sessions).
+# Sessions list, new session, and the session page with its in-page actions.
 urlpatterns += [
-    path(sessions, views.session_list, name="session-list"),
-    path(f"{sessions}new/", views.session_create, name="session-create"),
-    path(session, views.session_detail, name="session-detail"),
-    path(f"{session}start/", views.session_start, name="session-start"),
-    path(f"{session}complete/", views.session_complete, name="session-complete"),
-    path(f"{session}reopen/", views.session_reopen, name="session-reopen"),
-    path(f"{session}edit/", views.session_edit, name="session-edit"),
-    path(f"{session}delete/", views.session_delete, name="session-delete"),
-    path(f"{session}activities/add/", views.session_add_activity, name="session-add-activity"),
-    path(f"{session}reorder/", views.session_reorder, name="session-reorder"),
-    path(f"{instance}move/", views.instance_move, name="instance-move"),
-    path(f"{instance}remove/", views.instance_remove, name="instance-remove"),
-    path(f"{instance}timer/", views.instance_timer, name="instance-timer"),
-    path(f"{instance}times/", views.instance_times, name="instance-times"),
-    path(f"{instance}update/", views.instance_update, name="instance-update"),
-    path(f"{instance}values/", views.instance_values, name="instance-values"),
+    path(sessions, listing.session_list, name="session-list"),
+    path(f"{sessions}new/", listing.session_create, name="session-create"),
+    path(session, detail.session_detail, name="session-detail"),
+    path(f"{session}start/", detail.session_start, name="session-start"),
+    path(f"{session}complete/", detail.session_complete, name="session-complete"),
+    path(f"{session}reopen/", detail.session_reopen, name="session-reopen"),
+    path(f"{session}edit/", detail.session_edit, name="session-edit"),
+    path(f"{session}delete/", detail.session_delete, name="session-delete"),
+    path(f"{session}activities/add/", detail.session_add_activity, name="session-add-activity"),
+    path(f"{session}reorder/", detail.session_reorder, name="session-reorder"),
+    path(f"{instance}move/", detail.instance_move, name="instance-move"),
+    path(f"{instance}remove/", detail.instance_remove, name="instance-remove"),
+    path(f"{instance}timer/", detail.instance_timer, name="instance-timer"),
+    path(f"{instance}times/", detail.instance_times, name="instance-times"),
+    path(f"{instance}update/", detail.instance_update, name="instance-update"),
+    path(f"{instance}values/", detail.instance_values, name="instance-values"),
+]
+
+# Session templates, programs and analytics.
+urlpatterns += [
+    path(f"{fractal}templates/", templates.template_list, name="template-list"),
+    path(f"{fractal}templates/new/", templates.template_create, name="template-create"),
+    path(f"{fractal}templates/from-session/", templates.template_from_session, name="template-from-session"),
+    path(f"{template}edit/", templates.template_edit, name="template-edit"),
+    path(f"{template}duplicate/", templates.template_duplicate, name="template-duplicate"),
+    path(f"{template}delete/", templates.template_delete, name="template-delete"),
+    path(f"{template}new-session/", templates.session_from_template, name="session-from-template"),
+    path(f"{fractal}programs/", programs.program_list, name="program-list"),
+    path(f"{fractal}programs/new/", programs.program_create, name="program-create"),
+    path(program, programs.program_detail, name="program-detail"),
+    path(f"{program}edit/", programs.program_edit, name="program-edit"),
+    path(f"{program}delete/", programs.program_delete, name="program-delete"),
+    path(f"{program}blocks/new/", programs.block_create, name="block-create"),
+    path(f"{program}blocks/<uuid:block_id>/edit/", programs.block_edit, name="block-edit"),
+    path(f"{program}blocks/<uuid:block_id>/delete/", programs.block_delete, name="block-delete"),
+    path(f"{program}blocks/<uuid:block_id>/schedule/", programs.block_schedule, name="block-schedule"),
+    path(f"{program}days/<uuid:day_id>/", programs.day_edit, name="day-edit"),
+    path(f"{program}days/<uuid:day_id>/copy/", programs.day_copy, name="day-copy"),
+    path(f"{program}days/<uuid:day_id>/delete/", programs.day_delete, name="day-delete"),
+    path(f"{program}scheduled/<uuid:scheduled_id>/start/", programs.scheduled_start, name="scheduled-start"),
+    path(f"{fractal}analytics/", analytics.analytics_page, name="analytics"),
 ]

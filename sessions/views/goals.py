@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from activities.models import Target
 from goals.access import get_fractal_for_user, get_scoped_or_404
+from goals.forms import add_model_errors
 from goals.models import Goal
-from goals.views import add_errors
 
 from ..models import PracticeSession
 from ..target_forms import TargetForm
@@ -77,7 +77,7 @@ def _target_form_page(request, fractal, goal, target=None):
         try:
             form.save(goal)
         except ValidationError as error:
-            add_errors(form, error)
+            add_model_errors(form, error)
         else:
             evaluation = evaluate_goal(goal)
             messages.success(request, "Target saved.")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from goals.models import GoalLevel
 from sessions.models import PracticeSession, Program, ProgramBlock, ProgramDay, ScheduledSession, SessionTemplate
-from sessions.plan_views import session_url
+from sessions.views.common import session_url
 from tests.factories import (
     ActivityDefinitionFactory,
     GoalFactory,
@@ -81,6 +81,8 @@ def test_create_program_with_dates_and_goals(owner_client, fractal, short_term_g
     assert response["Location"] == program_url("program-detail", program)
     assert (program.start_date, program.end_date) == (datetime.date(2027, 3, 1), datetime.date(2027, 5, 31))
     assert list(program.goals.all()) == [short_term_goal]
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "Program “Spring” saved." in page
 
 
 def test_program_ending_before_it_starts_is_refused(owner_client, fractal):
@@ -123,7 +125,8 @@ def test_create_block_with_dates_colour_and_goals(owner_client, program, short_t
         "color": "#aa3311",
         "goals": [short_term_goal.pk],
     }
-    assert owner_client.post(program_url("block-create", program), data).status_code == 302
+    response = owner_client.post(program_url("block-create", program), data, follow=True)
+    assert "Block “Peak” saved." in response.content.decode()
     block = ProgramBlock.objects.get(program=program, name="Peak")
     assert (block.color, list(block.goals.all())) == ("#aa3311", [short_term_goal])
 

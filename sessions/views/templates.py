@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from activities.models import ActivityDefinition
 from goals.access import get_fractal_for_user, get_scoped_or_404
+from goals.forms import add_model_errors
 
-from .models import SessionTemplate, TemplateActivity, TemplateSection
-from .plan_forms import SaveAsTemplateForm, SectionFormSet, SessionGoalsForm, TemplateForm, template_initial
-from .plan_views import apply_errors, session_url
+from ..models import SessionTemplate, TemplateActivity, TemplateSection
+from ..plan_forms import SaveAsTemplateForm, SectionFormSet, SessionGoalsForm, TemplateForm, template_initial
+from .common import session_url
 
 
 def _templates(fractal):
@@ -62,7 +63,7 @@ def _editor(request, fractal, template=None):
                         template.save()
                         template.replace_sections(sections.sections())
             except ValidationError as error:
-                apply_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(request, f"Template “{template.name}” saved.")
                 return redirect("template-list", root_id=fractal.pk)
@@ -122,7 +123,7 @@ def session_from_template(request, root_id, template_id):
             try:
                 session = template.create_session(form.cleaned_data["goals"], name=form.cleaned_data["name"] or None)
             except ValidationError as error:
-                apply_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(request, f"Session “{session.name}” created from “{template.name}”.")
                 return redirect(session_url(session))
@@ -144,7 +145,7 @@ def template_from_session(request, root_id):
             try:
                 template = SessionTemplate.from_session(session, name)
             except ValidationError as error:
-                apply_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(request, f"Session saved as the template “{template.name}”.")
                 return redirect("template-edit", root_id=fractal.pk, template_id=template.pk)

@@ -9,9 +9,9 @@ from django.utils.safestring import mark_safe
 from activities.models import MetricDefinition
 from goals.access import get_fractal_for_user
 
-from . import analytics
-from .charts import Bar, Point, Series, bar_chart, format_number, line_chart
-from .plan_forms import AnalyticsFilterForm
+from .. import analytics
+from ..charts import Bar, Point, Series, bar_chart, format_number, line_chart
+from ..plan_forms import AnalyticsFilterForm
 
 WEEKS = 12
 

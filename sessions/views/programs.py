@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from goals.access import get_fractal_for_user, get_scoped_or_404
+from goals.forms import add_model_errors
 from goals.models import Goal
 
-from .models import Program, ProgramBlock, ProgramDay, ScheduledSession
-from .plan_forms import BlockForm, CopyDayForm, DayForm, ProgramForm, ScheduleForm
-from .plan_views import apply_errors, session_url
-from .program_calendar import build_calendar, calendar_range
+from ..models import Program, ProgramBlock, ProgramDay, ScheduledSession
+from ..plan_forms import BlockForm, CopyDayForm, DayForm, ProgramForm, ScheduleForm
+from ..program_calendar import build_calendar, calendar_range
+from .common import session_url
 
 
 def _program(fractal, program_id):
@@ -50,38 +51,42 @@ def program_list(request, root_id):
     return render(request, "plans/program_list.html", {"fractal": fractal, "programs": programs})
 
 
-def _save_program(request, fractal, program=None):
+def _save_with_goals(request, obj, form_class, fields, template, context, done, label):
+    """Create or edit a program or a block: its own fields and its goals, in one transaction."""
     initial = None
-    if program is not None:
-        initial = {
-            "name": program.name,
-            "description": program.description,
-            "start_date": program.start_date,
-            "end_date": program.end_date,
-            "goals": list(program.goals.all()),
-        }
-    form = ProgramForm(request.POST or None, root=fractal, initial=initial)
+    if not obj._state.adding:
+        initial = {name: getattr(obj, name) for name in fields} | {"goals": list(obj.goals.all())}
+    form = form_class(request.POST or None, root=context["fractal"], initial=initial)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            target = program or Program(root=fractal)
-            for name in ("name", "description", "start_date", "end_date"):
-                setattr(target, name, data[name])
+            for name in fields:
+                setattr(obj, name, form.cleaned_data[name])
             try:
                 with transaction.atomic():
-                    target.full_clean()
-                    target.save()
-                    target.goals.set(data["goals"])
+                    obj.full_clean()
+                    obj.save()
+                    obj.goals.set(form.cleaned_data["goals"])
             except ValidationError as error:
-                apply_errors(form, error)
+                add_model_errors(form, error)
             else:
-                messages.success(request, f"Program “{target.name}” saved.")
-                return _to_detail(target)
+                messages.success(request, f"{label} “{obj.name}” saved.")
+                return done(obj)
         status = 400
-    else:
-        status = 200
-    context = {"fractal": fractal, "form": form, "program": program}
-    return render(request, "plans/program_form.html", context, status=status)
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def _save_program(request, fractal, program=None):
+    return _save_with_goals(
+        request,
+        program or Program(root=fractal),
+        ProgramForm,
+        ("name", "description", "start_date", "end_date"),
+        "plans/program_form.html",
+        {"fractal": fractal, "program": program},
+        _to_detail,
+        "Program",
+    )
 
 
 @login_required
@@ -146,37 +151,16 @@ def program_detail(request, root_id, program_id):
 
 
 def _save_block(request, fractal, program, block=None):
-    initial = None
-    if block is not None:
-        initial = {
-            "name": block.name,
-            "start_date": block.start_date,
-            "end_date": block.end_date,
-            "color": block.color,
-            "goals": list(block.goals.all()),
-        }
-    form = BlockForm(request.POST or None, root=fractal, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            target = block or ProgramBlock(program=program)
-            for name in ("name", "start_date", "end_date", "color"):
-                setattr(target, name, data[name])
-            try:
-                with transaction.atomic():
-                    target.full_clean()
-                    target.save()
-                    target.goals.set(data["goals"])
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, f"Block “{target.name}” saved.")
-                return _to_detail(program)
-        status = 400
-    else:
-        status = 200
-    context = {"fractal": fractal, "program": program, "block": block, "form": form}
-    return render(request, "plans/block_form.html", context, status=status)
+    return _save_with_goals(
+        request,
+        block or ProgramBlock(program=program),
+        BlockForm,
+        ("name", "start_date", "end_date", "color"),
+        "plans/block_form.html",
+        {"fractal": fractal, "program": program, "block": block},
+        lambda saved: _to_detail(program),
+        "Block",
+    )
 
 
 @login_required
@@ -216,7 +200,7 @@ def block_schedule(request, root_id, program_id, block_id):
             try:
                 created = block.schedule(form.cleaned_data["template"], form.cleaned_data["weekdays"])
             except ValidationError as error:
-                apply_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(request, f"{len(created)} session(s) scheduled in “{block.name}”.")
                 return _to_detail(program)
@@ -243,7 +227,7 @@ def day_edit(request, root_id, program_id, day_id):
             try:
                 day.update(**form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(request, "Day saved.")
                 return _to_detail(program)
@@ -263,7 +247,7 @@ def day_copy(request, root_id, program_id, day_id):
         try:
             copy = day.copy_to(copy_form.cleaned_data["date"])
         except ValidationError as error:
-            apply_errors(copy_form, error)
+            add_model_errors(copy_form, error)
         else:
             messages.success(request, f"Day copied to {copy.date:%a %d %b %Y}.")
             return _to_detail(program)
