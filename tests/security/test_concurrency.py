@@ -60,8 +60,8 @@ def fresh(model, pk):
 
 
 def test_a_timer_started_twice_at_once_runs_once(world):
+    pk = world.instance.pk
     for _ in range(ROUNDS):
-        pk = world.instance.pk
         outcomes = run_together(*[lambda: fresh(ActivityInstance, pk).start_timer() for _ in range(4)])
         assert unexpected(outcomes) == []
         instance = fresh(ActivityInstance, pk)
@@ -138,9 +138,7 @@ def test_the_same_list_reordered_twice_at_once_ends_in_one_of_the_two_orders(wor
             lambda: fresh(PracticeSession, session.pk).reorder_instances(backward, section=world.section),
         )
         assert unexpected(outcomes) == []
-        final = list(
-            ActivityInstance.objects.filter(pk__in=ids).order_by("sort_order").values_list("pk", flat=True)
-        )
+        final = list(ActivityInstance.objects.filter(pk__in=ids).order_by("sort_order").values_list("pk", flat=True))
         orders = sorted(ActivityInstance.objects.filter(pk__in=ids).values_list("sort_order", flat=True))
         assert orders == list(range(5))
         assert final in (forward, backward)
