@@ -35,8 +35,8 @@ run: demo
 browser:
 	@bash scripts/ensure_chromium.sh
 
+# The suite builds its own test database; it never touches the development one.
 test: setup-dev browser
-	$(PY) manage.py migrate --noinput
 	ENV=testing $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup-dev

@@ -6,7 +6,7 @@ audit timestamps, soft delete with exact restore, and the scoping querysets.
 
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -97,7 +97,12 @@ class FractalScopedModel(models.Model):
 
     def clean(self):
         super().clean()
-        self.root_id = self.derive_root_id()
+        try:
+            self.root_id = self.derive_root_id()
+        except ObjectDoesNotExist:
+            # The parent is not saved yet (an inline row of a new object in the admin): the
+            # rules run again in save(), once the parent exists.
+            return
         if self.root_id is None:
             raise ValidationError("A fractal root is required.")
         self.validate_scope()

@@ -1,0 +1,85 @@
+from django.contrib import admin
+
+from goals.admin_base import FractalChoiceForm, ScopedAdmin, ScopedInline
+
+from .models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, Target, TargetMetric
+
+
+class MetricInline(ScopedInline):
+    model = MetricDefinition
+    fields = ("name", "unit", "is_active", "is_top_set_metric", "is_multiplicative", "sort_order", "deleted_at")
+
+
+class SplitInline(ScopedInline):
+    model = SplitDefinition
+    fields = ("name", "sort_order", "deleted_at")
+
+
+class ThresholdInline(ScopedInline):
+    model = TargetMetric
+    fields = ("metric", "threshold", "deleted_at")
+    raw_id_fields = ("metric",)
+
+
+@admin.register(ActivityGroup)
+class ActivityGroupAdmin(ScopedAdmin):
+    form = FractalChoiceForm
+    list_display = ("name", "fractal", "sort_order", "created_at", "is_live")
+    search_fields = ("name", "id")
+    list_select_related = ("root",)
+    fields = ("fractal", "name", "description", "sort_order")
+
+
+@admin.register(ActivityDefinition)
+class ActivityDefinitionAdmin(ScopedAdmin):
+    form = FractalChoiceForm
+    list_display = ("name", "fractal", "group", "has_sets", "has_splits", "created_at", "is_live")
+    list_filter = ("has_sets", "has_splits", "has_metrics")
+    search_fields = ("name", "id")
+    list_select_related = ("root", "group")
+    raw_id_fields = ("group",)
+    inlines = [MetricInline, SplitInline]
+    fields = (
+        "fractal",
+        "name",
+        "description",
+        "group",
+        "has_sets",
+        "has_metrics",
+        "metrics_multiplicative",
+        "has_splits",
+        "sort_order",
+    )
+
+
+@admin.register(MetricDefinition)
+class MetricDefinitionAdmin(ScopedAdmin):
+    list_display = ("name", "unit", "activity", "fractal", "is_top_set_metric", "is_multiplicative", "is_live")
+    search_fields = ("name", "activity__name", "id")
+    list_select_related = ("root", "activity")
+    raw_id_fields = ("activity",)
+
+
+@admin.register(SplitDefinition)
+class SplitDefinitionAdmin(ScopedAdmin):
+    list_display = ("name", "activity", "fractal", "sort_order", "is_live")
+    search_fields = ("name", "activity__name", "id")
+    list_select_related = ("root", "activity")
+    raw_id_fields = ("activity",)
+
+
+@admin.register(Target)
+class TargetAdmin(ScopedAdmin):
+    list_display = ("__str__", "goal", "activity", "fractal", "created_at", "is_live")
+    search_fields = ("name", "goal__name", "activity__name", "id")
+    list_select_related = ("root", "goal", "activity")
+    raw_id_fields = ("goal", "activity")
+    inlines = [ThresholdInline]
+
+
+@admin.register(TargetMetric)
+class TargetMetricAdmin(ScopedAdmin):
+    list_display = ("__str__", "target", "fractal", "is_live")
+    search_fields = ("target__name", "metric__name", "id")
+    list_select_related = ("root", "target", "metric")
+    raw_id_fields = ("target", "metric")
