@@ -1,10 +1,270 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages that need goals data only: accounts, settings, fractal create/delete, goal actions.
 
-from .access import fractals_for
+Pages that also show sessions or targets (fractal list, tree, goal detail, trash) live in the
+``sessions`` app.
+"""
+
+from django.conf import settings as django_settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from .access import get_fractal_for_user, get_scoped_or_404
+from .forms import FractalForm, GoalForm, MoveGoalForm, ProfileForm, SignupForm
+from .models import Goal, Profile
+from .undo import deleted_with_undo
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def add_errors(form, error):
+    """Copy a model ValidationError onto a form (field errors where the field exists)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def error_text(error):
+    return " ".join(error.messages)
+
+
+def tree_url(fractal, goal=None):
+    url = reverse("fractal-tree", kwargs={"root_id": fractal.pk})
+    return f"{url}#goal-{goal.pk}" if goal is not None else url
+
+
+def redirect_next(request, fallback):
+    """Go back where the form came from (a same-site ``next``), else to ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def get_goal(fractal, goal_id, manager=None):
+    return get_scoped_or_404(manager or Goal.objects, fractal, pk=goal_id)
+
+
+# --- accounts and settings -------------------------------------------------------------------
+
+
+def signup(request):
+    if not django_settings.ALLOW_SIGNUP:
+        raise Http404("Sign-up is closed.")
+    if request.user.is_authenticated:
+        return redirect("fractal-list")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}! Create your first fractal below.")
+        return redirect("fractal-list")
+    return render(request, "registration/signup.html", {"form": form})
 
 
 @login_required
-def fractal_list(request):
-    fractals = fractals_for(request.user).order_by("sort_order", "created_at")
-    return render(request, "goals/fractal_list.html", {"fractals": fractals})
+def settings_view(request):
+    profile = Profile.for_user(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("settings")
+    token = Token.objects.filter(user=request.user).first()
+    new_key = request.session.pop("new_api_token", None)
+    return render(request, "accounts/settings.html", {"form": form, "token": token, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def api_token(request):
+    action = request.POST.get("action")
+    if action not in {"create", "regenerate", "revoke"}:
+        messages.error(request, "Unknown token action.")
+        return redirect("settings")
+    Token.objects.filter(user=request.user).delete()
+    if action == "revoke":
+        messages.success(request, "Your API token was revoked.")
+    else:
+        token = Token.objects.create(user=request.user)
+        # Shown once on the next page, then forgotten by the session.
+        request.session["new_api_token"] = token.key
+        messages.success(request, "A new API token was created. Copy it now: it is shown only once.")
+    return redirect("settings")
+
+
+# --- fractals --------------------------------------------------------------------------------
+
+
+@login_required
+def fractal_create(request):
+    form = FractalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                fractal = Goal.create_fractal(
+                    request.user,
+                    form.cleaned_data["name"],
+                    form.cleaned_data["level"],
+                    description=form.cleaned_data["description"],
+                )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Created the fractal “{fractal.name}”.")
+            return redirect(tree_url(fractal))
+    return render(request, "goals/fractal_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def fractal_delete(request, root_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    fractal.delete()
+    deleted_with_undo(
+        request, f"Deleted the fractal “{fractal.name}”.", reverse("fractal-restore", kwargs={"root_id": fractal.pk})
+    )
+    return redirect("fractal-list")
+
+
+@login_required
+@require_POST
+def fractal_restore(request, root_id):
+    fractal = get_fractal_for_user(request.user, root_id, include_deleted=True)
+    try:
+        with transaction.atomic():
+            fractal.restore()
+    except ValidationError as error:
+        messages.error(request, f"“{fractal.name}” cannot be restored: {error_text(error)}")
+    else:
+        messages.success(request, f"Restored the fractal “{fractal.name}”.")
+    return redirect("fractal-list")
+
+
+# --- goal actions (the tree and the goal page post here) -------------------------------------
+
+
+@login_required
+def goal_add_child(request, root_id, goal_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    parent = get_goal(fractal, goal_id)
+    if parent.child_level is None:
+        raise Http404("Nano goals have no children.")
+    # The unsaved instance lets the model rules run during form validation; add_child creates it.
+    form = GoalForm(request.POST or None, instance=Goal(parent=parent, level=parent.child_level))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                child = parent.add_child(**form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Added the {child.get_level_display().lower()} “{child.name}”.")
+            return redirect_next(request, tree_url(fractal, child))
+    context = {"fractal": fractal, "parent": parent, "form": form, "level_label": parent.child_level.label}
+    return render(request, "goals/goal_add.html", context)
+
+
+@login_required
+def goal_edit(request, root_id, goal_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_goal(fractal, goal_id)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except ValidationError as error:
+            goal.refresh_from_db()
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Saved “{goal.name}”.")
+            return redirect_next(request, tree_url(fractal, goal))
+    move_form = MoveGoalForm(goal=goal) if goal.parent_id else None
+    context = {"fractal": fractal, "goal": goal, "form": form, "move_form": move_form}
+    return render(request, "goals/goal_edit.html", context)
+
+
+@login_required
+@require_POST
+def goal_move_to(request, root_id, goal_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_goal(fractal, goal_id)
+    if goal.parent_id is None:
+        raise Http404("A fractal root cannot be moved.")
+    move_form = MoveGoalForm(request.POST, goal=goal)
+    if move_form.is_valid():
+        try:
+            with transaction.atomic():
+                goal.move_to(move_form.cleaned_data["parent"])
+        except ValidationError as error:
+            add_errors(move_form, error)
+        else:
+            messages.success(request, f"Moved “{goal.name}” under “{goal.parent.name}”.")
+            return redirect(tree_url(fractal, goal))
+    goal.refresh_from_db()
+    context = {"fractal": fractal, "goal": goal, "form": GoalForm(instance=goal), "move_form": move_form}
+    return render(request, "goals/goal_edit.html", context)
+
+
+@login_required
+@require_POST
+def goal_set_completed(request, root_id, goal_id, completed):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_goal(fractal, goal_id)
+    if completed:
+        goal.complete()
+        messages.success(request, f"Completed “{goal.name}”.")
+    else:
+        goal.reopen()
+        messages.success(request, f"Reopened “{goal.name}”.")
+    return redirect_next(request, tree_url(fractal, goal))
+
+
+@login_required
+@require_POST
+def goal_move(request, root_id, goal_id, direction):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_goal(fractal, goal_id)
+    if goal.parent_id is None:
+        raise Http404("A fractal root is not ordered among siblings here.")
+    goal.move(-1 if direction == "up" else 1)
+    return redirect_next(request, tree_url(fractal, goal))
+
+
+@login_required
+@require_POST
+def goal_delete(request, root_id, goal_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_goal(fractal, goal_id)
+    if goal.parent_id is None:
+        raise Http404("Delete a fractal from the fractal list.")
+    goal.delete()
+    restore_url = reverse("goal-restore", kwargs={"root_id": fractal.pk, "goal_id": goal.pk})
+    deleted_with_undo(request, f"Deleted “{goal.name}” and the goals below it.", restore_url)
+    return redirect(tree_url(fractal))
+
+
+@login_required
+@require_POST
+def goal_restore(request, root_id, goal_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_goal(fractal, goal_id, manager=Goal.all_objects)
+    try:
+        with transaction.atomic():
+            goal.restore()
+    except ValidationError as error:
+        messages.error(request, f"“{goal.name}” cannot be restored: {error_text(error)}")
+        return redirect_next(request, tree_url(fractal))
+    messages.success(request, f"Restored “{goal.name}”.")
+    return redirect_next(request, tree_url(fractal, goal))

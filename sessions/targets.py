@@ -132,3 +132,81 @@ def _achieved_in(session, targets):
     return set(
         TargetAchievement.objects.filter(session=session, target__in=targets).values_list("target_id", flat=True)
     )
+
+
+# --- progress, for pages ---------------------------------------------------------------------
+
+
+@dataclass
+class ThresholdProgress:
+    metric: object
+    threshold: float
+    best: float | None  # best value recorded in a completed session of the goal's subtree
+
+    @property
+    def reached(self):
+        return self.best is not None and self.best >= self.threshold
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    thresholds: list
+    achievement: TargetAchievement | None
+
+    @property
+    def met(self):
+        return self.achievement is not None
+
+
+def target_progress(targets):
+    """Progress of each target, in order: per metric the best recorded value vs the threshold.
+
+    "Best" reads completed, live sessions linked to the target's goal or its subtree (as the
+    evaluation does); "met" is the stored TargetAchievement. Four queries for any list of targets.
+    """
+    targets = list(targets)
+    if not targets:
+        return []
+    thresholds = {}
+    for row in TargetMetric.objects.filter(target__in=targets).select_related("metric").order_by("created_at"):
+        thresholds.setdefault(row.target_id, []).append(row)
+    children = {}
+    for goal_id, parent_id in Goal.objects.filter(root_id__in={t.root_id for t in targets}).values_list(
+        "pk", "parent_id"
+    ):
+        children.setdefault(parent_id, []).append(goal_id)
+    metric_ids = {row.metric_id for rows in thresholds.values() for row in rows}
+    best = {}  # (metric_id, linked goal_id) -> best value
+    rows = (
+        MetricValue.objects.filter(
+            metric_id__in=metric_ids,
+            instance__deleted_at__isnull=True,
+            instance__session__completed=True,
+            instance__session__deleted_at__isnull=True,
+        )
+        .order_by()
+        .values_list("metric_id", "instance__session__goal_links__goal_id")
+        .annotate(best=Max("value"))
+    )
+    for metric_id, goal_id, value in rows:
+        if goal_id is not None:
+            best[metric_id, goal_id] = value
+    achievements = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
+
+    def subtree(goal_id):
+        ids, frontier = [goal_id], [goal_id]
+        while frontier:
+            frontier = [child for parent in frontier for child in children.get(parent, [])]
+            ids.extend(frontier)
+        return ids
+
+    result = []
+    for target in targets:
+        goal_ids = subtree(target.goal_id)
+        rows = []
+        for threshold in thresholds.get(target.pk, []):
+            values = [best[key] for key in ((threshold.metric_id, g) for g in goal_ids) if key in best]
+            rows.append(ThresholdProgress(threshold.metric, threshold.threshold, max(values) if values else None))
+        result.append(TargetProgress(target, rows, achievements.get(target.pk)))
+    return result
