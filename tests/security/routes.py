@@ -84,6 +84,8 @@ OBJECT_KWARGS = {
     "program_day": "day",
     "scheduled": "scheduled",
     "scheduled_session": "scheduled",
+    # Trash routes name the kind separately (see SCALAR_KWARGS) and act on a deleted object.
+    "object": "deleted_goal",
 }
 
 # Path parameters that are not objects: a fixed, valid value.
@@ -94,6 +96,7 @@ SCALAR_KWARGS = {
     "week": lambda: 1,
     "date": lambda: timezone.localdate().isoformat(),
     "level": lambda: "ShortTermGoal",
+    "kind": lambda: "goal",
 }
 
 # Words of a URL name → model, for ``pk``/``id`` parameters of views that do not name their model.
