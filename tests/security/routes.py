@@ -8,7 +8,7 @@ to ``OBJECT_KWARGS`` or ``SCALAR_KWARGS`` (or the route to ``ALLOW_LIST`` with a
 import re
 from dataclasses import dataclass
 
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils import timezone
 
@@ -236,12 +236,25 @@ class Route:
         return [param for param in self.params if param not in SCALAR_KWARGS]
 
     def url(self, kwargs):
+        """The path of this route; by name when the name is unique to it, else from the pattern."""
         if self.name:
             try:
-                return reverse(self.name, kwargs=kwargs)
+                path = reverse(self.name, kwargs=kwargs)
             except NoReverseMatch:
-                pass
-        return "/" + _substitute(self.pattern, kwargs)
+                path = None
+            # Two routes may share a name (a page and an endpoint): reverse() then finds only one.
+            if path is not None and self.resolves(path):
+                return path
+        path = "/" + _substitute(self.pattern, kwargs)
+        assert self.resolves(path), f"cannot build a path for {self}"
+        return path
+
+    def resolves(self, path):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return False
+        return match.func is self.callback and set(self.params) <= set(match.kwargs)
 
 
 def _substitute(pattern, kwargs):
