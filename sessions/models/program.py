@@ -193,6 +193,27 @@ class ProgramDay(FractalScopedModel, OrderedModel):
     def soft_delete_cascade(self):
         return [ScheduledSession.all_objects.filter(day=self)]
 
+    def update(self, **fields):
+        """Edit this one day (date, name, notes); the date must stay inside the block and be free.
+
+        Other days of the block are never touched.
+        """
+        allowed = {"date", "name", "notes"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"Cannot edit {', '.join(sorted(unknown))} of a program day.")
+        if self.deleted_at is not None:
+            raise ValidationError("This day is in the trash.")
+        for name, value in fields.items():
+            setattr(self, name, value)
+        try:
+            self.full_clean()
+        except ValidationError:
+            self.refresh_from_db(fields=list(fields))  # nothing changed: not in memory either
+            raise
+        self.save(update_fields=list(fields))
+        return self
+
     def copy_to(self, date):
         """Copy this day (name, notes, scheduled templates) to another date of the block."""
         with transaction.atomic():

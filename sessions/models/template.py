@@ -125,6 +125,21 @@ class SessionTemplate(FractalScopedModel):
             sections.append(("Activities", None, loose))
         return cls.create(session.root_id, name, sections, description=description)
 
+    @classmethod
+    def available_name(cls, root, wanted):
+        """``wanted``, or ``wanted (2)``, ``(3)``… : the first name no live template of the fractal has."""
+        taken = {
+            name.lower()
+            for name in cls.objects.filter(root_id=getattr(root, "pk", root), name__istartswith=wanted).values_list(
+                "name", flat=True
+            )
+        }
+        name, number = wanted, 1
+        while name.lower() in taken:
+            number += 1
+            name = f"{wanted} ({number})"
+        return name
+
     def duplicate(self, name):
         return SessionTemplate.create(self.root_id, name, self.section_plan(), description=self.description)
 

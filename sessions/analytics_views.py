@@ -1,0 +1,155 @@
+"""The analytics page: activity progress, practice overview and goals, as server-drawn SVG."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from activities.models import MetricDefinition
+from goals.access import get_fractal_for_user
+
+from . import analytics
+from .charts import Bar, Point, Series, bar_chart, format_number, line_chart
+from .plan_forms import AnalyticsFilterForm
+
+WEEKS = 12
+
+
+def duration_text(seconds):
+    hours, rest = divmod(int(seconds or 0), 3600)
+    minutes = rest // 60
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _choose(form, metrics):
+    """The activity, metric and split to chart: the form's choice, else a sensible default."""
+    data = form.cleaned_data if form.is_valid() else {}
+    activity, metric = data.get("activity"), data.get("metric")
+    if activity is None and metrics:
+        activity = metrics[0].activity
+    if activity is not None and metric is None:
+        own = [candidate for candidate in metrics if candidate.activity_id == activity.pk]
+        metric = next((candidate for candidate in own if candidate.is_top_set_metric), own[0] if own else None)
+    return activity, metric, data.get("split"), data.get("start"), data.get("end")
+
+
+def _progress(fractal, activity, metric, split, start, end, metrics):
+    if activity is None or metric is None:
+        return None
+    points = analytics.activity_series(fractal, activity, metric, split=split, start=start, end=end)
+    unit = metric.unit
+    own = [candidate for candidate in metrics if candidate.activity_id == activity.pk]
+    factors = [candidate for candidate in own if candidate.is_multiplicative]
+    product_unit = " × ".join(factor.unit or factor.name for factor in factors) if len(factors) >= 2 else ""
+
+    def series(name, key, css_class, label_unit):
+        return Series(
+            name=name,
+            css_class=css_class,
+            points=[
+                Point(
+                    point["x"],
+                    point[key],
+                    f"{point['session_name']} · {point['x']:%d %b %Y}: {name.lower()} "
+                    f"{format_number(point[key])} {label_unit}".strip(),
+                )
+                for point in points
+                if point[key] is not None
+            ],
+        )
+
+    title = f"{activity.name}: {metric.name}" + (f" ({split.name})" if split else "")
+    chart = line_chart(
+        [series("Top set", "top_set", "series-1", unit), series("Average of sets", "average", "series-2", unit)],
+        title=title,
+        unit=unit or metric.name,
+    )
+    product_chart = None
+    if any(point["product"] is not None for point in points):
+        product_chart = line_chart(
+            [series("Best set product", "product", "series-3", product_unit)],
+            title=f"{activity.name}: {' × '.join(factor.name for factor in factors)}",
+            unit=product_unit,
+        )
+    rows = [
+        {
+            **point,
+            **{
+                f"{key}_text": "–" if point[key] is None else format_number(point[key])
+                for key in ("top_set", "average", "product")
+            },
+        }
+        for point in points
+    ]
+    return {
+        "activity": activity,
+        "metric": metric,
+        "split": split,
+        "points": rows,
+        "chart": chart,
+        "product_chart": product_chart,
+        "product_unit": product_unit,
+        "title": title,
+    }
+
+
+@login_required
+def analytics_page(request, root_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    form = AnalyticsFilterForm(request.GET or None, root=fractal)
+    metrics = list(
+        MetricDefinition.objects.filter(root_id=fractal.pk, activity__deleted_at__isnull=True)
+        .select_related("activity")
+        .order_by("activity__name", "sort_order")
+    )
+    activity, metric, split, start, end = _choose(form, metrics)
+    if not request.GET and activity is not None:
+        form = AnalyticsFilterForm(initial={"activity": activity, "metric": metric}, root=fractal)
+
+    today = timezone.now().date()
+    weeks = analytics.practice_weeks(fractal, weeks=WEEKS, today=today)
+    sessions_chart = bar_chart(
+        [
+            Bar(
+                f"{week['week_start']:%d %b}",
+                week["sessions"],
+                f"Week of {week['week_start']:%d %b %Y}: {week['sessions']} session(s)",
+            )
+            for week in weeks
+        ],
+        title="Completed sessions per week",
+        unit="sessions",
+        width=480,
+        height=240,
+    )
+    time_chart = bar_chart(
+        [
+            Bar(
+                f"{week['week_start']:%d %b}",
+                round(week["seconds"] / 60, 1),
+                f"Week of {week['week_start']:%d %b %Y}: {duration_text(week['seconds'])}",
+            )
+            for week in weeks
+        ],
+        title="Practice time per week",
+        unit="min",
+        width=480,
+        height=240,
+    )
+    totals = analytics.totals(fractal)
+    goals = analytics.goal_summary(fractal, today=today)
+    targets_total = goals["targets_met"] + goals["targets_open"]
+    context = {
+        "fractal": fractal,
+        "form": form,
+        "metrics": metrics,
+        "progress": _progress(fractal, activity, metric, split, start, end, metrics),
+        "sessions_chart": sessions_chart,
+        "time_chart": time_chart,
+        "streaks": analytics.streaks(fractal, today=today),
+        "totals": totals,
+        "total_time": duration_text(totals["seconds"]),
+        "goals": goals,
+        "targets_total": targets_total,
+        "weeks": WEEKS,
+    }
+    return render(request, "plans/analytics.html", context, status=200 if not form.errors else 400)

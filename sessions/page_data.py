@@ -1,0 +1,218 @@
+"""What the session detail page shows, loaded in a fixed number of queries.
+
+The value grid of an instance (sets × metrics, one table per split) is built here so the page,
+its htmx partials and the value-saving view agree on cell names.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
+
+from .models import ActivityInstance, MetricValue, SessionSection, TargetAchievement
+
+MAX_SETS = 50
+
+
+def cell_name(metric, split, set_number):
+    return f"v-{metric.pk}-{split.pk if split else 'x'}-{set_number or 0}"
+
+
+def format_value(value):
+    return "" if value is None else f"{value:g}"
+
+
+@dataclass
+class Grid:
+    """Tables of rows of cells, ready for a template."""
+
+    metrics: list
+    tables: list = field(default_factory=list)
+    set_count: int = 0
+
+    @property
+    def is_empty(self):
+        return not any(cell["value"] != "" for table in self.tables for row in table["rows"] for cell in row["cells"])
+
+
+def active_metrics(activity):
+    return [metric for metric in activity.live_metrics if metric.is_active]
+
+
+def build_grid(activity, values, set_count=None, posted=None):
+    """The value grid of ``activity`` filled from ``values`` (MetricValue rows) or ``posted`` data."""
+    metrics = active_metrics(activity)
+    stored = {(value.metric_id, value.split_id, value.set_number): value.value for value in values}
+    if activity.has_sets:
+        recorded = max((value.set_number or 0 for value in values), default=0)
+        set_count = max(1, recorded, set_count or 0)
+        set_numbers = list(range(1, min(set_count, MAX_SETS) + 1))
+    else:
+        set_count = 0
+        set_numbers = [None]
+    splits = activity.live_splits if activity.has_splits else [None]
+    grid = Grid(metrics=metrics, set_count=set_count)
+    for split in splits:
+        rows = []
+        for set_number in set_numbers:
+            cells = []
+            for metric in metrics:
+                name = cell_name(metric, split, set_number)
+                if posted is not None and name in posted:
+                    shown = posted[name]
+                else:
+                    shown = format_value(stored.get((metric.pk, getattr(split, "pk", None), set_number)))
+                cells.append({"name": name, "value": shown, "metric": metric})
+            rows.append({"set_number": set_number, "cells": cells})
+        grid.tables.append({"split": split, "rows": rows})
+    return grid
+
+
+def parse_grid(activity, data):
+    """Read a posted value grid: returns (entries for ``record_values``, error messages).
+
+    Only cells present in ``data`` are touched; an emptied cell removes its value.
+    """
+    try:
+        set_count = int(data.get("set_count") or 1)
+    except ValueError:
+        set_count = 1
+    set_numbers = list(range(1, max(1, min(set_count, MAX_SETS)) + 1)) if activity.has_sets else [None]
+    splits = activity.live_splits if activity.has_splits else [None]
+    entries, errors = [], []
+    for split in splits:
+        for set_number in set_numbers:
+            for metric in active_metrics(activity):
+                name = cell_name(metric, split, set_number)
+                if name not in data:
+                    continue
+                raw = data[name].strip()
+                value = None
+                if raw:
+                    try:
+                        value = float(raw.replace(",", "."))
+                    except ValueError:
+                        where = [metric.name]
+                        if split is not None:
+                            where.append(split.name)
+                        if set_number is not None:
+                            where.append(f"set {set_number}")
+                        errors.append(f"“{raw}” is not a number ({', '.join(where)}).")
+                        continue
+                entries.append({"metric": metric, "split": split, "set_number": set_number, "value": value})
+    return entries, errors
+
+
+def _activity_prefetches(prefix=""):
+    """Metrics and splits of the activity as it is now, or as it was when it was deleted.
+
+    Deleting a definition soft-deletes its metrics and splits with the same timestamp; a past
+    session keeps showing them (history keeps its names), but not ones removed earlier.
+    """
+    as_it_was = Q(deleted_at__isnull=True) | Q(deleted_at=F("activity__deleted_at"))
+    return [
+        Prefetch(
+            f"{prefix}metrics",
+            queryset=MetricDefinition.all_objects.filter(as_it_was).order_by("sort_order"),
+            to_attr="live_metrics",
+        ),
+        Prefetch(
+            f"{prefix}splits",
+            queryset=SplitDefinition.all_objects.filter(as_it_was).order_by("sort_order"),
+            to_attr="live_splits",
+        ),
+    ]
+
+
+def load_instances(session):
+    return list(
+        ActivityInstance.objects.filter(session=session)
+        .select_related("activity")
+        .prefetch_related(
+            *_activity_prefetches("activity__"),
+            Prefetch("values", queryset=MetricValue.objects.order_by("set_number"), to_attr="live_values"),
+        )
+        .order_by("sort_order", "created_at")
+    )
+
+
+def previous_instances(session, activity_ids):
+    """For each activity, its latest instance with values in an earlier session: {activity_id: instance}."""
+    if not activity_ids:
+        return {}
+    when = session.started_at or session.created_at
+    earlier = (
+        ActivityInstance.objects.filter(activity_id=OuterRef("pk"), session__deleted_at__isnull=True)
+        .exclude(session_id=session.pk)
+        .annotate(session_when=Coalesce("session__started_at", "session__created_at"))
+        .filter(session_when__lt=when)
+        .filter(Exists(MetricValue.objects.filter(instance_id=OuterRef("pk"))))
+        .order_by("-session_when", "-created_at")
+        .values("pk")[:1]
+    )
+    latest = (
+        ActivityDefinition.all_objects.filter(pk__in=activity_ids)
+        .annotate(previous_id=Subquery(earlier))
+        .values_list("previous_id", flat=True)
+    )
+    ids = [pk for pk in latest if pk is not None]
+    if not ids:
+        return {}
+    found = (
+        ActivityInstance.objects.filter(pk__in=ids)
+        .select_related("session", "activity")
+        .prefetch_related(
+            *_activity_prefetches("activity__"),
+            Prefetch("values", queryset=MetricValue.objects.order_by("set_number"), to_attr="live_values"),
+        )
+    )
+    return {instance.activity_id: instance for instance in found}
+
+
+def decorate(instance, previous=None, set_count=None, posted=None, errors=()):
+    """Attach what the instance partial shows: its grid, the previous values and any errors."""
+    instance.grid = build_grid(instance.activity, instance.live_values, set_count=set_count, posted=posted)
+    instance.previous = previous
+    if previous is not None:
+        previous.grid = build_grid(previous.activity, previous.live_values)
+    instance.errors = list(errors)
+    return instance
+
+
+def session_page(session, focus=None, set_count=None, posted=None, errors=None):
+    """Sections with their decorated instances, loose instances, and the achievements.
+
+    ``focus`` (an instance id) receives ``set_count``/``posted`` (a re-shown form);
+    ``errors`` maps instance ids (or "session") to messages.
+    """
+    errors = errors or {}
+    sections = list(SessionSection.objects.filter(session=session).order_by("sort_order", "created_at"))
+    instances = load_instances(session)
+    previous = previous_instances(session, {instance.activity_id for instance in instances})
+    for instance in instances:
+        mine = instance.pk == focus
+        decorate(
+            instance,
+            previous.get(instance.activity_id),
+            set_count=set_count if mine else None,
+            posted=posted if mine else None,
+            errors=errors.get(instance.pk, ()),
+        )
+    by_section = {section.pk: [] for section in sections}
+    loose = []
+    for instance in instances:
+        by_section.get(instance.section_id, loose).append(instance)
+    for section in sections:
+        section.entries = by_section[section.pk]
+    achievements = list(
+        TargetAchievement.objects.filter(session=session).select_related("target", "target__goal", "target__activity")
+    )
+    return {
+        "sections": sections,
+        "loose_instances": loose,
+        "instances": instances,
+        "achievements": achievements,
+        "session_errors": errors.get("session", ()),
+    }

@@ -1,0 +1,238 @@
+"""Forms of the planning pages: session templates, programs and the analytics filter.
+
+Every choice field gets a queryset limited to the fractal of the URL, so no id of another
+fractal is ever accepted. The forms validate input; the models do the work.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
+from goals.models import SESSION_LEVELS, Goal
+
+from .models import PracticeSession, SessionTemplate
+from .models.program import WEEKDAYS
+
+WEEKDAY_CHOICES = [(str(index), name.title()) for index, name in enumerate(WEEKDAYS)]
+
+
+class GoalChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, goal):
+        return f"{goal.name} ({goal.get_level_display()})"
+
+
+def fractal_goals(root, session_levels_only=False):
+    goals = Goal.objects.filter(root_id=root.pk).order_by("level", "sort_order", "name")
+    if session_levels_only:
+        goals = goals.filter(level__in=SESSION_LEVELS)
+    return goals
+
+
+# --- session templates -------------------------------------------------------------------
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(max_length=255)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class TemplateSectionForm(forms.Form):
+    """One section: name, planned minutes, and its activities as ordered ids ("id,id,...")."""
+
+    name = forms.CharField(max_length=255)
+    planned_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, required=False)
+    activities = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-activity-ids": ""}))
+
+    def __init__(self, *args, activities=None, **kwargs):
+        self.activity_lookup = activities or {}
+        super().__init__(*args, **kwargs)
+
+    def has_changed(self):
+        # A blank extra section stays blank even when the editor script numbers its position.
+        return any(name in self.changed_data for name in ("name", "planned_minutes", "activities"))
+
+    def chosen_activities(self):
+        """The activities the field currently names (bound or initial), for the editor to show."""
+        raw = self["activities"].value() or ""
+        found = (self.activity_lookup.get(part.strip()) for part in str(raw).split(","))
+        return [activity for activity in found if activity is not None]
+
+    def clean_activities(self):
+        raw = [part.strip() for part in (self.cleaned_data.get("activities") or "").split(",") if part.strip()]
+        chosen = []
+        for key in raw:
+            activity = self.activity_lookup.get(key)
+            if activity is None:
+                raise ValidationError("Choose activities of this fractal's library.")
+            chosen.append(activity)
+        return chosen
+
+
+class BaseSectionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, activities=(), **kwargs):
+        self.activity_lookup = {str(activity.pk): activity for activity in activities}
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "activities": self.activity_lookup}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            activities=self.activity_lookup,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.sections():
+            raise ValidationError("A template needs at least one section.")
+
+    def sections(self):
+        """The kept sections in their chosen order, as ``SessionTemplate.create`` expects them."""
+        kept = [form for form in self.forms if form.cleaned_data.get("name") and not form.cleaned_data.get("DELETE")]
+        # Sections without a position keep their place after the numbered ones.
+        kept.sort(key=lambda form: (form.cleaned_data.get("ORDER") is None, form.cleaned_data.get("ORDER") or 0))
+        return [
+            (form.cleaned_data["name"], form.cleaned_data.get("planned_minutes"), form.cleaned_data["activities"])
+            for form in kept
+        ]
+
+
+SectionFormSet = forms.formset_factory(
+    TemplateSectionForm, formset=BaseSectionFormSet, extra=1, can_order=True, can_delete=True, max_num=30
+)
+
+
+def template_initial(template):
+    return [
+        {
+            "name": name,
+            "planned_minutes": minutes,
+            "activities": ",".join(str(activity.pk) for activity in activities),
+        }
+        for name, minutes, activities in template.section_plan()
+    ]
+
+
+class SessionGoalsForm(forms.Form):
+    """The goals a new session (from a template) serves."""
+
+    name = forms.CharField(max_length=255, required=False, help_text="Leave empty to use the template's name.")
+    goals = GoalChoiceField(queryset=Goal.objects.none(), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, root, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = fractal_goals(root, session_levels_only=True)
+
+
+class SaveAsTemplateForm(forms.Form):
+    session = forms.ModelChoiceField(queryset=PracticeSession.objects.none())
+    name = forms.CharField(max_length=255, required=False)
+
+    def __init__(self, *args, root, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = PracticeSession.objects.filter(root_id=root.pk)
+
+
+# --- programs ----------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProgramForm(forms.Form):
+    name = forms.CharField(max_length=255)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    start_date = forms.DateField(widget=DateInput)
+    end_date = forms.DateField(widget=DateInput)
+    goals = GoalChoiceField(queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, root, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = fractal_goals(root)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", "A program cannot end before it starts.")
+        return data
+
+
+class BlockForm(forms.Form):
+    name = forms.CharField(max_length=255)
+    start_date = forms.DateField(widget=DateInput)
+    end_date = forms.DateField(widget=DateInput)
+    color = forms.CharField(max_length=7, initial="#4f7cac", widget=forms.TextInput(attrs={"type": "color"}))
+    goals = GoalChoiceField(queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, root, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = fractal_goals(root)
+
+
+class ScheduleForm(forms.Form):
+    template = forms.ModelChoiceField(queryset=SessionTemplate.objects.none())
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one weekday."},
+    )
+
+    def __init__(self, *args, root, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = SessionTemplate.objects.filter(root_id=root.pk).order_by("name")
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(widget=DateInput)
+    name = forms.CharField(max_length=255, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CopyDayForm(forms.Form):
+    date = forms.DateField(widget=DateInput)
+
+
+# --- analytics ---------------------------------------------------------------------------
+
+
+class AnalyticsFilterForm(forms.Form):
+    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), required=False)
+    metric = forms.ModelChoiceField(queryset=MetricDefinition.objects.none(), required=False)
+    split = forms.ModelChoiceField(queryset=SplitDefinition.objects.none(), required=False, empty_label="All splits")
+    start = forms.DateField(required=False, widget=DateInput)
+    end = forms.DateField(required=False, widget=DateInput)
+
+    def __init__(self, *args, root, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = ActivityDefinition.objects.filter(root_id=root.pk).order_by("name")
+        ordering = ("activity__name", "sort_order")
+        self.fields["metric"].queryset = (
+            MetricDefinition.objects.filter(root_id=root.pk).select_related("activity").order_by(*ordering)
+        )
+        self.fields["split"].queryset = (
+            SplitDefinition.objects.filter(root_id=root.pk).select_related("activity").order_by(*ordering)
+        )
+        self.fields["metric"].label_from_instance = lambda metric: f"{metric.activity.name}: {metric}"
+        self.fields["split"].label_from_instance = lambda split: f"{split.activity.name}: {split.name}"
+
+    def clean(self):
+        data = super().clean()
+        activity = data.get("activity")
+        for field in ("metric", "split"):
+            chosen = data.get(field)
+            if chosen is not None and (activity is None or chosen.activity_id != activity.pk):
+                self.add_error(field, f"Choose a {field} of the chosen activity.")
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date is before the start date.")
+        return data

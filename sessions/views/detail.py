@@ -1,0 +1,290 @@
+"""The session detail page and its in-page actions.
+
+Every action is a POST that works two ways: with htmx it answers with the part of the page it
+changed (the instance card or the session body), without JavaScript it redirects back to the
+page. Refused input answers 400 with the message shown where it happened, and changes nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
+from goals.access import get_fractal_for_user, get_scoped_or_404
+
+from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm
+from ..models import ActivityInstance, PracticeSession
+from ..page_data import MAX_SETS, parse_grid, session_page
+
+
+def _messages_of(error):
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error)]
+
+
+def _form_messages(form):
+    """Form errors as sentences naming their field ("Start: Enter a valid date/time.")."""
+    found = []
+    for key, errors in form.errors.items():
+        label = ""
+        if key in form.fields:
+            label = form.fields[key].label or key.replace("_", " ").capitalize()
+        found.extend(f"{label}: {error}" if label else error for error in errors)
+    return found
+
+
+class Page:
+    """The fractal and session of a request, fetched through the owner's fractal (404 otherwise)."""
+
+    def __init__(self, request, root_id, session_id):
+        self.request = request
+        self.fractal = get_fractal_for_user(request.user, root_id)
+        self.session = get_scoped_or_404(PracticeSession.objects.prefetch_related("goals"), self.fractal, pk=session_id)
+
+    def instance(self, instance_id):
+        return get_scoped_or_404(ActivityInstance.objects.filter(session=self.session), self.fractal, pk=instance_id)
+
+    @property
+    def url(self):
+        return reverse("session-detail", kwargs={"root_id": self.fractal.pk, "session_id": self.session.pk})
+
+    def context(self, **page_options):
+        search = self.request.GET.get("q", "").strip()
+        library = ActivityDefinition.objects.for_fractal(self.fractal).order_by("name")
+        if search:
+            library = library.filter(name__icontains=search)
+        return {
+            "fractal": self.fractal,
+            "session": self.session,
+            "edit_form": page_options.pop("edit_form", None) or SessionEditForm(instance=self.session),
+            "library": list(library),
+            "search": search,
+            "completion": page_options.pop("completion", None),
+            **session_page(self.session, **page_options),
+        }
+
+    def respond(self, instance=None, error=None, **page_options):
+        """Answer an action: a partial for htmx, a redirect (or the page with the error) otherwise."""
+        status = 400 if error else 200
+        if error:
+            key = instance.pk if instance is not None else "session"
+            page_options["errors"] = {key: _messages_of(error) if not isinstance(error, list) else error}
+        if self.request.htmx:
+            context = self.context(focus=getattr(instance, "pk", None), **page_options)
+            if instance is not None:
+                card = next(entry for entry in context["instances"] if entry.pk == instance.pk)
+                context["instance"] = card
+                return render(self.request, "sessions/partials/instance.html", context, status=status)
+            return render(self.request, "sessions/partials/session_body.html", context, status=status)
+        if error:
+            context = self.context(focus=getattr(instance, "pk", None), **page_options)
+            return render(self.request, "sessions/session_detail.html", context, status=status)
+        anchor = f"#instance-{instance.pk}" if instance is not None else ""
+        return redirect(self.url + anchor)
+
+
+@login_required
+def session_detail(request, root_id, session_id):
+    page = Page(request, root_id, session_id)
+    return render(request, "sessions/session_detail.html", page.context())
+
+
+# --- session-level actions -----------------------------------------------------------------
+@login_required
+@require_POST
+def session_start(request, root_id, session_id):
+    page = Page(request, root_id, session_id)
+    try:
+        page.session.start()
+    except ValidationError as error:
+        return page.respond(error=error)
+    return page.respond()
+
+
+@login_required
+@require_POST
+def session_complete(request, root_id, session_id):
+    page = Page(request, root_id, session_id)
+    if page.session.completed:
+        return page.respond(error=ValidationError("This session is already complete."))
+    result = page.session.complete()
+    page.session.refresh_from_db()
+    if not request.htmx:
+        # Without JavaScript the result travels to the page we redirect to as messages.
+        messages.success(request, "Session complete.")
+        for target in result.targets_met:
+            messages.success(request, f"Target met: {target}")
+        for goal in result.goals_completed:
+            messages.success(request, f"Goal completed: {goal.name}")
+    return page.respond(completion=result)
+
+
+@login_required
+@require_POST
+def session_reopen(request, root_id, session_id):
+    page = Page(request, root_id, session_id)
+    page.session.reopen()
+    return page.respond()
+
+
+@login_required
+@require_POST
+def session_delete(request, root_id, session_id):
+    """Move the session to the trash (with its sections, instances and values); restorable."""
+    page = Page(request, root_id, session_id)
+    page.session.delete()
+    messages.success(request, f"Session “{page.session.name}” moved to the trash.")
+    return redirect("session-list", root_id=page.fractal.pk)
+
+
+@login_required
+@require_POST
+def session_edit(request, root_id, session_id):
+    page = Page(request, root_id, session_id)
+    form = SessionEditForm(request.POST, instance=page.session)
+    if not form.is_valid():
+        page.session.refresh_from_db()
+        return page.respond(error=_form_messages(form), edit_form=form)
+    form.save()
+    return page.respond()
+
+
+@login_required
+@require_POST
+def session_add_activity(request, root_id, session_id):
+    page = Page(request, root_id, session_id)
+    form = AddActivityForm(request.POST, session=page.session)
+    if not form.is_valid():
+        return page.respond(error=_form_messages(form))
+    try:
+        page.session.add_activity(form.cleaned_data["activity"], section=form.cleaned_data["section"])
+    except ValidationError as error:
+        return page.respond(error=error)
+    return page.respond()
+
+
+@login_required
+@require_POST
+def session_reorder(request, root_id, session_id):
+    """Put the instances of one section (or the loose ones) in the order of ``ids``."""
+    page = Page(request, root_id, session_id)
+    section = None
+    if request.POST.get("section"):
+        section = get_scoped_or_404(page.session.sections.all(), page.fractal, pk=request.POST["section"])
+    try:
+        page.session.reorder_instances(request.POST.getlist("ids"), section=section)
+    except ValidationError as error:
+        return page.respond(error=error)
+    return page.respond()
+
+
+# --- instance actions ----------------------------------------------------------------------
+@login_required
+@require_POST
+def instance_move(request, root_id, session_id, instance_id):
+    page = Page(request, root_id, session_id)
+    instance = page.instance(instance_id)
+    try:
+        offset = -1 if int(request.POST.get("offset", "")) < 0 else 1
+    except ValueError:
+        return page.respond(error=ValidationError("Say which way to move the activity."))
+    ids = list(instance.siblings().order_by("sort_order", "created_at").values_list("pk", flat=True))
+    index = ids.index(instance.pk)
+    target = max(0, min(len(ids) - 1, index + offset))
+    ids.insert(target, ids.pop(index))
+    page.session.reorder_instances(ids, section=instance.section)
+    return page.respond()
+
+
+@login_required
+@require_POST
+def instance_remove(request, root_id, session_id, instance_id):
+    page = Page(request, root_id, session_id)
+    page.instance(instance_id).delete()
+    return page.respond()
+
+
+@login_required
+@require_POST
+def instance_timer(request, root_id, session_id, instance_id):
+    page = Page(request, root_id, session_id)
+    instance = page.instance(instance_id)
+    action = request.POST.get("action")
+    try:
+        if action == "start":
+            instance.start_timer()
+        elif action == "stop":
+            instance.stop_timer()
+        else:
+            raise ValidationError("Choose start or stop.")
+    except ValidationError as error:
+        return page.respond(instance, error=error)
+    return page.respond(instance)
+
+
+@login_required
+@require_POST
+def instance_times(request, root_id, session_id, instance_id):
+    """Manual start/stop entry, read in the user's time zone."""
+    page = Page(request, root_id, session_id)
+    instance = page.instance(instance_id)
+    form = InstanceTimesForm(request.POST)
+    if not form.is_valid():
+        return page.respond(instance, error=_form_messages(form))
+    try:
+        with transaction.atomic():
+            instance.set_times(form.cleaned_data["time_start"], form.cleaned_data["time_stop"])
+    except ValidationError as error:
+        return page.respond(instance, error=error)
+    return page.respond(instance)
+
+
+@login_required
+@require_POST
+def instance_update(request, root_id, session_id, instance_id):
+    page = Page(request, root_id, session_id)
+    instance = page.instance(instance_id)
+    form = InstanceNotesForm(request.POST)
+    if not form.is_valid():
+        return page.respond(instance, error=_form_messages(form))
+    instance.notes = form.cleaned_data["notes"]
+    instance.completed = form.cleaned_data["completed"]
+    instance.save(update_fields=["notes", "completed"])
+    return page.respond(instance)
+
+
+@login_required
+@require_POST
+def instance_values(request, root_id, session_id, instance_id):
+    """Save the value grid of an instance; "add set" saves too and shows one more row."""
+    page = Page(request, root_id, session_id)
+    instance = get_scoped_or_404(
+        ActivityInstance.objects.filter(session=page.session).select_related("activity"), page.fractal, pk=instance_id
+    )
+    activity = _with_structure(instance.activity)
+    entries, problems = parse_grid(activity, request.POST)
+    try:
+        set_count = max(1, int(request.POST.get("set_count") or 1))
+    except ValueError:
+        set_count = 1
+    if "add_set" in request.POST:
+        set_count += 1
+    set_count = min(set_count, MAX_SETS)
+    if problems:
+        return page.respond(instance, error=problems, set_count=set_count, posted=request.POST)
+    try:
+        instance.record_values(entries)
+    except ValidationError as error:
+        return page.respond(instance, error=error, set_count=set_count, posted=request.POST)
+    return page.respond(instance, set_count=set_count)
+
+
+def _with_structure(activity):
+    activity.live_metrics = list(MetricDefinition.objects.filter(activity=activity).order_by("sort_order"))
+    activity.live_splits = list(SplitDefinition.objects.filter(activity=activity).order_by("sort_order"))
+    return activity

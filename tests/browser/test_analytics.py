@@ -1,0 +1,125 @@
+"""Browser tests: the analytics page draws its charts and the program calendar renders.
+
+They drive a real headless Chromium against the live server and save the screenshots shown
+in the README (docs/screenshots/analytics.png and calendar.png).
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from sessions.demo import seed_demo
+from sessions.models import SessionTemplate
+from tests.factories import (
+    ActivityDefinitionFactory,
+    ActivityInstanceFactory,
+    FractalFactory,
+    GoalFactory,
+    MetricDefinitionFactory,
+    MetricValueFactory,
+    PracticeSessionFactory,
+    ProgramBlockFactory,
+    ProgramFactory,
+    UserFactory,
+)
+
+UTC = datetime.UTC
+
+
+def demo_shaped_fractal():
+    """A fractal like the demo: a set-based lift with weight × reps, twelve sessions over two weeks."""
+    user = UserFactory(username="athlete")
+    root = FractalFactory(owner=user, name="Become a well-rounded athlete")
+    pull = ActivityDefinitionFactory(root=root, name="Weighted pull-up", has_sets=True, metrics_multiplicative=True)
+    weight = MetricDefinitionFactory(
+        activity=pull, name="Weight", unit="kg", is_top_set_metric=True, is_multiplicative=True
+    )
+    reps = MetricDefinitionFactory(activity=pull, name="Reps", unit="reps", is_multiplicative=True)
+    today = timezone.now().astimezone(UTC).replace(hour=7, minute=0, second=0, microsecond=0)
+    for index in range(12):
+        started = today - datetime.timedelta(days=13 - index - (index // 6))
+        session = PracticeSessionFactory(
+            root=root,
+            name=f"Pull day {index + 1}",
+            started_at=started,
+            ended_at=started + datetime.timedelta(minutes=50),
+            total_duration_seconds=3000,
+            completed=True,
+            completed_at=started + datetime.timedelta(minutes=50),
+        )
+        instance = ActivityInstanceFactory(session=session, activity=pull)
+        for set_number in (1, 2, 3):
+            MetricValueFactory(instance=instance, metric=weight, set_number=set_number, value=4 + index + set_number)
+            MetricValueFactory(instance=instance, metric=reps, set_number=set_number, value=6 - set_number)
+    return user, root
+
+
+def test_analytics_page_draws_the_progress_chart_with_points(page_as, live_server, screenshot):
+    user, root = demo_shaped_fractal()
+    page = page_as(user)
+    page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/")
+
+    progress = page.locator("#progress svg.line-chart").first
+    progress.wait_for()
+    assert progress.locator("circle.point").count() == 24  # top set and average, twelve sessions
+    box = progress.bounding_box()
+    assert box["width"] > 300 and box["height"] > 100  # actually laid out, not hidden
+    first_tooltip = progress.locator("circle.point title").first.text_content()
+    assert first_tooltip.startswith("Pull day 1 · ") and "top set 7 kg" in first_tooltip
+    assert page.locator("#practice svg.bar-chart rect.bar").count() == 24  # two charts of twelve weeks
+    bars_box = page.locator("#practice svg.bar-chart").first.bounding_box()
+    assert 100 < bars_box["height"] < 400 and bars_box["width"] > 300  # drawn at a readable size
+    assert page.locator(".points-table tbody tr").count() == 12
+
+    screenshot(page, "analytics")
+
+
+def test_analytics_page_charts_the_seeded_demo(page_as, live_server, screenshot):
+    user, root = seed_demo()
+    page = page_as(user)
+    page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/")
+    points = page.locator("#progress svg.line-chart circle.point")
+    points.first.wait_for()
+    assert points.count() >= 2
+
+
+def test_program_calendar_shows_blocks_and_marks(page_as, live_server, screenshot):
+    user, root = demo_shaped_fractal()
+    goal = GoalFactory(parent=GoalFactory(parent=GoalFactory(parent=root, name="Calisthenics"), name="Levers"))
+    goal.name = "Front lever"
+    goal.save()
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    GoalFactory(parent=goal, name="Tuck lever 15 s", deadline=monday + datetime.timedelta(days=17))
+    activity = ActivityDefinitionFactory(root=root, name="Front lever hold")
+    template = SessionTemplate.create(root, "Pull day", [("Main", 40, [activity])])
+    program = ProgramFactory(
+        root=root, name="Winter base", start_date=monday, end_date=monday + datetime.timedelta(days=27)
+    )
+    program.goals.set([goal])
+    base = ProgramBlockFactory(
+        program=program, name="Base", start_date=monday, end_date=monday + datetime.timedelta(days=13), color="#3b82f6"
+    )
+    build = ProgramBlockFactory(
+        program=program,
+        name="Build",
+        start_date=monday + datetime.timedelta(days=14),
+        end_date=monday + datetime.timedelta(days=27),
+        color="#f59e0b",
+    )
+    first, *_ = base.schedule(template, [0, 2, 4])
+    build.schedule(template, [1, 3])
+    first.start(when=timezone.now() - datetime.timedelta(days=7)).complete()
+
+    page = page_as(user)
+    page.goto(f"{live_server.url}/fractals/{root.pk}/programs/{program.pk}/")
+    calendar = page.locator("table.program-calendar")
+    calendar.wait_for()
+    assert calendar.locator("tbody tr").count() == 4
+    assert calendar.locator("li.scheduled.done").count() == 1
+    assert calendar.locator("li.scheduled.missed").count() >= 1
+    assert calendar.locator(".cal-deadline").first.text_content().strip() == "⚑ Tuck lever 15 s"
+    colour = calendar.locator("td.in-block").first.evaluate("cell => getComputedStyle(cell).boxShadow")
+    assert "59, 130, 246" in colour  # the block colour #3b82f6 is drawn
+
+    screenshot(page, "calendar")
