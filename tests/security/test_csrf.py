@@ -20,7 +20,7 @@ HTMX_WRITES = ("hx-post", "hx-put", "hx-patch", "hx-delete")
 
 
 class FormFinder(HTMLParser):
-    """Collects each <form method=post> with the names of its inputs, and htmx write attributes."""
+    """Collects each posting form with its input names, and htmx writes outside any form."""
 
     def __init__(self):
         super().__init__()
@@ -28,14 +28,14 @@ class FormFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if any(name in attrs for name in HTMX_WRITES):
+        htmx_write = any(name in attrs for name in HTMX_WRITES)
+        if htmx_write and tag != "form" and self.current is None:
+            # htmx sends the enclosing form's fields (its token) with a write; outside a form the
+            # token must come from an X-CSRFToken header instead.
             self.htmx_writes += 1
         if tag == "form":
-            self.current = {
-                "method": (attrs.get("method") or "get").lower(),
-                "action": attrs.get("action"),
-                "inputs": [],
-            }
+            method = "post" if htmx_write else (attrs.get("method") or "get").lower()
+            self.current = {"method": method, "action": attrs.get("action"), "inputs": []}
             self.forms.append(self.current)
         elif tag == "input" and self.current is not None:
             self.current["inputs"].append(attrs.get("name"))
