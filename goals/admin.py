@@ -1,7 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from .admin_base import ScopedAdmin
+from .integrity import restore_subtree
 from .models import Goal, Profile
+
+
+@admin.action(description="Restore selected goals with their whole subtree")
+def restore_subtree_selected(modeladmin, request, queryset):
+    restored, refused = 0, []
+    for goal in queryset.order_by("created_at"):
+        try:
+            restored += restore_subtree(goal)
+        except ValidationError as error:
+            refused.append(f"{goal}: {' '.join(error.messages)}")
+    modeladmin.message_user(request, f"{restored} goal(s) restored with what their deletes removed.", messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, f"Not restored — {line}", messages.WARNING)
 
 
 @admin.register(Goal)
@@ -13,6 +28,7 @@ class GoalAdmin(ScopedAdmin):
     raw_id_fields = ("parent", "owner")
     date_hierarchy = "created_at"
     fields = ("name", "level", "description", "deadline", "completed", "completed_at", "parent", "owner", "sort_order")
+    actions = [*ScopedAdmin.actions, restore_subtree_selected]
 
 
 @admin.register(Profile)

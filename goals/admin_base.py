@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .integrity import find_problems, repair
 from .models import Goal
 
 
@@ -68,6 +69,23 @@ def hard_delete_selected(modeladmin, request, queryset):
         modeladmin.message_user(request, f"{live} live row(s) skipped: move them to the trash first.", messages.WARNING)
 
 
+@admin.action(description="Re-derive roots in the fractals of the selected rows (integrity repair)")
+def rederive_roots(modeladmin, request, queryset):
+    root_ids = set(queryset.values_list("root_id", flat=True))
+    changes = repair(root_ids=root_ids)
+    remaining = find_problems(root_ids=root_ids)
+    if not changes:
+        modeladmin.message_user(request, "Nothing to repair: every root already matches its parent.", messages.INFO)
+    for change in changes:
+        modeladmin.message_user(request, f"Repaired — {change}", messages.SUCCESS)
+    if remaining:
+        modeladmin.message_user(
+            request,
+            f"{len(remaining)} problem(s) need a person, e.g. {remaining[0]}. Run manage.py check_integrity.",
+            messages.WARNING,
+        )
+
+
 class FractalChoiceForm(forms.ModelForm):
     """For top-level objects of a fractal (no parent object): the fractal is chosen on creation."""
 
@@ -97,7 +115,7 @@ class ScopedAdmin(admin.ModelAdmin):
     """Base for every fractal-scoped model admin."""
 
     audit_fields = ("id", "root", "created_at", "updated_at", "deleted_at")
-    actions = [soft_delete_selected, restore_selected, hard_delete_selected]
+    actions = [soft_delete_selected, restore_selected, hard_delete_selected, rederive_roots]
     list_per_page = 50
     show_full_result_count = False
 

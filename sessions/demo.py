@@ -75,6 +75,9 @@ def seed_demo(now=None, rng=None):
     tuck.add_child("Scapular pull-ups every session").add_child("Film one hold per week")
     pull_up.add_child("Three pulling sessions a week")
     ten_k.add_child("Two easy runs a week")
+    # The plan was made over the last months, top-down: ages on the tree read like real use.
+    for depth, goal in enumerate(Goal.objects.filter(root=root).order_by("created_at")):
+        Goal.objects.filter(pk=goal.pk).update(created_at=now - datetime.timedelta(days=120 - 8 * depth))
 
     strength = ActivityGroup(name="Strength", description="Loaded and bodyweight strength work.")
     strength.root = root

@@ -1,0 +1,71 @@
+"""A fractal with a row of every fractal-scoped model (some deleted), built with the factories."""
+
+import datetime
+
+from django.utils import timezone
+
+from sessions.models import TargetAchievement
+from tests.factories import (
+    ActivityDefinitionFactory,
+    ActivityGroupFactory,
+    ActivityInstanceFactory,
+    GoalFactory,
+    MetricDefinitionFactory,
+    MetricValueFactory,
+    PracticeSessionFactory,
+    ProgramBlockFactory,
+    ProgramDayFactory,
+    ProgramFactory,
+    ScheduledSessionFactory,
+    SessionSectionFactory,
+    SessionTemplateFactory,
+    SplitDefinitionFactory,
+    TargetFactory,
+    TargetMetricFactory,
+    TemplateActivityFactory,
+    TemplateSectionFactory,
+    goal_chain,
+)
+
+
+def build_demo_fractal(root):
+    chain = goal_chain(root)
+    short = chain[-1]
+    immediate = GoalFactory(parent=short, name="Tuck hold")
+    trashed = GoalFactory(parent=chain[0], name="Trashed goal")
+    trashed.delete()
+    group = ActivityGroupFactory(root=root, name="Holds")
+    lever = ActivityDefinitionFactory(root=root, name="Front lever", group=group)
+    hang = ActivityDefinitionFactory(root=root, name="Hang", has_splits=True)
+    seconds = MetricDefinitionFactory(activity=lever, name="Seconds", unit="s", is_top_set_metric=True)
+    hang_seconds = MetricDefinitionFactory(activity=hang, name="Seconds", unit="s")
+    left = SplitDefinitionFactory(activity=hang, name="Left")
+    SplitDefinitionFactory(activity=hang, name="Right")
+    target = TargetFactory(goal=short, activity=lever, name="Hold 10 s")
+    TargetMetricFactory(target=target, metric=seconds, threshold=10)
+    template = SessionTemplateFactory(root=root, name="Lever day")
+    part = TemplateSectionFactory(template=template, name="Main", planned_minutes=20)
+    TemplateActivityFactory(section=part, activity=lever)
+    start = timezone.now() - datetime.timedelta(days=2)
+    session = PracticeSessionFactory(root=root, goals=[short, immediate], template=template, notes="Good")
+    section = SessionSectionFactory(session=session, name="Main", planned_minutes=20)
+    instance = ActivityInstanceFactory(
+        session=session,
+        section=section,
+        activity=lever,
+        time_start=start,
+        time_stop=start + datetime.timedelta(seconds=42),
+    )
+    value = MetricValueFactory(instance=instance, metric=seconds, value=12)
+    split_instance = ActivityInstanceFactory(session=session, activity=hang)
+    MetricValueFactory(instance=split_instance, metric=hang_seconds, split=left, value=30)
+    TargetAchievement(target=target, session=session, instance=instance, achieved_at=start).save()
+    deleted_session = PracticeSessionFactory(root=root, goals=[short], name="Deleted session")
+    deleted_session.delete()
+    program = ProgramFactory(root=root, name="Winter")
+    program.goals.set([short])
+    block = ProgramBlockFactory(program=program, name="Base")
+    block.goals.set([short])
+    day = ProgramDayFactory(block=block, name="Heavy", notes="Go")
+    ScheduledSessionFactory(day=day, template=template)
+    return {"short": short, "session": session, "value": value, "program": program}
