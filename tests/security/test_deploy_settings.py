@@ -31,8 +31,10 @@ SECURITY_SETTINGS = [
 
 
 def manage(*args, tmp_path, **env):
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "goals_project.settings",
         "ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(60),
