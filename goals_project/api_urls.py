@@ -1,3 +1,40 @@
-"""One router for the whole API; each app contributes its routes from its ``api`` package."""
+"""One router for the whole API; each app contributes its viewsets from its ``api`` package.
 
-urlpatterns = []
+Everything inside a fractal lives under ``fractals/<root_id>/``; the view resolves the fractal
+for the signed-in user (404 for anyone else) before anything else happens.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from activities.api import views as activity_views
+from goals.api import views as goal_views
+from sessions.api import views as session_views
+
+FRACTAL = "fractals/<uuid:root_id>"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("fractals", goal_views.FractalViewSet, basename="fractal")
+router.register(f"{FRACTAL}/goals", goal_views.GoalViewSet, basename="goal")
+router.register(f"{FRACTAL}/activity-groups", activity_views.ActivityGroupViewSet, basename="activity-group")
+router.register(f"{FRACTAL}/activities", activity_views.ActivityDefinitionViewSet, basename="activity")
+router.register(f"{FRACTAL}/targets", session_views.TargetWithEvaluationViewSet, basename="target")
+router.register(f"{FRACTAL}/sessions", session_views.PracticeSessionViewSet, basename="session")
+router.register(f"{FRACTAL}/sections", session_views.SectionViewSet, basename="section")
+router.register(f"{FRACTAL}/instances", session_views.ActivityInstanceViewSet, basename="instance")
+router.register(f"{FRACTAL}/metric-values", session_views.MetricValueViewSet, basename="metric-value")
+router.register(f"{FRACTAL}/templates", session_views.SessionTemplateViewSet, basename="template")
+router.register(f"{FRACTAL}/programs", session_views.ProgramViewSet, basename="program")
+router.register(f"{FRACTAL}/program-blocks", session_views.ProgramBlockViewSet, basename="program-block")
+router.register(f"{FRACTAL}/program-days", session_views.ProgramDayViewSet, basename="program-day")
+router.register(f"{FRACTAL}/scheduled-sessions", session_views.ScheduledSessionViewSet, basename="scheduled-session")
+router.register(f"{FRACTAL}/trash", session_views.TrashViewSet, basename="trash")
+router.register(f"{FRACTAL}/analytics", session_views.AnalyticsViewSet, basename="analytics")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(f"{FRACTAL}/progress-tree/", session_views.ProgressTreeView.as_view(), name="progress-tree"),
+    *router.urls,
+]

@@ -1,0 +1,117 @@
+import django_filters
+
+from activities.models import ActivityDefinition, MetricDefinition
+from goals.api.base import FractalFilterSet, scoped_choices
+from goals.models import Goal
+from sessions.models import (
+    ActivityInstance,
+    MetricValue,
+    PracticeSession,
+    Program,
+    ProgramBlock,
+    ProgramDay,
+    ScheduledSession,
+    SessionSection,
+    SessionTemplate,
+)
+
+
+class PracticeSessionFilter(FractalFilterSet):
+    started = django_filters.DateFromToRangeFilter(field_name="started_at")
+    created = django_filters.DateFromToRangeFilter(field_name="created_at")
+    goal = django_filters.ModelChoiceFilter(queryset=scoped_choices(Goal), field_name="goals")
+    activity = django_filters.ModelChoiceFilter(
+        queryset=scoped_choices(ActivityDefinition), field_name="instances__activity", distinct=True
+    )
+    template = django_filters.ModelChoiceFilter(queryset=scoped_choices(SessionTemplate))
+    completed = django_filters.BooleanFilter()
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = PracticeSession
+        fields = ["completed", "template", "goal"]
+
+
+class SectionFilter(FractalFilterSet):
+    session = django_filters.ModelChoiceFilter(queryset=scoped_choices(PracticeSession))
+
+    class Meta:
+        model = SessionSection
+        fields = ["session"]
+
+
+class ActivityInstanceFilter(FractalFilterSet):
+    session = django_filters.ModelChoiceFilter(queryset=scoped_choices(PracticeSession))
+    section = django_filters.ModelChoiceFilter(queryset=scoped_choices(SessionSection))
+    activity = django_filters.ModelChoiceFilter(queryset=scoped_choices(ActivityDefinition))
+    completed = django_filters.BooleanFilter()
+    started = django_filters.DateFromToRangeFilter(field_name="time_start")
+    created = django_filters.DateFromToRangeFilter(field_name="created_at")
+
+    class Meta:
+        model = ActivityInstance
+        fields = ["session", "section", "activity", "completed"]
+
+
+class MetricValueFilter(FractalFilterSet):
+    instance = django_filters.ModelChoiceFilter(queryset=scoped_choices(ActivityInstance))
+    session = django_filters.ModelChoiceFilter(queryset=scoped_choices(PracticeSession), field_name="instance__session")
+    activity = django_filters.ModelChoiceFilter(
+        queryset=scoped_choices(ActivityDefinition), field_name="instance__activity"
+    )
+    metric = django_filters.ModelChoiceFilter(queryset=scoped_choices(MetricDefinition))
+    created = django_filters.DateFromToRangeFilter(field_name="created_at")
+
+    class Meta:
+        model = MetricValue
+        fields = ["instance", "metric"]
+
+
+class SessionTemplateFilter(FractalFilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    created = django_filters.DateFromToRangeFilter(field_name="created_at")
+
+    class Meta:
+        model = SessionTemplate
+        fields = ["name"]
+
+
+class ProgramFilter(FractalFilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    goal = django_filters.ModelChoiceFilter(queryset=scoped_choices(Goal), field_name="goals")
+    start = django_filters.DateFromToRangeFilter(field_name="start_date")
+
+    class Meta:
+        model = Program
+        fields = ["is_active", "goal"]
+
+
+class ProgramBlockFilter(FractalFilterSet):
+    program = django_filters.ModelChoiceFilter(queryset=scoped_choices(Program))
+    goal = django_filters.ModelChoiceFilter(queryset=scoped_choices(Goal), field_name="goals")
+    start = django_filters.DateFromToRangeFilter(field_name="start_date")
+
+    class Meta:
+        model = ProgramBlock
+        fields = ["program", "goal"]
+
+
+class ProgramDayFilter(FractalFilterSet):
+    block = django_filters.ModelChoiceFilter(queryset=scoped_choices(ProgramBlock))
+    program = django_filters.ModelChoiceFilter(queryset=scoped_choices(Program), field_name="block__program")
+    date = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = ProgramDay
+        fields = ["block", "program"]
+
+
+class ScheduledSessionFilter(FractalFilterSet):
+    day = django_filters.ModelChoiceFilter(queryset=scoped_choices(ProgramDay))
+    template = django_filters.ModelChoiceFilter(queryset=scoped_choices(SessionTemplate))
+    date = django_filters.DateFromToRangeFilter(field_name="day__date")
+    completed = django_filters.BooleanFilter()
+
+    class Meta:
+        model = ScheduledSession
+        fields = ["day", "template", "completed"]

@@ -1,0 +1,502 @@
+from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
+
+from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
+from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, run_model_operation
+from goals.api.serializers import GoalTreeNodeSerializer
+from goals.models import Goal
+from sessions.models import (
+    ActivityInstance,
+    MetricValue,
+    PracticeSession,
+    Program,
+    ProgramBlock,
+    ProgramDay,
+    ScheduledSession,
+    SessionSection,
+    SessionTemplate,
+    TemplateActivity,
+    TemplateSection,
+)
+
+AUDIT = ["created_at", "updated_at", "deleted_at"]
+
+
+# --- sessions, sections, instances, values ----------------------------------------------------
+class SectionSerializer(ScopedModelSerializer):
+    session = ScopedRelatedField(PracticeSession)
+
+    class Meta:
+        model = SessionSection
+        fields = ["id", "session", "name", "planned_minutes", "sort_order", *AUDIT]
+        read_only_fields = ["id", "sort_order", *AUDIT]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["session"].read_only = True
+        return fields
+
+
+class NewSectionSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    planned_minutes = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+
+
+class NestedSectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SessionSection
+        fields = ["id", "name", "planned_minutes", "sort_order"]
+
+
+class MetricValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MetricValue
+        fields = ["id", "instance", "metric", "split", "set_number", "value", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ValueEntrySerializer(serializers.Serializer):
+    """One cell of the value grid; ``value`` null removes the cell."""
+
+    metric = ScopedRelatedField(MetricDefinition)
+    split = ScopedRelatedField(SplitDefinition, required=False, allow_null=True)
+    set_number = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    value = serializers.FloatField(allow_null=True, min_value=-1e12, max_value=1e12)
+
+
+class ActivityInstanceSerializer(ScopedModelSerializer):
+    session = ScopedRelatedField(PracticeSession)
+    section = ScopedRelatedField(SessionSection, required=False, allow_null=True)
+    activity = ScopedRelatedField(ActivityDefinition)
+    activity_name = serializers.CharField(source="activity.name", read_only=True)
+    values = MetricValueSerializer(many=True, read_only=True, source="live_values")
+
+    class Meta:
+        model = ActivityInstance
+        fields = [
+            "id",
+            "session",
+            "section",
+            "activity",
+            "activity_name",
+            "sort_order",
+            "time_start",
+            "time_stop",
+            "duration_seconds",
+            "completed",
+            "notes",
+            "values",
+            *AUDIT,
+        ]
+        read_only_fields = ["id", "sort_order", "duration_seconds", *AUDIT]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["session"].read_only = True
+            fields["activity"].read_only = True
+        return fields
+
+    def to_representation(self, instance):
+        if getattr(instance, "live_values", None) is None:
+            instance.live_values = list(MetricValue.objects.filter(instance=instance))
+        return super().to_representation(instance)
+
+    def validate(self, attrs):
+        start = attrs.get("time_start", getattr(self.instance, "time_start", None))
+        stop = attrs.get("time_stop", getattr(self.instance, "time_stop", None))
+        if stop is not None and start is None:
+            raise serializers.ValidationError({"time_stop": "Enter a start time as well."})
+        if start and stop and stop < start:
+            raise serializers.ValidationError({"time_stop": "The stop time cannot be before the start time."})
+        return attrs
+
+    def create(self, validated_data):
+        session = validated_data.pop("session")
+        activity = validated_data.pop("activity")
+        instance = run_model_operation(session.add_activity, activity, **validated_data)
+        instance.live_values = None
+        return instance
+
+    def update(self, instance, validated_data):
+        times = {key: validated_data.pop(key) for key in ("time_start", "time_stop") if key in validated_data}
+        with transaction.atomic():
+            instance = super().update(instance, validated_data)
+            if times:
+                run_model_operation(
+                    instance.set_times,
+                    times.get("time_start", instance.time_start),
+                    times.get("time_stop", instance.time_stop),
+                )
+        instance.live_values = None
+        return instance
+
+
+class TimerSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(required=False, help_text="When the timer starts/stops; default now.")
+
+
+class ReorderInstancesSerializer(serializers.Serializer):
+    session = ScopedRelatedField(PracticeSession)
+    section = ScopedRelatedField(SessionSection, required=False, allow_null=True)
+    ids = serializers.ListField(child=serializers.UUIDField(), max_length=1000)
+
+
+def instance_prefetch():
+    return Prefetch(
+        "instances",
+        queryset=ActivityInstance.objects.select_related("activity")
+        .prefetch_related(Prefetch("values", queryset=MetricValue.objects.all(), to_attr="live_values"))
+        .order_by("sort_order", "created_at"),
+        to_attr="live_instances",
+    )
+
+
+def session_prefetch(detail=False):
+    prefetch = [
+        Prefetch("goals", queryset=Goal.objects.all()),
+        Prefetch("sections", queryset=SessionSection.objects.order_by("sort_order"), to_attr="live_sections"),
+    ]
+    if detail:
+        prefetch.append(instance_prefetch())
+    return prefetch
+
+
+class PracticeSessionSerializer(ScopedModelSerializer):
+    goals = ScopedRelatedField(
+        Goal, many=True, help_text="Short-term or immediate goals of this fractal the session serves."
+    )
+    template = ScopedRelatedField(SessionTemplate, read_only=True, allow_null=True)
+    sections = NestedSectionSerializer(many=True, read_only=True, source="live_sections")
+    new_sections = NewSectionSerializer(
+        many=True, write_only=True, required=False, max_length=50, help_text="Sections to create with the session."
+    )
+
+    class Meta:
+        model = PracticeSession
+        fields = [
+            "id",
+            "name",
+            "description",
+            "goals",
+            "template",
+            "started_at",
+            "ended_at",
+            "planned_minutes",
+            "total_duration_seconds",
+            "completed",
+            "completed_at",
+            "notes",
+            "sections",
+            "new_sections",
+            *AUDIT,
+        ]
+        read_only_fields = ["id", "total_duration_seconds", "completed", "completed_at", *AUDIT]
+        extra_kwargs = {"planned_minutes": {"max_value": 100_000}}
+
+    def to_representation(self, instance):
+        if getattr(instance, "live_sections", None) is None:
+            instance.live_sections = list(SessionSection.objects.filter(session=instance).order_by("sort_order"))
+        return super().to_representation(instance)
+
+    def validate(self, attrs):
+        start = attrs.get("started_at", getattr(self.instance, "started_at", None))
+        end = attrs.get("ended_at", getattr(self.instance, "ended_at", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"ended_at": "A session cannot end before it starts."})
+        return attrs
+
+    def create(self, validated_data):
+        fractal = self.context["request"].fractal
+        goals = validated_data.pop("goals")
+        sections = [(row["name"], row.get("planned_minutes")) for row in validated_data.pop("new_sections", [])]
+        name = validated_data.pop("name")
+        return run_model_operation(PracticeSession.create, fractal, goals, name, sections=sections, **validated_data)
+
+    def update(self, instance, validated_data):
+        goals = validated_data.pop("goals", None)
+        validated_data.pop("new_sections", None)
+        with transaction.atomic():
+            for name, value in validated_data.items():
+                setattr(instance, name, value)
+            clean_and_save(instance)
+            if goals is not None:
+                run_model_operation(instance.set_goals, goals)
+        instance.live_sections = None
+        return instance
+
+
+class PracticeSessionDetailSerializer(PracticeSessionSerializer):
+    instances = ActivityInstanceSerializer(many=True, read_only=True, source="live_instances")
+
+    class Meta(PracticeSessionSerializer.Meta):
+        fields = [*PracticeSessionSerializer.Meta.fields, "instances"]
+
+    def to_representation(self, instance):
+        if getattr(instance, "live_instances", None) is None:
+            prefetch_related_objects([instance], instance_prefetch())
+        return super().to_representation(instance)
+
+
+class FromTemplateSerializer(serializers.Serializer):
+    template = ScopedRelatedField(SessionTemplate)
+    goals = ScopedRelatedField(Goal, many=True)
+    name = serializers.CharField(max_length=255, required=False)
+
+
+class CompletionSerializer(serializers.Serializer):
+    session = PracticeSessionSerializer()
+    targets_met = serializers.ListField(child=serializers.UUIDField(), help_text="Targets met in this session.")
+    goals_completed = serializers.ListField(
+        child=serializers.UUIDField(), help_text="Goals completed by meeting their targets."
+    )
+
+
+class EvaluationSerializer(serializers.Serializer):
+    goal = serializers.UUIDField()
+    met = serializers.ListField(child=serializers.UUIDField())
+    open = serializers.ListField(child=serializers.UUIDField())
+    goal_completed = serializers.BooleanField()
+
+
+# --- templates --------------------------------------------------------------------------------
+class TemplateSectionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(max_length=255)
+    planned_minutes = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+    activities = serializers.ListField(
+        child=ScopedRelatedField(ActivityDefinition), source="activity_list", max_length=100, required=False
+    )
+
+
+def template_prefetch():
+    return Prefetch(
+        "sections",
+        queryset=TemplateSection.objects.order_by("sort_order").prefetch_related(
+            Prefetch("activities", queryset=TemplateActivity.objects.order_by("sort_order"), to_attr="live_entries")
+        ),
+        to_attr="live_sections",
+    )
+
+
+class SessionTemplateSerializer(ScopedModelSerializer):
+    sections = TemplateSectionSerializer(many=True, source="live_sections", max_length=50)
+
+    class Meta:
+        model = SessionTemplate
+        fields = ["id", "name", "description", "sections", *AUDIT]
+        read_only_fields = ["id", *AUDIT]
+
+    def to_representation(self, instance):
+        if getattr(instance, "live_sections", None) is None:
+            prefetch_related_objects([instance], template_prefetch())
+        for section in instance.live_sections:
+            section.activity_list = [PKOnlyObject(pk=entry.activity_id) for entry in section.live_entries]
+        return super().to_representation(instance)
+
+    @staticmethod
+    def _plan(rows):
+        return [(row["name"], row.get("planned_minutes"), row.get("activity_list", [])) for row in rows]
+
+    def create(self, validated_data):
+        fractal = self.context["request"].fractal
+        sections = self._plan(validated_data.pop("live_sections"))
+        return run_model_operation(SessionTemplate.create, fractal, sections=sections, **validated_data)
+
+    def update(self, instance, validated_data):
+        sections = validated_data.pop("live_sections", None)
+        with transaction.atomic():
+            for name, value in validated_data.items():
+                setattr(instance, name, value)
+            clean_and_save(instance)
+            if sections is not None:
+                run_model_operation(instance.replace_sections, self._plan(sections))
+        instance.__dict__.pop("live_sections", None)  # read the new sections back
+        return instance
+
+
+class FromSessionSerializer(serializers.Serializer):
+    session = ScopedRelatedField(PracticeSession)
+    name = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+# --- programs ---------------------------------------------------------------------------------
+class ProgramSerializer(ScopedModelSerializer):
+    goals = ScopedRelatedField(Goal, many=True, required=False)
+
+    class Meta:
+        model = Program
+        fields = ["id", "name", "description", "start_date", "end_date", "is_active", "goals", *AUDIT]
+        read_only_fields = ["id", *AUDIT]
+
+
+class ProgramBlockSerializer(ScopedModelSerializer):
+    program = ScopedRelatedField(Program)
+    goals = ScopedRelatedField(Goal, many=True, required=False)
+
+    class Meta:
+        model = ProgramBlock
+        fields = ["id", "program", "name", "start_date", "end_date", "color", "goals", "sort_order", *AUDIT]
+        read_only_fields = ["id", "sort_order", *AUDIT]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["program"].read_only = True
+        return fields
+
+
+class ScheduleSerializer(serializers.Serializer):
+    template = ScopedRelatedField(SessionTemplate)
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6), min_length=1, max_length=7, help_text="0 = Monday."
+    )
+
+
+class ProgramDaySerializer(ScopedModelSerializer):
+    block = ScopedRelatedField(ProgramBlock)
+
+    class Meta:
+        model = ProgramDay
+        fields = ["id", "block", "date", "day_number", "name", "notes", "sort_order", *AUDIT]
+        read_only_fields = ["id", "sort_order", *AUDIT]
+        extra_kwargs = {"day_number": {"max_value": 100_000}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["block"].read_only = True
+        return fields
+
+
+class ScheduledSessionSerializer(ScopedModelSerializer):
+    day = ScopedRelatedField(ProgramDay)
+    template = ScopedRelatedField(SessionTemplate, required=False, allow_null=True)
+    session = ScopedRelatedField(PracticeSession, read_only=True, allow_null=True)
+
+    class Meta:
+        model = ScheduledSession
+        fields = ["id", "day", "template", "session", "completed", "completed_at", "sort_order", *AUDIT]
+        read_only_fields = ["id", "session", "completed", "completed_at", "sort_order", *AUDIT]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["day"].read_only = True
+        return fields
+
+
+class StartScheduledSerializer(serializers.Serializer):
+    goals = ScopedRelatedField(
+        Goal, many=True, required=False, help_text="Goals to link; default: the block's (or program's) goals."
+    )
+
+
+# --- trash ------------------------------------------------------------------------------------
+class TrashItemSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    deleted_at = serializers.DateTimeField()
+
+
+class TrashRestoreSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=[])
+    id = serializers.UUIDField()
+
+
+# --- analytics --------------------------------------------------------------------------------
+class ActivitySeriesQuerySerializer(serializers.Serializer):
+    activity = ScopedRelatedField(ActivityDefinition)
+    metric = ScopedRelatedField(MetricDefinition)
+    split = ScopedRelatedField(SplitDefinition, required=False, allow_null=True)
+    start = serializers.DateField(required=False, help_text="First day (inclusive) of the x range.")
+    end = serializers.DateField(required=False, help_text="Last day (inclusive) of the x range.")
+
+    def validate(self, attrs):
+        activity = attrs["activity"]
+        if attrs["metric"].activity_id != activity.pk:
+            raise serializers.ValidationError({"metric": "This metric belongs to another activity."})
+        split = attrs.get("split")
+        if split is not None and split.activity_id != activity.pk:
+            raise serializers.ValidationError({"split": "This split belongs to another activity."})
+        if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "The end is before the start."})
+        return attrs
+
+
+class SeriesPointSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    session_name = serializers.CharField()
+    x = serializers.DateTimeField()
+    top_set = serializers.FloatField(allow_null=True)
+    average = serializers.FloatField(allow_null=True)
+    product = serializers.FloatField(allow_null=True)
+    sets = serializers.IntegerField()
+
+
+class ActivitySeriesSerializer(serializers.Serializer):
+    activity = serializers.UUIDField()
+    metric = serializers.UUIDField()
+    split = serializers.UUIDField(allow_null=True)
+    points = SeriesPointSerializer(many=True)
+
+
+class WeeklyQuerySerializer(serializers.Serializer):
+    weeks = serializers.IntegerField(min_value=1, max_value=260, default=12)
+
+
+class PracticeWeekSerializer(serializers.Serializer):
+    week_start = serializers.DateField()
+    sessions = serializers.IntegerField()
+    seconds = serializers.IntegerField()
+
+
+class WeeklySerializer(serializers.Serializer):
+    weeks = PracticeWeekSerializer(many=True)
+
+
+class StreaksSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    longest = serializers.IntegerField()
+
+
+class TotalsSerializer(serializers.Serializer):
+    sessions = serializers.IntegerField()
+    completed_sessions = serializers.IntegerField()
+    seconds = serializers.IntegerField()
+    instances = serializers.IntegerField()
+
+
+class LevelCountSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    label = serializers.CharField()
+    completed = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class DeadlineSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    deadline = serializers.DateField()
+
+
+class SummarySerializer(serializers.Serializer):
+    totals = TotalsSerializer()
+    completed_per_level = LevelCountSerializer(many=True)
+    targets_met = serializers.IntegerField()
+    targets_open = serializers.IntegerField()
+    upcoming_deadlines = DeadlineSerializer(many=True)
+
+
+# --- goal tree with target progress -----------------------------------------------------------
+class GoalProgressNodeSerializer(GoalTreeNodeSerializer):
+    """A goal of the tree with how many of its targets are met; children nested (same shape)."""
+
+    targets_total = serializers.IntegerField()
+    targets_met = serializers.IntegerField()

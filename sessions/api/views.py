@@ -1,0 +1,494 @@
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from activities.api.views import TargetViewSet
+from activities.models import ActivityDefinition, ActivityGroup, Target
+from goals.access import get_fractal_for_user
+from goals.api.base import (
+    FractalScopedMixin,
+    FractalScopedViewSet,
+    ReadOnlyFractalScopedViewSet,
+    run_model_operation,
+)
+from goals.api.serializers import goal_tree
+from goals.models import Goal
+from sessions import analytics
+from sessions.models import (
+    ActivityInstance,
+    MetricValue,
+    PracticeSession,
+    Program,
+    ProgramBlock,
+    ProgramDay,
+    ScheduledSession,
+    SessionSection,
+    SessionTemplate,
+    TargetAchievement,
+)
+from sessions.targets import evaluate_goal
+
+from .filters import (
+    ActivityInstanceFilter,
+    MetricValueFilter,
+    PracticeSessionFilter,
+    ProgramBlockFilter,
+    ProgramDayFilter,
+    ProgramFilter,
+    ScheduledSessionFilter,
+    SectionFilter,
+    SessionTemplateFilter,
+)
+from .serializers import (
+    ActivityInstanceSerializer,
+    ActivitySeriesQuerySerializer,
+    ActivitySeriesSerializer,
+    CompletionSerializer,
+    EvaluationSerializer,
+    FromSessionSerializer,
+    FromTemplateSerializer,
+    GoalProgressNodeSerializer,
+    MetricValueSerializer,
+    PracticeSessionDetailSerializer,
+    PracticeSessionSerializer,
+    PracticeWeekSerializer,
+    ProgramBlockSerializer,
+    ProgramDaySerializer,
+    ProgramSerializer,
+    ReorderInstancesSerializer,
+    ScheduledSessionSerializer,
+    ScheduleSerializer,
+    SectionSerializer,
+    SeriesPointSerializer,
+    SessionTemplateSerializer,
+    StartScheduledSerializer,
+    StreaksSerializer,
+    SummarySerializer,
+    TimerSerializer,
+    TrashItemSerializer,
+    TrashRestoreSerializer,
+    ValueEntrySerializer,
+    WeeklyQuerySerializer,
+    WeeklySerializer,
+    session_prefetch,
+    template_prefetch,
+)
+
+
+class TargetWithEvaluationViewSet(TargetViewSet):
+    """Goal targets, plus their evaluation against recorded values (which lives in sessions)."""
+
+    @extend_schema(request=None, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, *args, **kwargs):
+        """Re-evaluate every target of this target's goal; completes the goal when all are met."""
+        target = self.get_object()
+        evaluation = run_model_operation(evaluate_goal, target.goal)
+        return Response(
+            {
+                "goal": target.goal_id,
+                "met": [row.pk for row in evaluation.met],
+                "open": [row.pk for row in evaluation.open],
+                "goal_completed": evaluation.completed_now,
+            }
+        )
+
+
+class PracticeSessionViewSet(FractalScopedViewSet):
+    """Practice sessions with their linked goals and sections; the detail adds activities and values."""
+
+    model = PracticeSession
+    filterset_class = PracticeSessionFilter
+    ordering_fields = ["created_at", "started_at", "ended_at", "completed_at", "name"]
+    ordering = ["-created_at"]
+
+    def get_serializer_class(self):
+        if self.action in ("list", "create", "from_template"):
+            return PracticeSessionSerializer
+        return PracticeSessionDetailSerializer
+
+    def scoped_queryset(self):
+        detail = self.action not in ("list",)
+        return super().scoped_queryset().select_related("template").prefetch_related(*session_prefetch(detail))
+
+    def _detail(self, session, code=status.HTTP_200_OK):
+        session = self.model.objects.prefetch_related(*session_prefetch(True)).get(pk=session.pk)
+        return Response(PracticeSessionDetailSerializer(session, context=self.get_serializer_context()).data, code)
+
+    @extend_schema(request=None, responses=PracticeSessionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, *args, **kwargs):
+        session = self.get_object()
+        run_model_operation(session.start)
+        return self._detail(session)
+
+    @extend_schema(request=None, responses=CompletionSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, *args, **kwargs):
+        """Finish the session: stop timers, derive the duration and evaluate the linked goals' targets."""
+        session = self.get_object()
+        result = run_model_operation(session.complete)
+        session = self.model.objects.prefetch_related(*session_prefetch()).get(pk=session.pk)
+        return Response(
+            {
+                "session": PracticeSessionSerializer(session, context=self.get_serializer_context()).data,
+                "targets_met": [target.pk for target in result.targets_met],
+                "goals_completed": [goal.pk for goal in result.goals_completed],
+            }
+        )
+
+    @extend_schema(request=None, responses=PracticeSessionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, *args, **kwargs):
+        session = self.get_object()
+        run_model_operation(session.reopen)
+        return self._detail(session)
+
+    @extend_schema(request=FromTemplateSerializer, responses={201: PracticeSessionDetailSerializer})
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None, url_path="from-template")
+    def from_template(self, request, *args, **kwargs):
+        """Create a session with the template's sections and activities pre-created."""
+        payload = FromTemplateSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        session = run_model_operation(data["template"].create_session, data["goals"], name=data.get("name"))
+        return self._detail(session, status.HTTP_201_CREATED)
+
+
+class SectionViewSet(FractalScopedViewSet):
+    """Sections of practice sessions."""
+
+    model = SessionSection
+    serializer_class = SectionSerializer
+    filterset_class = SectionFilter
+    ordering_fields = ["sort_order", "created_at", "name"]
+    ordering = ["sort_order", "created_at"]
+
+
+class ActivityInstanceViewSet(FractalScopedViewSet):
+    """Activities performed in sessions: timers, manual times, recorded values, order."""
+
+    model = ActivityInstance
+    serializer_class = ActivityInstanceSerializer
+    filterset_class = ActivityInstanceFilter
+    ordering_fields = ["sort_order", "created_at", "time_start", "duration_seconds"]
+    ordering = ["sort_order", "created_at"]
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().select_related("activity").prefetch_related(_values_prefetch())
+
+    def _fresh(self, instance):
+        instance = self.get_queryset().get(pk=instance.pk)
+        return Response(self.get_serializer(instance).data)
+
+    def _when(self, request):
+        payload = TimerSerializer(data=request.data or {})
+        payload.is_valid(raise_exception=True)
+        return payload.validated_data.get("at")
+
+    @extend_schema(request=TimerSerializer, responses=ActivityInstanceSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, *args, **kwargs):
+        """Start (or restart) the timer; a restart clears the previous stop."""
+        instance = self.get_object()
+        run_model_operation(instance.start_timer, self._when(request))
+        return self._fresh(instance)
+
+    @extend_schema(request=TimerSerializer, responses=ActivityInstanceSerializer)
+    @action(detail=True, methods=["post"])
+    def stop(self, request, *args, **kwargs):
+        """Stop the timer; refused when it never started or when the stop is before the start."""
+        instance = self.get_object()
+        run_model_operation(instance.stop_timer, self._when(request))
+        return self._fresh(instance)
+
+    @extend_schema(request=ValueEntrySerializer(many=True), responses=ActivityInstanceSerializer)
+    @action(detail=True, methods=["post"])
+    def values(self, request, *args, **kwargs):
+        """Upsert values: a list of {metric, split, set_number, value}; value null removes the cell."""
+        instance = self.get_object()
+        payload = ValueEntrySerializer(data=request.data, many=True, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        run_model_operation(instance.record_values, payload.validated_data)
+        return self._fresh(instance)
+
+    @extend_schema(request=ReorderInstancesSerializer, responses=ActivityInstanceSerializer(many=True))
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def reorder(self, request, *args, **kwargs):
+        """Order the activities of one session (and section; none = activities outside sections)."""
+        payload = ReorderInstancesSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        section = data.get("section")
+        if section is not None and section.session_id != data["session"].pk:
+            raise serializers.ValidationError({"section": "The section belongs to another session."})
+        run_model_operation(data["session"].reorder_instances, data["ids"], section)
+        ordered = self.get_queryset().filter(session=data["session"], section=section).order_by("sort_order")
+        return Response(self.get_serializer(ordered, many=True).data)
+
+
+def _values_prefetch():
+    return Prefetch("values", queryset=MetricValue.objects.all(), to_attr="live_values")
+
+
+class MetricValueViewSet(ReadOnlyFractalScopedViewSet):
+    """Recorded values (read only; write them through an activity instance's ``values`` action)."""
+
+    model = MetricValue
+    serializer_class = MetricValueSerializer
+    filterset_class = MetricValueFilter
+    ordering_fields = ["created_at", "value", "set_number"]
+    ordering = ["created_at"]
+
+
+class SessionTemplateViewSet(FractalScopedViewSet):
+    """Session templates: sections, each with an ordered list of activity ids."""
+
+    model = SessionTemplate
+    serializer_class = SessionTemplateSerializer
+    filterset_class = SessionTemplateFilter
+    ordering_fields = ["name", "created_at", "updated_at"]
+    ordering = ["name"]
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().prefetch_related(template_prefetch())
+
+    @extend_schema(request=FromSessionSerializer, responses={201: SessionTemplateSerializer})
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None, url_path="from-session")
+    def from_session(self, request, *args, **kwargs):
+        """Save a session's sections and activities as a new template."""
+        payload = FromSessionSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        template = run_model_operation(
+            SessionTemplate.from_session, data["session"], data["name"], description=data.get("description", "")
+        )
+        return Response(self.get_serializer(template).data, status=status.HTTP_201_CREATED)
+
+
+class ProgramViewSet(FractalScopedViewSet):
+    model = Program
+    serializer_class = ProgramSerializer
+    filterset_class = ProgramFilter
+    ordering_fields = ["name", "start_date", "end_date", "created_at"]
+    ordering = ["-start_date", "name"]
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().prefetch_related("goals")
+
+
+class ProgramBlockViewSet(FractalScopedViewSet):
+    model = ProgramBlock
+    serializer_class = ProgramBlockSerializer
+    filterset_class = ProgramBlockFilter
+    ordering_fields = ["start_date", "end_date", "sort_order", "name", "created_at"]
+    ordering = ["start_date", "sort_order"]
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().prefetch_related("goals")
+
+    @extend_schema(request=ScheduleSerializer, responses={201: ScheduledSessionSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, *args, **kwargs):
+        """Schedule a template on weekdays of the block (days are created; existing ones are kept)."""
+        block = self.get_object()
+        payload = ScheduleSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        created = run_model_operation(block.schedule, data["template"], data["weekdays"])
+        return Response(
+            ScheduledSessionSerializer(created, many=True, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ProgramDayViewSet(FractalScopedViewSet):
+    model = ProgramDay
+    serializer_class = ProgramDaySerializer
+    filterset_class = ProgramDayFilter
+    ordering_fields = ["date", "day_number", "sort_order", "created_at"]
+    ordering = ["date", "day_number", "sort_order"]
+
+
+class ScheduledSessionViewSet(FractalScopedViewSet):
+    model = ScheduledSession
+    serializer_class = ScheduledSessionSerializer
+    filterset_class = ScheduledSessionFilter
+    ordering_fields = ["sort_order", "created_at", "completed_at"]
+    ordering = ["sort_order", "created_at"]
+
+    @extend_schema(request=StartScheduledSerializer, responses={201: PracticeSessionDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def start(self, request, *args, **kwargs):
+        """Create the practice session from the scheduled template and link the two."""
+        scheduled = self.get_object()
+        payload = StartScheduledSerializer(data=request.data or {}, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        session = run_model_operation(scheduled.start, payload.validated_data.get("goals"))
+        session = PracticeSession.objects.prefetch_related(*session_prefetch(True)).get(pk=session.pk)
+        return Response(
+            PracticeSessionDetailSerializer(session, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# --- trash ------------------------------------------------------------------------------------
+def _trash_sources():
+    """(type, model, queryset filter) for what the trash lists: rows deleted by the user.
+
+    Rows removed together with a parent (a goal's subtree, a target of a deleted goal) come back
+    with that parent, so only the parent is listed.
+    """
+    return {
+        "goal": (Goal, lambda qs: qs.exclude(parent__isnull=True).exclude(parent__deleted_at=F("deleted_at"))),
+        "activity_group": (ActivityGroup, lambda qs: qs),
+        "activity": (ActivityDefinition, lambda qs: qs),
+        "target": (Target, lambda qs: qs.select_related("activity").exclude(goal__deleted_at=F("deleted_at"))),
+        "session": (PracticeSession, lambda qs: qs),
+        "instance": (
+            ActivityInstance,
+            lambda qs: qs.select_related("activity", "session").exclude(session__deleted_at=F("deleted_at")),
+        ),
+        "template": (SessionTemplate, lambda qs: qs),
+        "program": (Program, lambda qs: qs),
+    }
+
+
+TRASH_TYPES = list(_trash_sources())
+
+
+class TrashQuerySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=TRASH_TYPES, required=False)
+
+
+class TrashRestoreInputSerializer(TrashRestoreSerializer):
+    type = serializers.ChoiceField(choices=TRASH_TYPES)
+
+
+class TrashViewSet(FractalScopedMixin):
+    """Deleted objects of the fractal, newest first, and restoring them."""
+
+    serializer_class = TrashItemSerializer
+    filter_backends = []
+    model = Goal
+
+    @extend_schema(
+        parameters=[OpenApiParameter("type", str, enum=TRASH_TYPES, required=False)],
+        responses=TrashItemSerializer(many=True),
+    )
+    def list(self, request, *args, **kwargs):
+        query = TrashQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data.get("type")
+        items = []
+        for kind, (model, narrow) in _trash_sources().items():
+            if wanted and kind != wanted:
+                continue
+            rows = narrow(model.all_objects.filter(root_id=self.fractal.pk, deleted_at__isnull=False))
+            for row in rows.order_by("-deleted_at")[:500]:
+                items.append({"type": kind, "id": row.pk, "name": str(row), "deleted_at": row.deleted_at})
+        items.sort(key=lambda item: item["deleted_at"], reverse=True)
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(TrashItemSerializer(page, many=True).data)
+
+    @extend_schema(request=TrashRestoreInputSerializer, responses=TrashItemSerializer)
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def restore(self, request, *args, **kwargs):
+        payload = TrashRestoreInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        model, _ = _trash_sources()[payload.validated_data["type"]]
+        row = get_object_or_404(
+            model.all_objects, root_id=self.fractal.pk, deleted_at__isnull=False, pk=payload.validated_data["id"]
+        )
+        deleted_at = row.deleted_at
+        run_model_operation(row.restore)
+        return Response(
+            {"type": payload.validated_data["type"], "id": row.pk, "name": str(row), "deleted_at": deleted_at}
+        )
+
+
+# --- goal tree with target progress ----------------------------------------------------------
+class ProgressTreeView(APIView):
+    """The fractal's goal tree (as ``/api/fractals/<id>/tree/``) with each goal's target progress."""
+
+    @extend_schema(responses=GoalProgressNodeSerializer)
+    def get(self, request, root_id):
+        fractal = get_fractal_for_user(request.user, root_id)
+        goals = Goal.objects.filter(root_id=fractal.pk).order_by("sort_order", "created_at")
+        achieved = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
+        counts = {
+            row["goal_id"]: row
+            for row in Target.objects.filter(root_id=fractal.pk)
+            .values("goal_id")
+            .annotate(total=Count("id"), met=Count("id", filter=Q(Exists(achieved))))
+            .order_by()
+        }
+
+        def progress(goal):
+            row = counts.get(goal.pk, {})
+            return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
+
+        return Response(goal_tree(fractal, goals, extra=progress))
+
+
+# --- analytics --------------------------------------------------------------------------------
+class AnalyticsViewSet(FractalScopedMixin):
+    """Numbers behind the analytics page, computed by ``sessions.analytics`` in the database."""
+
+    model = PracticeSession
+    filter_backends = []
+    pagination_class = None
+
+    def _query(self, serializer_class):
+        query = serializer_class(data=self.request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        return query.validated_data
+
+    @extend_schema(parameters=[ActivitySeriesQuerySerializer], responses=ActivitySeriesSerializer)
+    @action(detail=False, methods=["get"], url_path="activity-series")
+    def activity_series(self, request, *args, **kwargs):
+        """One point per session: the metric's top set, average of sets, product series and set count."""
+        query = self._query(ActivitySeriesQuerySerializer)
+        split = query.get("split")
+        points = analytics.activity_series(
+            self.fractal,
+            query["activity"],
+            query["metric"],
+            split=split,
+            start=query.get("start"),
+            end=query.get("end"),
+        )
+        return Response(
+            {
+                "activity": query["activity"].pk,
+                "metric": query["metric"].pk,
+                "split": split.pk if split else None,
+                "points": SeriesPointSerializer(points, many=True).data,
+            }
+        )
+
+    @extend_schema(parameters=[WeeklyQuerySerializer], responses=WeeklySerializer)
+    @action(detail=False, methods=["get"])
+    def weekly(self, request, *args, **kwargs):
+        """Completed sessions and practice seconds per week (Monday first), oldest first."""
+        query = self._query(WeeklyQuerySerializer)
+        weeks = analytics.practice_weeks(self.fractal, weeks=query["weeks"])
+        return Response({"weeks": PracticeWeekSerializer(weeks, many=True).data})
+
+    @extend_schema(responses=StreaksSerializer)
+    @action(detail=False, methods=["get"])
+    def streaks(self, request, *args, **kwargs):
+        """Current and longest runs of consecutive days (UTC) with a completed session."""
+        return Response(StreaksSerializer(analytics.streaks(self.fractal)).data)
+
+    @extend_schema(responses=SummarySerializer)
+    @action(detail=False, methods=["get"])
+    def summary(self, request, *args, **kwargs):
+        """Totals, goals completed per level, targets met/open and the next deadlines."""
+        summary = analytics.goal_summary(self.fractal)
+        summary["totals"] = analytics.totals(self.fractal)
+        return Response(SummarySerializer(summary).data)

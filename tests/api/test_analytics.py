@@ -1,0 +1,111 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from goals.models import GoalLevel
+from sessions.models import PracticeSession
+from tests.api.conftest import url
+from tests.factories import ActivityDefinitionFactory, MetricDefinitionFactory, SplitDefinitionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _practice(fractal, goal, activity, sets, day):
+    """A completed session on ``day`` with ``sets`` = [(seconds, weight), ...] of ``activity``."""
+    started = datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+    session = PracticeSession.create(fractal, [goal], f"Practice {day}", started_at=started)
+    instance = session.add_activity(activity)
+    seconds = activity.metrics.get(name="seconds")
+    weight = activity.metrics.get(name="weight")
+    cells = []
+    for number, (held, load) in enumerate(sets, start=1):
+        cells.append({"metric": seconds, "set_number": number, "value": held})
+        cells.append({"metric": weight, "set_number": number, "value": load})
+    instance.record_values(cells)
+    session.complete(when=started + datetime.timedelta(minutes=30))
+    return session
+
+
+def _series(api, fractal, activity, metric, **params):
+    query = "&".join(
+        f"{key}={value}" for key, value in {"activity": activity.pk, "metric": metric.pk, **params}.items()
+    )
+    return api.get(url(fractal, f"analytics/activity-series/?{query}"))
+
+
+def test_activity_series_gives_top_set_average_and_set_count_per_session(api, fractal, short_term_goal, activity):
+    day = datetime.date(2026, 2, 2)
+    _practice(fractal, short_term_goal, activity, [(8, 10), (12, 5)], day)
+    weight = activity.metrics.get(name="weight")
+    response = _series(api, fractal, activity, weight)
+    assert response.status_code == 200
+    [point] = response.json()["points"]
+    # The top set is the one with the most seconds (the top-set metric): its weight is 5.
+    assert point["top_set"] == 5
+    assert point["average"] == 7.5
+    assert point["sets"] == 2
+
+
+def test_activity_series_date_range_is_inclusive(api, fractal, short_term_goal, activity):
+    for day in (datetime.date(2026, 2, 2), datetime.date(2026, 2, 9)):
+        _practice(fractal, short_term_goal, activity, [(8, 10)], day)
+    seconds = activity.metrics.get(name="seconds")
+    response = _series(api, fractal, activity, seconds, start="2026-02-09", end="2026-02-09")
+    assert [p["session_name"] for p in response.json()["points"]] == ["Practice 2026-02-09"]
+
+
+def test_activity_series_bad_inputs_are_400(api, fractal, activity, plain_activity, stranger_fractal):
+    seconds = activity.metrics.get(name="seconds")
+    foreign_activity = ActivityDefinitionFactory(root=stranger_fractal)
+    foreign_metric = MetricDefinitionFactory(activity=foreign_activity)
+    assert _series(api, fractal, activity, plain_activity.metrics.get()).status_code == 400
+    assert _series(api, fractal, foreign_activity, foreign_metric).status_code == 400
+    assert _series(api, fractal, activity, seconds, start="02/02/2026").status_code == 400
+    assert _series(api, fractal, activity, seconds, start="2026-02-09", end="2026-02-01").status_code == 400
+    other_split = SplitDefinitionFactory(activity=ActivityDefinitionFactory(root=fractal, has_splits=True))
+    assert _series(api, fractal, activity, seconds, split=other_split.pk).status_code == 400
+    assert api.get(url(fractal, "analytics/activity-series/")).status_code == 400
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_activity_series_query_count_does_not_grow(
+    api, fractal, short_term_goal, activity, count, django_assert_num_queries
+):
+    start = datetime.date(2026, 1, 1)
+    for index in range(count):
+        _practice(fractal, short_term_goal, activity, [(8, 10), (9, 11)], start + datetime.timedelta(days=index))
+    seconds = activity.metrics.get(name="seconds")
+    # savepoint, fractal, activity, metric, metrics of the activity, values, release
+    with django_assert_num_queries(7):
+        response = _series(api, fractal, activity, seconds)
+    assert len(response.json()["points"]) == count
+
+
+def test_weekly_counts_completed_sessions_per_week(api, fractal, short_term_goal, activity):
+    today = timezone.now().date()
+    _practice(fractal, short_term_goal, activity, [(8, 10)], today)
+    response = api.get(url(fractal, "analytics/weekly/?weeks=4"))
+    assert response.status_code == 200
+    weeks = response.json()["weeks"]
+    assert len(weeks) == 4
+    assert weeks[-1]["sessions"] == 1 and weeks[-1]["seconds"] == 1800
+    assert api.get(url(fractal, "analytics/weekly/?weeks=0")).status_code == 400
+    assert api.get(url(fractal, "analytics/weekly/?weeks=many")).status_code == 400
+
+
+def test_streaks_count_consecutive_days(api, fractal, short_term_goal, activity):
+    today = timezone.now().date()
+    for offset in (0, 1):
+        _practice(fractal, short_term_goal, activity, [(8, 10)], today - datetime.timedelta(days=offset))
+    assert api.get(url(fractal, "analytics/streaks/")).json() == {"current": 2, "longest": 2}
+
+
+def test_summary_has_totals_levels_targets_and_deadlines(api, fractal, everything, short_term_goal):
+    short_term_goal.deadline = timezone.now().date() + datetime.timedelta(days=3)
+    short_term_goal.save()
+    body = api.get(url(fractal, "analytics/summary/")).json()
+    assert body["totals"]["sessions"] == 1
+    assert [row["level"] for row in body["completed_per_level"]] == [level.value for level in GoalLevel]
+    assert body["targets_open"] == 1 and body["targets_met"] == 0
+    assert [goal["id"] for goal in body["upcoming_deadlines"]] == [str(short_term_goal.pk)]
