@@ -1,4 +1,5 @@
-"""Two (or more) requests doing the same thing at the same moment, on real separate connections.
+"""Two (or more) requests doing the same thing at the same moment, on real separate connections
+(domain operations, then the same through the API).
 
 Each thread loads its own copy of the objects (as two requests would) and waits at a barrier so
 the operations overlap. Outcomes allowed: success, or a clean ValidationError. Never a duplicate
@@ -6,11 +7,13 @@ row, a lost update, a half-applied change or an unhandled database error. Runs o
 database in WAL mode with IMMEDIATE transactions, see the testing profile) and on PostgreSQL.
 """
 
+import json
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 
 from activities.models import Target, TargetMetric
 from goals.models import Goal
@@ -176,3 +179,97 @@ def test_two_sessions_meeting_the_same_target_at_once_record_it_once(world):
     assert unexpected(outcomes) == []
     assert TargetAchievement.objects.filter(target=target).count() == 1
     assert Goal.objects.get(pk=goal.pk).completed
+
+
+# --- the same through the API: two requests at once never answer 5xx ---------------------------
+
+
+def api_clients(world, count):
+    clients = []
+    for _ in range(count):
+        client = Client()
+        client.force_login(world.user)
+        clients.append(client)
+    return clients
+
+
+def post(client, url, body=None):
+    return client.post(url, json.dumps(body or {}), content_type="application/json").status_code
+
+
+def test_two_requests_starting_and_stopping_one_timer_answer_cleanly(world):
+    api = f"/api/fractals/{world.root.pk}/instances/{world.instance.pk}"
+    clients = api_clients(world, 4)
+    for _ in range(ROUNDS):
+        outcomes = run_together(
+            lambda: post(clients[0], f"{api}/start/"),
+            lambda: post(clients[1], f"{api}/stop/"),
+            lambda: post(clients[2], f"{api}/start/"),
+            lambda: post(clients[3], f"{api}/stop/"),
+        )
+        assert unexpected(outcomes) == []
+        assert all(status in (200, 400) for _, status in outcomes), outcomes
+        instance = fresh(ActivityInstance, world.instance.pk)
+        assert instance.time_stop is None or instance.time_stop >= instance.time_start
+
+
+def test_two_requests_recording_one_cell_store_it_once(world):
+    url = f"/api/fractals/{world.root.pk}/instances/{world.instance.pk}/values/"
+    clients = api_clients(world, 3)
+    for set_number in range(2, 2 + ROUNDS):
+
+        def cell(value, set_number=set_number):
+            return [
+                {"metric": str(world.metric.pk), "split": str(world.split.pk), "set_number": set_number, "value": value}
+            ]
+
+        outcomes = run_together(
+            *[lambda c=c, v=v: post(c, url, cell(v)) for c, v in zip(clients, (1, 2, 3), strict=True)]
+        )
+        assert unexpected(outcomes) == []
+        assert [status for _, status in outcomes] == [200, 200, 200]
+        assert (
+            MetricValue.objects.filter(instance=world.instance, set_number=set_number, metric=world.metric).count() == 1
+        )
+
+
+def test_two_requests_completing_one_session_complete_it_once(world):
+    target = Target(goal=world.goal, activity=world.activity, name="RACE api sixty")
+    target.save()
+    TargetMetric(target=target, metric=world.metric, threshold=60).save()
+    url = f"/api/fractals/{world.root.pk}/sessions/{world.session.pk}/complete/"
+    outcomes = run_together(*[lambda c=c: post(c, url) for c in api_clients(world, 3)])
+    assert unexpected(outcomes) == []
+    assert all(status in (200, 400) for _, status in outcomes), outcomes
+    assert fresh(PracticeSession, world.session.pk).completed
+    assert TargetAchievement.objects.filter(target=target).count() == 1
+
+
+def test_two_requests_reordering_one_list_leave_one_of_the_orders(world):
+    for _ in range(3):
+        world.session.add_activity(world.plain_activity, section=world.section)
+    ids = [
+        str(pk)
+        for pk in ActivityInstance.objects.filter(session=world.session, section=world.section)
+        .order_by("sort_order")
+        .values_list("pk", flat=True)
+    ]
+    forward, backward = ids[1:] + ids[:1], list(reversed(ids))
+    url = f"/api/fractals/{world.root.pk}/instances/reorder/"
+    clients = api_clients(world, 2)
+    for _ in range(ROUNDS):
+        outcomes = run_together(
+            lambda: post(
+                clients[0], url, {"session": str(world.session.pk), "section": str(world.section.pk), "ids": forward}
+            ),
+            lambda: post(
+                clients[1], url, {"session": str(world.session.pk), "section": str(world.section.pk), "ids": backward}
+            ),
+        )
+        assert unexpected(outcomes) == []
+        assert [status for _, status in outcomes] == [200, 200]
+        final = [
+            str(pk)
+            for pk in ActivityInstance.objects.filter(pk__in=ids).order_by("sort_order").values_list("pk", flat=True)
+        ]
+        assert final in (forward, backward)
