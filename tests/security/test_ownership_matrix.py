@@ -70,6 +70,12 @@ def test_every_route_can_be_filled_from_the_two_worlds(route):
 
 @pytest.mark.parametrize("route", object_routes(), ids=str)
 def test_a_stranger_gets_404_and_changes_nothing_on(route, owner_world, stranger_world):
+    problems = stranger_problems(route, owner_world, stranger_world)
+    assert not problems, "\n".join(problems)
+
+
+def stranger_problems(route, owner_world, stranger_world):
+    """What a stranger could see or do through ``route`` with the owner's ids (empty: nothing)."""
     roles = roles_or_fail(route)
     stranger = signed_in(stranger_world.user)
     variants = {"every id the owner's": route.fill({"*": owner_world})}
@@ -90,7 +96,7 @@ def test_a_stranger_gets_404_and_changes_nothing_on(route, owner_world, stranger
                 problems.append(f"{method.upper()} {url} ({label}) changed data: {changed}")
             if owner_world.marker.encode() in body_of(response):
                 problems.append(f"{method.upper()} {url} ({label}) showed the owner's data")
-    assert not problems, "\n".join(problems)
+    return problems
 
 
 @pytest.mark.parametrize("route", object_routes(), ids=str)
@@ -147,3 +153,12 @@ def test_a_route_without_ids_shows_a_stranger_only_their_own_data(route, owner_w
         if owner_world.marker.encode() in body_of(response):
             problems.append(f"{method.upper()} {url} showed the owner's data to a stranger")
     assert not problems, "\n".join(problems)
+
+
+def test_the_matrix_catches_a_view_that_scopes_nothing(owner_world, stranger_world, settings):
+    settings.ROOT_URLCONF = "tests.security.leaky_urls"
+    (route,) = all_routes()
+    problems = stranger_problems(route, owner_world, stranger_world)
+    assert any("answered 200, not 404" in problem for problem in problems)
+    assert any("changed data" in problem for problem in problems)
+    assert any("showed the owner's data" in problem for problem in problems)
