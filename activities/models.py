@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from goals.models import FractalScopedModel, OrderedModel
+from goals.models import FractalScopedModel, OrderedModel, root_field
 
 MAX_METRICS = 3
 MIN_SPLITS = 2
@@ -27,6 +27,7 @@ def validate_finite(value):
 
 
 class ActivityGroup(FractalScopedModel, OrderedModel):
+    root = root_field(db_index=False)  # covered by activity_group_root_order_idx
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
 
@@ -56,6 +57,7 @@ class ActivityGroup(FractalScopedModel, OrderedModel):
 
 
 class ActivityDefinition(FractalScopedModel, OrderedModel):
+    root = root_field(db_index=False)  # covered by activity_def_root_name_idx
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     group = models.ForeignKey(

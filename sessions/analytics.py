@@ -36,6 +36,8 @@ def _day_start(day):
 
 def activity_series(root, activity, metric, split=None, start=None, end=None):
     """One point per live session with values of ``metric`` for ``activity``, ordered by x."""
+    if activity.root_id != _root_id(root):
+        return []
     metrics = list(
         MetricDefinition.objects.filter(activity_id=activity.pk)
         .order_by("sort_order")
@@ -51,8 +53,9 @@ def activity_series(root, activity, metric, split=None, start=None, end=None):
         return Max(Case(When(metric_id=metric_id, then=F("value"))))
 
     rows = (
+        # Scoped through the activity (checked above), not by root: a root filter here makes
+        # SQLite walk every value of the fractal instead of the few metrics' values (index audit).
         MetricValue.objects.filter(
-            root_id=_root_id(root),
             metric_id__in=wanted_ids,
             instance__activity_id=activity.pk,
             instance__deleted_at__isnull=True,

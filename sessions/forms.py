@@ -1,10 +1,14 @@
+import contextlib
+import uuid
+
 from django import forms
 
 from activities.forms import LabelledRowForm
 from activities.models import ActivityDefinition
 from goals.models import SESSION_LEVELS, Goal
+from goals.widgets import QuickSelect
 
-from .models import PracticeSession, SessionSection, SessionTemplate
+from .models import PracticeSession, PracticeSessionGoal, SessionSection, SessionTemplate
 
 
 def session_goals(fractal):
@@ -20,18 +24,51 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
 class SessionFilterForm(forms.Form):
     start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False, empty_label="Any goal")
+    goal = forms.ModelChoiceField(
+        queryset=Goal.objects.none(), required=False, empty_label="Any goal", widget=QuickSelect
+    )
     completed = forms.ChoiceField(
         required=False, choices=[("", "Any"), ("yes", "Completed"), ("no", "Not completed")], label="Status"
     )
     template = forms.ModelChoiceField(
-        queryset=SessionTemplate.objects.none(), required=False, empty_label="Any template"
+        queryset=SessionTemplate.objects.none(), required=False, empty_label="Any template", widget=QuickSelect
     )
+
+    # The goal menu must not grow with years of data (a fractal can have thousands of session
+    # goals): it offers the first goals of the fractal, those of the latest sessions, and the
+    # chosen one. Any goal of the fractal is still accepted (the goal page links here with ?goal=).
+    MENU_GOALS = 100
+    RECENT_SESSIONS = 200
 
     def __init__(self, *args, fractal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = session_goals(fractal)
         self.fields["template"].queryset = SessionTemplate.objects.for_fractal(fractal).order_by("name")
+        recent = (
+            PracticeSession.objects.for_fractal(fractal).order_by("-created_at").values("pk")[: self.RECENT_SESSIONS]
+        )
+        # Three small queries rather than one OR over every session goal of the fractal.
+        offered = set(
+            Goal.objects.for_fractal(fractal)
+            .filter(level__in=SESSION_LEVELS)
+            .values_list("pk", flat=True)[: self.MENU_GOALS]
+        )
+        offered.update(PracticeSessionGoal.objects.filter(session__in=recent).values_list("goal_id", flat=True))
+        chosen = self.data.get("goal") if self.is_bound else None
+        if chosen:
+            with contextlib.suppress(ValueError):  # a malformed id is reported by the field
+                offered.add(uuid.UUID(str(chosen)))
+        # By primary key only (the planner would otherwise walk every session goal of the fractal);
+        # the fractal and level are checked here, since the chosen id comes from the request.
+        goals = sorted(
+            (
+                goal
+                for goal in Goal.objects.filter(pk__in=offered).only("id", "name", "level", "root_id")
+                if goal.root_id == fractal.pk and goal.level in SESSION_LEVELS
+            ),
+            key=lambda goal: (goal.level, goal.name),
+        )
+        self.fields["goal"].widget.choices = [("", "Any goal"), *((goal.pk, str(goal)) for goal in goals)]
 
     def clean(self):
         cleaned = super().clean()
@@ -47,7 +84,9 @@ class SessionFilterForm(forms.Form):
         if data.get("end"):
             queryset = queryset.filter(when__date__lte=data["end"])
         if data.get("goal"):
-            queryset = queryset.filter(goal_links__goal=data["goal"])
+            # A subquery, not a join: no duplicate rows, so the list needs no DISTINCT.
+            linked = PracticeSessionGoal.objects.filter(goal=data["goal"]).values("session_id")
+            queryset = queryset.filter(pk__in=linked)
         if data.get("completed") == "yes":
             queryset = queryset.filter(completed=True)
         elif data.get("completed") == "no":
@@ -102,8 +141,10 @@ class SessionEditForm(forms.ModelForm):
 
 
 class AddActivityForm(forms.Form):
-    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), empty_label=None)
-    section = forms.ModelChoiceField(queryset=SessionSection.objects.none(), required=False, empty_label="(no section)")
+    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), empty_label=None, widget=QuickSelect)
+    section = forms.ModelChoiceField(
+        queryset=SessionSection.objects.none(), required=False, empty_label="(no section)", widget=QuickSelect
+    )
 
     def __init__(self, *args, session, activities=None, sections=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.models import SESSION_LEVELS, Goal
+from goals.widgets import QuickSelect
 
 from .models import PracticeSession, SessionTemplate
 from .models.program import WEEKDAYS
@@ -207,9 +208,11 @@ class CopyDayForm(forms.Form):
 
 
 class AnalyticsFilterForm(forms.Form):
-    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), required=False)
-    metric = forms.ModelChoiceField(queryset=MetricDefinition.objects.none(), required=False)
-    split = forms.ModelChoiceField(queryset=SplitDefinition.objects.none(), required=False, empty_label="All splits")
+    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), required=False, widget=QuickSelect)
+    metric = forms.ModelChoiceField(queryset=MetricDefinition.objects.none(), required=False, widget=QuickSelect)
+    split = forms.ModelChoiceField(
+        queryset=SplitDefinition.objects.none(), required=False, empty_label="All splits", widget=QuickSelect
+    )
     start = forms.DateField(required=False, widget=DateInput)
     end = forms.DateField(required=False, widget=DateInput)
 

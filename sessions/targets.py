@@ -163,7 +163,7 @@ def target_progress(targets):
     """Progress of each target, in order: per metric the best recorded value vs the threshold.
 
     "Best" reads completed, live sessions linked to the target's goal or its subtree (as the
-    evaluation does); "met" is the stored TargetAchievement. Four queries for any list of targets.
+    evaluation does); "met" is the stored TargetAchievement. Three queries for any list of targets.
     """
     targets = list(targets)
     if not targets:
@@ -171,13 +171,13 @@ def target_progress(targets):
     thresholds = {}
     for row in TargetMetric.objects.filter(target__in=targets).select_related("metric").order_by("created_at"):
         thresholds.setdefault(row.target_id, []).append(row)
-    children = {}
-    for goal_id, parent_id in Goal.objects.filter(root_id__in={t.root_id for t in targets}).values_list(
-        "pk", "parent_id"
-    ):
-        children.setdefault(parent_id, []).append(goal_id)
     metric_ids = {row.metric_id for rows in thresholds.values() for row in rows}
+    # Sessions link to short-term and immediate goals, at most four levels below a root: each
+    # row carries its linked goal's ancestors, so subtrees need no walk over the whole fractal.
+    link = "instance__session__goal_links__goal"
+    chain_fields = [f"{link}_id"] + [f"{link}__{'parent__' * hops}parent_id" for hops in range(4)]
     best = {}  # (metric_id, linked goal_id) -> best value
+    lineage = {}  # linked goal_id -> the goal and its ancestors
     rows = (
         MetricValue.objects.filter(
             metric_id__in=metric_ids,
@@ -186,27 +186,24 @@ def target_progress(targets):
             instance__session__deleted_at__isnull=True,
         )
         .order_by()
-        .values_list("metric_id", "instance__session__goal_links__goal_id")
+        .values_list("metric_id", *chain_fields)
         .annotate(best=Max("value"))
     )
-    for metric_id, goal_id, value in rows:
+    for metric_id, goal_id, *ancestors, value in rows:
         if goal_id is not None:
             best[metric_id, goal_id] = value
+            lineage[goal_id] = {goal_id, *(ancestor for ancestor in ancestors if ancestor is not None)}
     achievements = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
-
-    def subtree(goal_id):
-        ids, frontier = [goal_id], [goal_id]
-        while frontier:
-            frontier = [child for parent in frontier for child in children.get(parent, [])]
-            ids.extend(frontier)
-        return ids
 
     result = []
     for target in targets:
-        goal_ids = subtree(target.goal_id)
         rows = []
         for threshold in thresholds.get(target.pk, []):
-            values = [best[key] for key in ((threshold.metric_id, g) for g in goal_ids) if key in best]
+            values = [
+                value
+                for (metric_id, goal_id), value in best.items()
+                if metric_id == threshold.metric_id and target.goal_id in lineage[goal_id]
+            ]
             rows.append(ThresholdProgress(threshold.metric, threshold.threshold, max(values) if values else None))
         result.append(TargetProgress(target, rows, achievements.get(target.pk)))
     return result

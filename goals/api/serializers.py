@@ -1,3 +1,11 @@
+import gc
+import json
+from collections import namedtuple
+
+from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.http import HttpResponse
 from rest_framework import serializers
 
 from goals.models import ROOT_LEVELS, Goal, GoalLevel
@@ -102,30 +110,143 @@ class GoalTreeNodeSerializer(serializers.Serializer):
     children = serializers.ListField(child=serializers.DictField())
 
 
-def goal_tree(root, goals, extra=None):
-    """Nest ``goals`` (every live goal of the fractal, in sibling order) under ``root``.
+TREE_FIELDS = (
+    "id",
+    "parent_id",
+    "level",
+    "name",
+    "description",
+    "deadline",
+    "completed",
+    "completed_at",
+    "sort_order",
+    "created_at",
+    "updated_at",
+)
 
-    ``extra(goal)`` may add fields to each node (the sessions app adds target progress).
+
+TreeRow = namedtuple("TreeRow", TREE_FIELDS)
+TEXT_ON_SQLITE = ("deadline", "completed_at", "created_at", "updated_at")
+
+
+def tree_rows(root):
+    """The live goals of a fractal as rows of JSON-ready values, in sibling order, for ``tree_response``.
+
+    A fractal can hold thousands of goals: the rows come straight from the cursor and each value
+    is written once the way the JSON renderer would write it (ids with dashes, ISO 8601 times with
+    ``Z``), skipping model instances and the ORM's per-value conversions, which were most of the
+    endpoint's time.
     """
-    nodes, children = {}, {}
-    for goal in goals:
-        node = {
-            "id": goal.pk,
-            "parent": goal.parent_id,
-            "level": goal.level,
-            "name": goal.name,
-            "description": goal.description,
-            "deadline": goal.deadline,
-            "completed": goal.completed,
-            "completed_at": goal.completed_at,
-            "sort_order": goal.sort_order,
-            "created_at": goal.created_at,
-            "updated_at": goal.updated_at,
-        }
+    queryset = Goal.objects.filter(root_id=root.pk).order_by("sort_order", "created_at")
+    if connection.vendor == "sqlite":
+        # As stored text: SQLite's own type converters would parse every date and time.
+        as_text = {field: Cast(field, TextField()) for field in TEXT_ON_SQLITE}
+        queryset = queryset.annotate(**{f"{field}_text": cast for field, cast in as_text.items()})
+        columns = [f"{field}_text" if field in TEXT_ON_SQLITE else field for field in TREE_FIELDS]
+    else:
+        columns = TREE_FIELDS
+    queryset = queryset.values_list(*columns)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    ids = {}  # a goal's id is written once, though it appears again as each child's parent
+
+    def id_text(value):
+        if value not in ids:
+            ids[value] = _uuid_text(value)
+        return ids[value]
+
+    return [
+        TreeRow(
+            id_text(goal_id),
+            id_text(parent_id),
+            level,
+            name,
+            description,
+            _date_text(deadline),
+            bool(completed),
+            _datetime_text(completed_at),
+            sort_order,
+            _datetime_text(created_at),
+            _datetime_text(updated_at),
+        )
+        for (goal_id, parent_id, level, name, description, deadline, completed, completed_at, sort_order, created_at,
+             updated_at) in raw
+    ]  # fmt: skip
+
+
+def _uuid_text(value):
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 32:  # SQLite keeps UUIDs as 32 hex digits
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value)
+
+
+def _date_text(value):
+    if value is None or isinstance(value, str):  # SQLite keeps dates as ISO text
+        return value
+    return value.isoformat()
+
+
+def _datetime_text(value):
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite keeps UTC datetimes as "YYYY-MM-DD HH:MM:SS[.ffffff]"
+        return value.replace(" ", "T") + "Z"
+    text = value.isoformat()
+    if value.tzinfo is None:  # SQLite's parsed values are naive UTC
+        return text + "Z"
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def tree_response(root, extra=None):
+    """The fractal's goal tree as a JSON response: ``{...goal, "children": [...]}`` from the root.
+
+    ``extra(goal)`` may add fields to each node (the sessions app adds target progress). The
+    document is written straight from ``tree_rows`` (the same bytes the JSON renderer wrote for
+    nested dicts, without building 100,000 of them for a 50,000-goal tree), with the cyclic
+    garbage collector paused: its passes walked every object built here.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        body = _tree_json(root, tree_rows(root), extra)
+    finally:
+        if enabled:
+            gc.enable()
+    return HttpResponse(body, content_type="application/json")
+
+
+def _tree_json(root, rows, extra):
+    quoted = json.JSONEncoder(ensure_ascii=False).encode  # as DRF's renderer: UTF-8, compact
+
+    def text(value):  # ids, dates and times are already ISO / UUID text
+        return "null" if value is None else f'"{value}"'
+
+    children = {}
+    for index, row in enumerate(rows):
+        children.setdefault(row.parent_id, []).append(index)
+    parts = []
+
+    def write(index):
+        row = rows[index]
+        node = (
+            f'{{"id":"{row.id}","parent":{text(row.parent_id)},"level":{quoted(row.level)},'
+            f'"name":{quoted(row.name)},"description":{quoted(row.description)},"deadline":{text(row.deadline)},'
+            f'"completed":{"true" if row.completed else "false"},"completed_at":{text(row.completed_at)},'
+            f'"sort_order":{row.sort_order},"created_at":{text(row.created_at)},"updated_at":{text(row.updated_at)},'
+        )
         if extra is not None:
-            node.update(extra(goal))
-        nodes[goal.pk] = node
-        children.setdefault(goal.parent_id, []).append(node)
-    for key, node in nodes.items():
-        node["children"] = children.get(key, [])
-    return nodes[root.pk]
+            node += "".join(f"{quoted(key)}:{quoted(value)}," for key, value in extra(row).items())
+        parts.append(node + '"children":[')
+        for position, child in enumerate(children.get(row.id, ())):
+            if position:
+                parts.append(",")
+            write(child)  # a tree is at most seven levels deep
+        parts.append("]}")
+
+    root_id = str(root.pk)
+    write(next(index for index, row in enumerate(rows) if row.id == root_id))
+    return "".join(parts).encode()

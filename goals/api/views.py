@@ -9,7 +9,13 @@ from goals.models import Goal
 
 from .base import FractalScopedViewSet, IdListSerializer, run_model_operation
 from .filters import FractalRootFilter, GoalFilter
-from .serializers import FractalSerializer, GoalMoveSerializer, GoalSerializer, GoalTreeNodeSerializer, goal_tree
+from .serializers import (
+    FractalSerializer,
+    GoalMoveSerializer,
+    GoalSerializer,
+    GoalTreeNodeSerializer,
+    tree_response,
+)
 
 GOAL_ORDERING = ["name", "level", "deadline", "sort_order", "created_at", "updated_at", "completed_at"]
 
@@ -58,8 +64,7 @@ class FractalViewSet(
     def tree(self, request, pk=None):
         """The whole live goal tree of the fractal, nested, in two queries."""
         fractal = get_fractal_for_user(request.user, pk)
-        goals = Goal.objects.filter(root_id=fractal.pk).order_by("sort_order", "created_at")
-        return Response(goal_tree(fractal, goals))
+        return tree_response(fractal)
 
 
 class GoalViewSet(FractalScopedViewSet):

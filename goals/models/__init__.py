@@ -1,4 +1,4 @@
-from .base import FractalQuerySet, FractalScopedModel, OrderedModel
+from .base import FractalQuerySet, FractalScopedModel, OrderedModel, root_field
 from .goal import ROOT_LEVELS, SESSION_LEVELS, Goal, GoalLevel
 from .profile import Profile, Theme
 
@@ -12,4 +12,5 @@ __all__ = [
     "OrderedModel",
     "Profile",
     "Theme",
+    "root_field",
 ]

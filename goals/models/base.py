@@ -53,15 +53,25 @@ class LiveManager(models.Manager.from_queryset(FractalQuerySet)):
 AllManager = models.Manager.from_queryset(FractalQuerySet)
 
 
-class FractalScopedModel(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    root = models.ForeignKey(
+def root_field(db_index=True):
+    """The ``root`` foreign key of every fractal-scoped model.
+
+    A model whose ``Meta.indexes`` has a composite index that starts with ``root`` redefines it
+    with ``db_index=False``: the composite already serves every lookup by root.
+    """
+    return models.ForeignKey(
         "goals.Goal",
         on_delete=models.CASCADE,
         related_name="+",
         editable=False,
+        db_index=db_index,
         help_text="The fractal's root goal; derived from the parent object on save.",
     )
+
+
+class FractalScopedModel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    root = root_field()
     created_at = models.DateTimeField(default=timezone.now, db_index=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)

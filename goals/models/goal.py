@@ -4,7 +4,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .base import FractalQuerySet, FractalScopedModel, LiveManager, OrderedModel
+from .base import FractalQuerySet, FractalScopedModel, LiveManager, OrderedModel, root_field
 
 
 class GoalLevel(models.TextChoices):
@@ -56,6 +56,7 @@ class GoalLiveManager(LiveManager.from_queryset(GoalQuerySet)):
 
 
 class Goal(FractalScopedModel, OrderedModel):
+    root = root_field(db_index=False)  # covered by goal_root_level_idx
     level = models.CharField(max_length=20, choices=GoalLevel.choices)
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)

@@ -15,7 +15,7 @@ from goals.api.base import (
     ReadOnlyFractalScopedViewSet,
     run_model_operation,
 )
-from goals.api.serializers import goal_tree
+from goals.api.serializers import tree_response
 from goals.models import Goal
 from sessions import analytics
 from sessions.models import (
@@ -113,7 +113,12 @@ class PracticeSessionViewSet(FractalScopedViewSet):
 
     def scoped_queryset(self):
         detail = self.action not in ("list",)
-        return super().scoped_queryset().select_related("template").prefetch_related(*session_prefetch(detail))
+        queryset = super().scoped_queryset().prefetch_related(*session_prefetch(detail))
+        if detail:
+            return queryset.select_related("template")
+        # Lists take templates by prefetch (one query when the page has any), not a join: without a
+        # join a deep page (OFFSET) skips rows in the index alone instead of reading each one.
+        return queryset.prefetch_related("template")
 
     def _detail(self, session, code=status.HTTP_200_OK):
         session = self.model.objects.prefetch_related(*session_prefetch(True)).get(pk=session.pk)
@@ -418,10 +423,9 @@ class ProgressTreeView(APIView):
     @extend_schema(responses=GoalProgressNodeSerializer)
     def get(self, request, root_id):
         fractal = get_fractal_for_user(request.user, root_id)
-        goals = Goal.objects.filter(root_id=fractal.pk).order_by("sort_order", "created_at")
         achieved = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
         counts = {
-            row["goal_id"]: row
+            str(row["goal_id"]): row
             for row in Target.objects.filter(root_id=fractal.pk)
             .values("goal_id")
             .annotate(total=Count("id"), met=Count("id", filter=Q(Exists(achieved))))
@@ -429,10 +433,10 @@ class ProgressTreeView(APIView):
         }
 
         def progress(goal):
-            row = counts.get(goal.pk, {})
+            row = counts.get(goal.id, {})
             return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
 
-        return Response(goal_tree(fractal, goals, extra=progress))
+        return tree_response(fractal, extra=progress)
 
 
 # --- analytics --------------------------------------------------------------------------------

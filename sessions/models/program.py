@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel
+from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel, root_field
 
 LIVE = Q(deleted_at__isnull=True)
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -19,6 +19,7 @@ def validate_color(value):
 
 
 class Program(FractalScopedModel):
+    root = root_field(db_index=False)  # covered by program_root_start_idx
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     start_date = models.DateField(null=True, blank=True)

@@ -3,10 +3,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Min, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition, validate_finite
-from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel
+from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel, root_field
 
 LIVE = Q(deleted_at__isnull=True)
 
@@ -25,6 +26,7 @@ class CompletionResult:
 
 
 class PracticeSession(FractalScopedModel):
+    root = root_field(db_index=False)  # covered by session_root_created_idx
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     goals = models.ManyToManyField(
@@ -68,9 +70,21 @@ class PracticeSession(FractalScopedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["root", "-created_at"], name="session_root_created_idx"),
+            # Live rows only: a page deep into a list (OFFSET) then skips index entries alone.
+            models.Index(
+                fields=["root", "-created_at"], name="session_root_created_idx", condition=Q(deleted_at__isnull=True)
+            ),
             models.Index(fields=["root", "started_at"], name="session_root_started_idx"),
             models.Index(fields=["root", "completed"], name="session_root_completed_idx"),
+            # The sessions list: newest first by started (else created) time, live rows only, so a
+            # page (even the last) is read from the index instead of sorting every session.
+            models.Index(
+                F("root"),
+                Coalesce("started_at", "created_at").desc(),
+                F("created_at").desc(),
+                name="session_root_when_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -255,6 +269,7 @@ class SessionSection(FractalScopedModel, OrderedModel):
 
 
 class ActivityInstance(FractalScopedModel, OrderedModel):
+    root = root_field(db_index=False)  # covered by instance_root_created_idx
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="instances", db_index=False)
     section = models.ForeignKey(
         SessionSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="instances"
@@ -406,6 +421,7 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
 class MetricValue(FractalScopedModel):
     """One recorded number: the only place set and non-set values are stored."""
 
+    root = root_field(db_index=False)  # covered by value_root_created_idx
     instance = models.ForeignKey(ActivityInstance, on_delete=models.CASCADE, related_name="values")
     metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="values", db_index=False)
     split = models.ForeignKey(SplitDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="values")

@@ -4,12 +4,13 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from activities.models import ActivityDefinition
-from goals.models import FractalScopedModel, OrderedModel
+from goals.models import FractalScopedModel, OrderedModel, root_field
 
 LIVE = Q(deleted_at__isnull=True)
 
 
 class SessionTemplate(FractalScopedModel):
+    root = root_field(db_index=False)  # covered by template_root_name_idx
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
 

@@ -5,6 +5,8 @@ variable lookups per row) made a 5,000-goal page take seconds, so the rows are a
 with the same escaping rules. The surrounding page stays a normal template.
 """
 
+import datetime
+
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -20,9 +22,31 @@ LEVELS = {
 }
 
 
+class _Labels:
+    """Age and date labels, computed once per distinct day: many goals share them."""
+
+    def __init__(self, now):
+        self.now = now
+        self.ages = {}
+        self.dates = {}
+
+    def age(self, created_at):
+        delta = self.now - created_at
+        if delta.days < 2:
+            return timesince(created_at, self.now, depth=1)
+        if delta.days not in self.ages:
+            self.ages[delta.days] = timesince(self.now - datetime.timedelta(days=delta.days), self.now, depth=1)
+        return self.ages[delta.days]
+
+    def date(self, day):
+        if day not in self.dates:
+            self.dates[day] = formats.date_format(day)
+        return self.dates[day]
+
+
 @register.simple_tag
 def goal_tree_rows(rows, goals_base, today, soon):
-    now = timezone.now()
+    labels = _Labels(timezone.now())
     out = []
     for row in rows:
         node = row["node"]
@@ -37,7 +61,7 @@ def goal_tree_rows(rows, goals_base, today, soon):
             classes += " is-match"
         out.append(
             f'<li class="{classes}" id="goal-{goal.id}"><details open class="tree-node">'
-            f'<summary class="goal-row{"" if node.children else " leaf"}">'
+            f'<summary class="goal-row{"" if node.children or node.hidden_children else " leaf"}">'
             f'<span class="level-dot" title="{label}"></span>'
         )
         if goal.completed:
@@ -45,13 +69,13 @@ def goal_tree_rows(rows, goals_base, today, soon):
         out.append(f'<a class="goal-name" href="{base}">{f"<mark>{name}</mark>" if node.matched else name}</a>')
         meta = [
             f'<span class="level-label">{label}</span>',
-            f'<span class="age">{timesince(goal.created_at, now, depth=1)} old</span>',
+            f'<span class="age">{labels.age(goal.created_at)} old</span>',
         ]
         if goal.deadline:
             state = ""
             if not goal.completed:
                 state = " overdue" if goal.deadline < today else (" due-soon" if goal.deadline <= soon else "")
-            meta.append(f'<span class="deadline{state}">due {formats.date_format(goal.deadline)}</span>')
+            meta.append(f'<span class="deadline{state}">due {labels.date(goal.deadline)}</span>')
         if node.targets_total:
             met = " all-met" if node.targets_met == node.targets_total else ""
             meta.append(
@@ -78,7 +102,16 @@ def goal_tree_rows(rows, goals_base, today, soon):
             confirm = escape(f"Delete “{goal.name}” and everything below it?")
             out.append(action.format(base, "delete", " danger", f' data-confirm="{confirm}"', "Delete"))
         out.append("</span></summary>")
-        out.append('<ul class="tree-children">' if node.children else "</details></li>")
+        if node.children:
+            out.append('<ul class="tree-children">')
+        else:
+            if node.hidden_children:
+                plural = "" if node.hidden_children == 1 else "s"
+                out.append(
+                    f'<ul class="tree-children"><li class="tree-more"><a href="?focus={goal.id}#goal-{goal.id}">'
+                    f"Show {node.hidden_children} {child_label}{plural} below</a></li></ul>"
+                )
+            out.append("</details></li>")
         out.append("</ul></details></li>" * len(row["closes"]))
     # Safe: every user-supplied value above went through escape().
     return mark_safe("".join(out))

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
@@ -58,11 +60,18 @@ class Page:
         library = ActivityDefinition.objects.for_fractal(self.fractal).order_by("name")
         if search:
             library = library.filter(name__icontains=search)
+        # Plain rows and options written here: a library can hold hundreds of activities.
+        library = list(library.values_list("pk", "name", named=True))
         return {
             "fractal": self.fractal,
             "session": self.session,
             "edit_form": page_options.pop("edit_form", None) or SessionEditForm(instance=self.session),
-            "library": list(library),
+            "library": library,
+            "library_options": format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((row.pk, mark_safe(" selected") if index == 0 else "", row.name) for index, row in enumerate(library)),
+            ),
             "search": search,
             "completion": page_options.pop("completion", None),
             **session_page(self.session, **page_options),

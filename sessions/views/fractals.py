@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Target
-from goals.access import fractals_for, get_fractal_for_user
+from goals.access import fractals_for, get_fractal_for_user, get_scoped_or_404
 from goals.forms import FractalForm
-from goals.models import Goal
+from goals.models import Goal, GoalLevel
 from goals.stats import goal_counts_by_root, last_activity_by_root
 
 from ..models import PracticeSession, PracticeSessionGoal
@@ -41,6 +41,10 @@ def fractal_list(request):
 
 
 TREE_FIELDS = ("id", "parent_id", "name", "level", "completed", "completed_at", "deadline", "created_at")
+# The tree page renders whole levels while the rows fit in this number; deeper levels of a big
+# fractal open branch by branch (``?focus=<goal id>``). A page of thousands of rows is slow to
+# build and slower still for the browser.
+TREE_ROW_LIMIT = 1000
 
 
 def goal_links_base(fractal):
@@ -61,6 +65,7 @@ class TreeNode:
     targets_total: int = 0
     targets_met: int = 0
     matched: bool = False
+    hidden_children: int = 0  # children below the rendered levels, shown on demand
 
 
 def build_tree(goals, visible_ids):
@@ -97,20 +102,52 @@ def tree_rows(root):
     return rows
 
 
+def levels_to_render(fractal):
+    """The levels the tree page shows in full, and the first level it leaves for later (or None).
+
+    Whole levels from the root down while their goals fit in ``TREE_ROW_LIMIT`` (the root's
+    children always show), from one count per level.
+    """
+    counts = dict(Goal.objects.filter(root_id=fractal.pk).order_by().values_list("level").annotate(count=Count("id")))
+    levels = [level for level in GoalLevel.ordered() if level.depth >= GoalLevel(fractal.level).depth]
+    shown, total = [], 0
+    for index, level in enumerate(levels):
+        count = counts.get(level.value, 0)
+        if index > 1 and total + count > TREE_ROW_LIMIT:
+            return shown, level.value
+        shown.append(level.value)
+        total += count
+    return shown, None
+
+
 @login_required
 def fractal_tree(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     query = request.GET.get("q", "").strip()
     hide_completed = request.GET.get("hide_completed") == "1"
-    # The whole fractal in one query; the tree is built in Python.
+    focus = None
+    if request.GET.get("focus"):
+        focus = get_scoped_or_404(Goal.objects.only("id", "name"), fractal, pk=request.GET["focus"])
+    # The fractal (or its first levels) in one query; the tree is built in Python.
     # Plain rows rather than model instances: a fractal can hold thousands of goals.
-    goals = list(
-        Goal.objects.filter(root_id=fractal.pk)
-        .order_by("sort_order", "created_at")
-        .values_list(*TREE_FIELDS, named=True)
+    goals = Goal.objects.filter(root_id=fractal.pk)
+    levels, cut_level = levels_to_render(fractal)
+    if query or hide_completed or focus:
+        cut_level = None  # searches and branches look at every goal
+    elif cut_level is not None:
+        goals = goals.filter(level__in=levels)
+    goals = list(goals.order_by("sort_order", "created_at").values_list(*TREE_FIELDS, named=True))
+    # Children waiting below the cut, per parent (one query whether or not there is a cut).
+    hidden = (
+        Goal.objects.filter(root_id=fractal.pk, level=cut_level or "")
+        .order_by()
+        .values_list("parent_id")
+        .annotate(count=Count("id"))
     )
     by_id = {goal.id: goal for goal in goals}
     visible = set(by_id)
+    if focus is not None:
+        visible = set(_lineage(by_id[focus.pk], by_id)) | _subtree(focus.pk, goals)
     if hide_completed:
         # A completed goal is hidden with everything below it (the root always stays).
         visible = {
@@ -151,6 +188,9 @@ def fractal_tree(request, root_id):
             nodes[goal_id].targets_met = met
     for goal_id in matched:
         nodes[goal_id].matched = True
+    for goal_id, count in hidden:
+        if goal_id in nodes:
+            nodes[goal_id].hidden_children = count
     context = {
         "fractal": fractal,
         "tree": tree,
@@ -158,6 +198,8 @@ def fractal_tree(request, root_id):
         "goals_base": goal_links_base(fractal),
         "query": query,
         "hide_completed": hide_completed,
+        "focus": focus,
+        "cut_level": GoalLevel(cut_level).label.lower() if cut_level else None,
         "match_count": len(matched),
         "goal_count": len(goals) - 1,
         "today": timezone.localdate(),
@@ -173,3 +215,15 @@ def _lineage(goal, by_id):
         goal = by_id[goal.parent_id]
         chain.append(goal.id)
     return chain
+
+
+def _subtree(goal_id, goals):
+    """Ids of the goal and everything below it, from rows already loaded."""
+    children = {}
+    for goal in goals:
+        children.setdefault(goal.parent_id, []).append(goal.id)
+    ids, frontier = {goal_id}, [goal_id]
+    while frontier:
+        frontier = [child for parent in frontier for child in children.get(parent, [])]
+        ids.update(frontier)
+    return ids

@@ -33,8 +33,7 @@ def session_list(request, root_id):
         else:
             status = 400
     sessions = (
-        sessions.distinct()
-        .select_related("template")
+        sessions.select_related("template")
         .prefetch_related(
             Prefetch(
                 "instances",

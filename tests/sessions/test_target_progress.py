@@ -91,9 +91,9 @@ def test_progress_runs_a_constant_number_of_queries(fractal, short_term_goal, le
         goal = GoalFactory(parent=short_term_goal)
         targets.append(make_target(goal, activity, [(seconds, 10 + index), (weight, 1)]))
         session_with(goal, activity, [[(seconds, 10), (weight, 1)]])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         small = target_progress(targets[:1])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         large = target_progress(targets)
     assert [p.met for p in small] == [True]
     assert [p.met for p in large] == [True, False, False, False, False, False]

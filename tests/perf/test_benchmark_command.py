@@ -1,0 +1,86 @@
+"""The benchmark command runs end to end on a tiny dataset (never asserting on time)."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from goals.models import Goal
+from sessions import benchmark
+
+
+@pytest.fixture
+def tiny_run(db, tmp_path, capsys):
+    report_file = tmp_path / "bench.json"
+    call_command("benchmark", "--size", "tiny", "--repeat", "2", "--json", str(report_file), "--explain")
+    return json.loads(report_file.read_text()), capsys.readouterr().out
+
+
+def test_benchmark_prints_one_row_per_measurement_with_a_verdict(tiny_run):
+    _, output = tiny_run
+    assert "Budgets at the tiny size" in output
+    table = output.split("Budgets at the tiny size", 1)[1].splitlines()
+    for measurement in benchmark.MEASUREMENTS:
+        row = next(line for line in table if line.startswith(measurement.label))
+        assert row.rstrip().endswith(("pass", "FAIL", "missing route"))
+
+
+def test_benchmark_writes_figures_for_every_measurement(tiny_run):
+    report, _ = tiny_run
+    keys = [row["key"] for row in report["results"]]
+    assert keys == [measurement.key for measurement in benchmark.MEASUREMENTS]
+    assert report["datasets"]["tiny"]["rows"]["sessions"] == benchmark.SIZES["tiny"]["sessions"]
+    evaluation = next(row for row in report["results"] if row["key"] == "evaluate_goal")
+    assert evaluation["status"] == "ok"
+    assert evaluation["queries"] > 0
+    assert evaluation["median_ms"] is not None
+
+
+def test_measured_routes_answer_200_or_are_reported_missing(tiny_run):
+    report, _ = tiny_run
+    for row in report["results"]:
+        assert row["status"] in {"ok", "missing route"}, row
+
+
+def test_benchmark_reuses_the_dataset_of_its_marker_owner(tiny_run, capsys):
+    call_command("benchmark", "--size", "tiny", "--repeat", "1", "--only", "fractal_list")
+    assert "Reusing the tiny dataset" in capsys.readouterr().out
+    assert Goal.objects.filter(owner__username="benchmark-tiny", parent__isnull=True).count() == 1
+
+
+def test_benchmark_query_plans_are_reported(tiny_run):
+    report, output = tiny_run
+    assert "Query plans (tiny)" in output
+    plans = report["plans"]["tiny"]["evaluate_goal"]
+    assert plans and all(plan["plan"] for plan in plans)
+
+
+def test_benchmark_refuses_to_run_in_production(db):
+    with override_settings(ENV="production"), pytest.raises(CommandError, match="production"):
+        call_command("benchmark", "--size", "tiny")
+
+
+def test_a_route_that_does_not_exist_is_reported_missing():
+    assert benchmark.page_path("no-such-page", ["x"]) is None
+    assert benchmark.api_path("/api/no/such/endpoint/") is None
+
+
+def test_growth_rule_fails_when_the_query_count_changes():
+    reference = benchmark.Result("tree_api", "Tree API", "reference", median_ms=10, queries=3)
+    larger = benchmark.Result("tree_api", "Tree API", "10x", median_ms=20, queries=4)
+    assert benchmark.judge_growth(reference, larger) == (False, "FAIL queries 3→4")
+
+
+def test_growth_rule_allows_linear_tree_growth_but_not_more():
+    reference = benchmark.Result("tree_api", "Tree API", "reference", median_ms=10, queries=3)
+    assert benchmark.judge_growth(reference, benchmark.Result("tree_api", "", "10x", median_ms=95, queries=3))[0]
+    assert not benchmark.judge_growth(reference, benchmark.Result("tree_api", "", "10x", median_ms=120, queries=3))[0]
+
+
+def test_flat_pages_may_grow_by_half_or_by_timer_noise():
+    reference = benchmark.Result("session_api", "", "reference", median_ms=10, queries=5)
+    assert benchmark.judge_growth(reference, benchmark.Result("session_api", "", "10x", median_ms=14.9, queries=5))[0]
+    assert not benchmark.judge_growth(reference, benchmark.Result("session_api", "", "10x", median_ms=16, queries=5))[0]
+    small = benchmark.Result("session_api", "", "reference", median_ms=1.0, queries=5)
+    assert benchmark.judge_growth(small, benchmark.Result("session_api", "", "10x", median_ms=2.5, queries=5))[0]
