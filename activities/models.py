@@ -16,9 +16,13 @@ LIVE = Q(deleted_at__isnull=True)
 def validate_finite(value):
     if value is None:
         return
-    if isinstance(value, float) and not math.isfinite(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError("Enter a number.") from None
+    if not math.isfinite(number):
         raise ValidationError("Enter a finite number.")
-    if abs(value) > 1e12:
+    if abs(number) > 1e12:
         raise ValidationError("That number is too large.")
 
 

@@ -118,13 +118,20 @@ def backup_database(connection, output_dir):
     if connection.vendor == "sqlite":
         source = _sqlite_raw(connection)
         target = sqlite3.connect(path)
+        # Count and copy inside one read transaction: both see the same moment (WAL snapshot),
+        # so writes committed meanwhile by other connections neither fail the check nor leak in.
+        own_transaction = not source.in_transaction
         try:
+            if own_transaction:
+                source.execute("BEGIN")
+            expected = sqlite_row_counts(source)
             source.backup(target)
             # A backup is one self-contained file, whatever journal mode the live database uses.
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
+            if own_transaction and source.in_transaction:
+                source.execute("ROLLBACK")
             target.close()
-        expected = sqlite_row_counts(source)
         try:
             actual = check_sqlite_file(path)
             if actual != expected:

@@ -60,14 +60,18 @@ def first_occurrence(target, thresholds, goal_ids):
 def evaluate_goal(goal, trigger_session=None):
     """Re-evaluate every live target of ``goal``; auto-complete it when the last one is newly met."""
     result = GoalEvaluation(goal=goal)
-    targets = list(Target.objects.filter(goal=goal).order_by("sort_order"))
-    if not targets:
+    if not Target.objects.filter(goal=goal).exists():
         return result
-    thresholds = {}
-    for threshold in TargetMetric.objects.filter(target__in=targets):
-        thresholds.setdefault(threshold.target_id, []).append(threshold)
-    goal_ids = goal.descendant_ids(include_self=True)
     with transaction.atomic():
+        # One evaluation of a goal at a time: two sessions completed at once must not both record
+        # the first achievement of a target (a unique-constraint error) or complete the goal twice.
+        locked = Goal.all_objects.select_for_update().get(pk=goal.pk)
+        goal.completed, goal.completed_at = locked.completed, locked.completed_at
+        targets = list(Target.objects.filter(goal=goal).order_by("sort_order"))
+        thresholds = {}
+        for threshold in TargetMetric.objects.filter(target__in=targets):
+            thresholds.setdefault(threshold.target_id, []).append(threshold)
+        goal_ids = goal.descendant_ids(include_self=True)
         existing = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
         for target in targets:
             hit = first_occurrence(target, thresholds.get(target.pk, []), goal_ids)
@@ -113,7 +117,8 @@ def evaluate_for_session(session):
                 candidates[ancestor.pk] = ancestor
     with_targets = set(Target.objects.filter(goal_id__in=candidates).values_list("goal_id", flat=True).distinct())
     result = CompletionResult(session=session)
-    for goal_id in with_targets:
+    # A fixed order, so two sessions locking the same goals (see evaluate_goal) cannot deadlock.
+    for goal_id in sorted(with_targets, key=str):
         evaluation = evaluate_goal(candidates[goal_id], trigger_session=session)
         result.targets_met.extend(
             target for target in evaluation.met if target.pk in _achieved_in(session, evaluation.met)

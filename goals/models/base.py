@@ -90,6 +90,8 @@ class FractalScopedModel(models.Model):
             raise ValidationError(f"{type(self).__name__} needs a fractal root.")
         self.validate_scope()
         self.validate_rules()
+        # After the rules: they derive values (durations) that must fit their columns too.
+        self.validate_values()
         self.updated_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -115,6 +117,7 @@ class FractalScopedModel(models.Model):
             raise ValidationError("A fractal root is required.")
         self.validate_scope()
         self.validate_rules()
+        self.validate_values()
 
     # --- root derivation and scope rules -------------------------------------------------
     def derive_root_id(self):
@@ -125,6 +128,28 @@ class FractalScopedModel(models.Model):
         the URL, never from user input, and is kept as it is.
         """
         return self.root_id
+
+    def validate_values(self):
+        """Field limits (length, range, validators) and no NUL characters, on every save.
+
+        ``full_clean()`` checks most of this, but not every save goes through it (commands,
+        imports, the operations' own inner rows); without it a bad value reaches the database
+        and fails there (PostgreSQL: too long, out of range, NUL in text) as a server error.
+        """
+        errors = {}
+        for model_field in self._meta.concrete_fields:
+            if model_field.is_relation or model_field.primary_key:
+                continue
+            value = getattr(self, model_field.attname)
+            if isinstance(value, str) and "\x00" in value:
+                errors[model_field.name] = ["Null characters are not allowed."]
+                continue
+            try:
+                model_field.run_validators(value)
+            except ValidationError as error:
+                errors[model_field.name] = error.messages
+        if errors:
+            raise ValidationError(errors)
 
     def scope_relations(self):
         """Related objects (name, object) that must belong to the same fractal as this one."""

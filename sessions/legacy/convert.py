@@ -102,10 +102,11 @@ def load_json(value):
         return value, None
     try:
         return json.loads(value), None
-    except (TypeError, ValueError) as error:
-        return None, f"unreadable JSON ({error})"
+    except (TypeError, ValueError, RecursionError) as error:
+        return None, f"unreadable JSON ({str(error)[:100]})"
 
 
 def text(value, limit=None):
-    value = "" if value is None else str(value)
+    # NUL cannot be stored in PostgreSQL text and is never meaningful in a name or a note.
+    value = "" if value is None else str(value).replace("\x00", "")
     return value[:limit] if limit else value
