@@ -33,8 +33,8 @@ router.register(f"{FRACTAL}/trash", session_views.TrashViewSet, basename="trash"
 router.register(f"{FRACTAL}/analytics", session_views.AnalyticsViewSet, basename="analytics")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(f"{FRACTAL}/progress-tree/", session_views.ProgressTreeView.as_view(), name="progress-tree"),
     *router.urls,
 ]

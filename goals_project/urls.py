@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/", include("goals_project.api_urls")),
+    path("api/", include(("goals_project.api_urls", "api"))),
     path("", include("goals.urls")),
     path("", include("activities.urls")),
     path("", include("sessions.urls")),

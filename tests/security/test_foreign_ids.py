@@ -176,7 +176,7 @@ ACTION_CASES = [
 
 def api_route_named(name, params):
     for route in API_ROUTES:
-        if route.name == name and set(route.params) == set(params):
+        if route.name == f"api:{name}" and set(route.params) == set(params):
             return route
     return None
 
