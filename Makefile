@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core; pass PYTEST_ARGS= to run it in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test setup setup-dev migrate demo browser lint check test-postgres clean
 
