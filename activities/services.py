@@ -35,7 +35,7 @@ class _Plan:
     remove: list = field(default_factory=list)
 
 
-def _plan(existing, specs, model, fields):
+def _plan(existing, specs, model, fields, label):
     """Match specs to existing rows by id: rows not named any more are removed."""
     by_id = {str(row.pk): row for row in existing}
     plan = _Plan()
@@ -44,7 +44,9 @@ def _plan(existing, specs, model, fields):
         if spec.id:
             key = str(spec.id)
             if key not in by_id or key in used:
-                raise ValidationError(f"Unknown {model._meta.verbose_name}: it does not belong to this activity.")
+                raise ValidationError(
+                    {label: f"Unknown {model._meta.verbose_name} {key}: it does not belong to this activity."}
+                )
             row = by_id[key]
             used.add(key)
         else:
@@ -63,6 +65,7 @@ def save_activity(root, fields, metrics, splits, definition=None):
 
     Validated by ``ActivityDefinition.validate_structure`` and every model rule before anything
     is kept; metrics and splits left out are soft-deleted, so recorded history keeps its names.
+    Used by the activity form and the API alike.
     """
     root_id = getattr(root, "pk", root)
     with transaction.atomic():
@@ -74,12 +77,10 @@ def save_activity(root, fields, metrics, splits, definition=None):
         for name in DEFINITION_FIELDS:
             if name in fields:
                 setattr(definition, name, fields[name])
-        if not definition.has_splits:
-            splits = []
         existing_metrics = list(MetricDefinition.objects.filter(activity_id=definition.pk)) if definition.pk else []
         existing_splits = list(SplitDefinition.objects.filter(activity_id=definition.pk)) if definition.pk else []
-        metric_plan = _plan(existing_metrics, metrics, MetricDefinition, METRIC_FIELDS)
-        split_plan = _plan(existing_splits, splits, SplitDefinition, ("name",))
+        metric_plan = _plan(existing_metrics, metrics, MetricDefinition, METRIC_FIELDS, "metrics")
+        split_plan = _plan(existing_splits, splits, SplitDefinition, ("name",), "splits")
         definition.validate_structure(metric_plan.keep, split_plan.keep)
         definition.full_clean()
         definition.save()

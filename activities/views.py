@@ -66,9 +66,9 @@ def _activity_form_page(request, fractal, definition=None):
     # Every part is validated (no short-circuit) so all errors show at once.
     if request.method == "POST" and all([form.is_valid(), metrics.is_valid(), splits.is_valid()]):
         try:
-            saved = save_activity(
-                fractal, form.cleaned_data, metric_specs(metrics), split_specs(splits), definition=definition
-            )
+            # Split rows typed before "per split" was unticked are not part of the activity.
+            split_list = split_specs(splits) if form.cleaned_data["has_splits"] else []
+            saved = save_activity(fractal, form.cleaned_data, metric_specs(metrics), split_list, definition=definition)
         except ValidationError as error:
             table_errors = spread_errors(form, error)
         else:

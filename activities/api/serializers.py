@@ -10,7 +10,8 @@ from activities.models import (
     Target,
     TargetMetric,
 )
-from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, run_model_operation
+from activities.services import METRIC_FIELDS, MetricSpec, SplitSpec, save_activity
+from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, fractal_of, run_model_operation
 from goals.models import Goal
 
 AUDIT = ["created_at", "updated_at", "deleted_at"]
@@ -93,68 +94,47 @@ class ActivityDefinitionSerializer(ScopedModelSerializer):
         return super().to_representation(instance)
 
     @staticmethod
-    def _merge(model, activity, items, existing, label):
-        """New list of unsaved/edited objects for ``items``; unknown ids are a 400."""
-        merged = []
-        for position, item in enumerate(items):
+    def _specs(spec_class, fields, items, existing):
+        """Specs for the service; an item naming an existing row keeps what it leaves out."""
+        specs = []
+        for item in items:
             item = dict(item)
             item_id = item.pop("id", None)
-            if item_id is not None:
-                obj = existing.get(item_id)
-                if obj is None:
-                    raise serializers.ValidationError({label: f"No such {label[:-1]} of this activity: {item_id}."})
-            else:
-                obj = model(activity=activity)
-            for name, value in item.items():
-                setattr(obj, name, value)
-            obj.sort_order = position
-            merged.append(obj)
-        return merged
+            current = existing.get(item_id)
+            values = {name: getattr(current, name) for name in fields} if current is not None else {}
+            values.update(item)
+            specs.append(spec_class(id=item_id, **values))
+        return specs
 
-    def _save_structure(self, activity, metrics_data, splits_data):
-        existing_metrics = {m.pk: m for m in MetricDefinition.objects.filter(activity=activity)}
-        existing_splits = {s.pk: s for s in SplitDefinition.objects.filter(activity=activity)}
-        metrics = (
-            list(existing_metrics.values())
-            if metrics_data is None
-            else self._merge(MetricDefinition, activity, metrics_data, existing_metrics, "metrics")
+    def _save(self, validated_data, instance=None):
+        metrics_data = validated_data.pop("live_metrics", None if instance else [])
+        splits_data = validated_data.pop("live_splits", None if instance else [])
+        existing_metrics = {m.pk: m for m in MetricDefinition.objects.filter(activity=instance)} if instance else {}
+        existing_splits = {s.pk: s for s in SplitDefinition.objects.filter(activity=instance)} if instance else {}
+        # Left out on update: the parts stay as they are.
+        metrics = existing_metrics.values() if metrics_data is None else metrics_data
+        splits = existing_splits.values() if splits_data is None else splits_data
+        if metrics_data is None:
+            metrics = [{"id": m.pk} for m in sorted(metrics, key=lambda m: m.sort_order)]
+        if splits_data is None:
+            splits = [{"id": s.pk} for s in sorted(splits, key=lambda s: s.sort_order)]
+        fractal = fractal_of(self.context.get("request"))
+        activity = run_model_operation(
+            save_activity,
+            fractal,
+            validated_data,
+            self._specs(MetricSpec, METRIC_FIELDS, metrics, existing_metrics),
+            self._specs(SplitSpec, ("name",), splits, existing_splits),
+            definition=instance,
         )
-        splits = (
-            list(existing_splits.values())
-            if splits_data is None
-            else self._merge(SplitDefinition, activity, splits_data, existing_splits, "splits")
-        )
-        run_model_operation(activity.validate_structure, metrics, splits)
-        for data, existing, kept in ((metrics_data, existing_metrics, metrics), (splits_data, existing_splits, splits)):
-            if data is None:
-                continue
-            kept_ids = {obj.pk for obj in kept if not obj._state.adding}
-            for obj in existing.values():
-                if obj.pk not in kept_ids:
-                    obj.delete()
-            # Rows giving up the top-set flag are saved first so the one-top-set constraint holds.
-            for obj in sorted(kept, key=lambda obj: bool(getattr(obj, "is_top_set_metric", False))):
-                clean_and_save(obj)
-
-    def create(self, validated_data):
-        metrics = validated_data.pop("live_metrics", [])
-        splits = validated_data.pop("live_splits", [])
-        with transaction.atomic():
-            activity = clean_and_save(self.build_instance(validated_data))
-            self._save_structure(activity, metrics, splits)
         activity.live_metrics = activity.live_splits = None
         return activity
 
+    def create(self, validated_data):
+        return self._save(validated_data)
+
     def update(self, instance, validated_data):
-        metrics = validated_data.pop("live_metrics", None)
-        splits = validated_data.pop("live_splits", None)
-        with transaction.atomic():
-            for name, value in validated_data.items():
-                setattr(instance, name, value)
-            clean_and_save(instance)
-            self._save_structure(instance, metrics, splits)
-        instance.live_metrics = instance.live_splits = None
-        return instance
+        return self._save(validated_data, instance)
 
 
 class TargetThresholdSerializer(serializers.Serializer):

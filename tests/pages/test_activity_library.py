@@ -150,6 +150,14 @@ def test_creating_an_activity_saves_its_metrics_and_splits_together(owner_client
     assert list(activity.splits.order_by("sort_order").values_list("name", flat=True)) == ["Left", "Right"]
 
 
+def test_split_rows_left_typed_after_unticking_splits_are_not_saved(owner_client, fractal):
+    data = activity_post("Plank", metrics=[{"name": "Seconds", "unit": "s"}], splits=[{"name": "Left"}])
+    response = owner_client.post(reverse("activity-create", kwargs={"root_id": fractal.pk}), data)
+    assert response.status_code == 302
+    activity = ActivityDefinition.objects.get(root=fractal, name="Plank")
+    assert not activity.has_splits and not activity.splits.exists()
+
+
 def test_an_activity_with_four_metrics_is_refused_and_nothing_is_saved(owner_client, fractal):
     metrics = [{"name": f"m{index}"} for index in range(4)]
     response = owner_client.post(
