@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from activities.models import Target
@@ -16,6 +16,7 @@ from goals.models import Goal
 from ..models import PracticeSession
 from ..target_forms import TargetForm
 from ..targets import evaluate_goal, target_progress
+from .common import session_url
 
 RECENT_SESSIONS = 10
 
@@ -25,22 +26,13 @@ def goal_url(fractal, goal):
 
 
 def session_links(fractal, sessions):
-    """(session, URL of its page or None while the session pages are not installed)."""
-    try:
-        return [
-            (session, reverse("session-detail", kwargs={"root_id": fractal.pk, "session_id": session.pk}))
-            for session in sessions
-        ]
-    except NoReverseMatch:
-        return [(session, None) for session in sessions]
+    """(session, URL of its page) pairs."""
+    return [(session, session_url(session)) for session in sessions]
 
 
 def sessions_url(fractal, goal):
-    """The sessions list filtered by this goal, when that page is installed."""
-    try:
-        return reverse("session-list", kwargs={"root_id": fractal.pk}) + f"?goal={goal.pk}"
-    except NoReverseMatch:
-        return None
+    """The sessions list filtered by this goal."""
+    return reverse("session-list", kwargs={"root_id": fractal.pk}) + f"?goal={goal.pk}"
 
 
 @login_required
