@@ -314,6 +314,9 @@ def _caller(client, target):
 
     def request():
         response = client.get(target)
+        if response.streaming:  # read to the end, as a server writing it to the socket would
+            for _chunk in response.streaming_content:
+                pass
         return response.status_code
 
     return request

@@ -432,8 +432,8 @@ class ProgressTreeView(APIView):
             .order_by()
         }
 
-        def progress(goal):
-            row = counts.get(goal.id, {})
+        def progress(goal_id):
+            row = counts.get(goal_id, {})
             return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
 
         return tree_response(fractal, extra=progress)

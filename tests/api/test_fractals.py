@@ -2,6 +2,7 @@ import pytest
 
 from goals.models import Goal, GoalLevel
 from tests.factories import FractalFactory, GoalFactory
+from tests.helpers import json_of
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_tree_nests_every_live_goal_in_sibling_order(api, fractal, short_term_go
     gone.delete()
     response = api.get(f"/api/fractals/{fractal.pk}/tree/")
     assert response.status_code == 200
-    tree = response.json()
+    tree = json_of(response)
     assert tree["id"] == str(fractal.pk)
     mid = tree["children"][0]["children"][0]
     assert [child["name"] for child in mid["children"]] == ["Front lever", "Planche"]
@@ -107,4 +108,4 @@ def test_tree_query_count_does_not_grow(api, fractal, count, django_assert_num_q
     with django_assert_num_queries(4):
         response = api.get(f"/api/fractals/{fractal.pk}/tree/")
     assert response.status_code == 200
-    assert len(response.json()["children"][0]["children"]) == count
+    assert len(json_of(response)["children"][0]["children"]) == count

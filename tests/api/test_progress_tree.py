@@ -2,6 +2,7 @@ import pytest
 
 from tests.api.conftest import url
 from tests.factories import GoalFactory, TargetFactory, TargetMetricFactory
+from tests.helpers import json_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,10 @@ def test_progress_tree_shows_targets_met_per_goal(api, fractal, everything, shor
     instance.session.complete()
     response = api.get(url(fractal, "progress-tree/"))
     assert response.status_code == 200
-    node = _find(response.json(), short_term_goal.pk)
+    tree = json_of(response)
+    node = _find(tree, short_term_goal.pk)
     assert (node["targets_met"], node["targets_total"]) == (1, 2)
-    assert _find(response.json(), fractal.pk)["targets_total"] == 0
+    assert _find(tree, fractal.pk)["targets_total"] == 0
 
 
 def test_progress_tree_is_hidden_from_strangers_and_anonymous(stranger_api, anonymous_api, fractal):
@@ -44,4 +46,4 @@ def test_progress_tree_query_count_does_not_grow(api, fractal, activity, count, 
     # savepoint, fractal, goals, target counts, release
     with django_assert_num_queries(5):
         response = api.get(url(fractal, "progress-tree/"))
-    assert len(response.json()["children"][0]["children"]) == count
+    assert len(json_of(response)["children"][0]["children"]) == count

@@ -1,4 +1,4 @@
-"""The tree endpoint's fast rows carry exactly what the JSON renderer would write for each goal."""
+"""The tree endpoint writes its document itself; it must be exactly what the JSON renderer writes."""
 
 import datetime
 import json
@@ -6,9 +6,13 @@ import json
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
-from goals.api.serializers import tree_rows
+from goals.api import serializers as tree_serializers
 from goals.models import Goal
 from tests.factories import GoalFactory
+from tests.helpers import body_of, json_of
+
+KEYS = ["id", "parent", "level", "name", "description", "deadline", "completed", "completed_at", "sort_order"]
+KEYS += ["created_at", "updated_at"]
 
 
 def _as_renderer_writes(goal):
@@ -28,26 +32,40 @@ def _as_renderer_writes(goal):
     return json.loads(json.dumps(values, cls=JSONEncoder))
 
 
-def test_rows_match_the_renderer_for_every_kind_of_value(fractal, short_term_goal):
+def _flatten(node):
+    yield node
+    for child in node["children"]:
+        yield from _flatten(child)
+
+
+def _nested(goal):
+    """The tree from the ORM as the renderer would be given it, children in sibling order."""
+    children = Goal.objects.filter(parent=goal).order_by("sort_order", "created_at")
+    return {**dict(zip(KEYS, [goal.pk, goal.parent_id, goal.level, goal.name, goal.description, goal.deadline,
+                              goal.completed, goal.completed_at, goal.sort_order, goal.created_at, goal.updated_at],
+                       strict=True)),
+            "children": [_nested(child) for child in children]}  # fmt: skip
+
+
+def test_every_kind_of_value_is_written_as_the_renderer_writes_it(owner_client, fractal, short_term_goal):
     done = GoalFactory(parent=short_term_goal, name="Done", deadline=datetime.date(2030, 1, 2))
     done.complete(when=datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.UTC))
     round_second = GoalFactory(parent=short_term_goal, name="Round")
     Goal.all_objects.filter(pk=round_second.pk).update(
         created_at=datetime.datetime(2025, 1, 1, 8, 0, 0, tzinfo=datetime.UTC)
     )
-    rows = {row.id: row for row in tree_rows(fractal)}
+    nodes = {node["id"]: node for node in _flatten(json_of(owner_client.get(f"/api/fractals/{fractal.pk}/tree/")))}
     goals = Goal.objects.filter(root_id=fractal.pk)
-    assert len(rows) == goals.count()
+    assert len(nodes) == goals.count() == 6
     for goal in goals:
         expected = _as_renderer_writes(goal)
-        written = rows[expected["id"]]._asdict()
-        written["parent"] = written.pop("parent_id")
+        written = {key: value for key, value in nodes[expected["id"]].items() if key != "children"}
         assert written == expected
 
 
-def test_the_tree_endpoint_nests_the_rows(owner_client, fractal, short_term_goal):
+def test_the_tree_endpoint_nests_the_goals(owner_client, fractal, short_term_goal):
     child = GoalFactory(parent=short_term_goal, name="Child")
-    tree = owner_client.get(f"/api/fractals/{fractal.pk}/tree/").json()
+    tree = json_of(owner_client.get(f"/api/fractals/{fractal.pk}/tree/"))
     node = tree
     for _ in range(4):
         node = node["children"][0]
@@ -56,27 +74,24 @@ def test_the_tree_endpoint_nests_the_rows(owner_client, fractal, short_term_goal
     assert node["children"] == []
 
 
-def _nested(rows, root_id):
-    """The tree as nested dicts, the shape the endpoint documents."""
-    nodes, children = {}, {}
-    for row in rows:
-        node = {**row._asdict(), "children": []}
-        node["parent"] = node.pop("parent_id")
-        node["children"] = children.setdefault(row.id, [])
-        nodes[row.id] = node
-        children.setdefault(row.parent_id, []).append(node)
-    return nodes[root_id]
+def test_the_tree_document_is_byte_for_byte_what_the_json_renderer_writes(owner_client, fractal, short_term_goal):
+    GoalFactory(parent=short_term_goal, name='Quote " and ü and \\ backslash', description="line\nbreak\ttab")
+    second = GoalFactory(parent=short_term_goal, name="Second")
+    third = GoalFactory(parent=short_term_goal, name="Third")
+    siblings = Goal.objects.filter(parent=short_term_goal)
+    first = siblings.exclude(pk__in=[second.pk, third.pk]).get()
+    Goal.reorder(siblings, [third.pk, first.pk, second.pk])  # no longer the order they were made in
+    GoalFactory(parent=short_term_goal.parent, name="A sibling of the short-term goal")
+    response = owner_client.get(f"/api/fractals/{fractal.pk}/tree/")
+    assert response["Content-Type"] == "application/json"
+    assert body_of(response) == JSONRenderer().render(_nested(fractal))
 
 
-def test_the_tree_document_is_what_the_json_renderer_writes(owner_client, fractal, short_term_goal):
-    GoalFactory(parent=short_term_goal, name='Quote " and ü and \\ backslash', description="line\nbreak")
-    GoalFactory(parent=short_term_goal, name="Second")
-    body = owner_client.get(f"/api/fractals/{fractal.pk}/tree/").content
-    tree = _nested(tree_rows(fractal), str(fractal.pk))
-    keys = ["id", "parent", "level", "name", "description", "deadline", "completed", "completed_at", "sort_order"]
-    keys += ["created_at", "updated_at", "children"]
-
-    def in_order(node):
-        return {key: [in_order(child) for child in node[key]] if key == "children" else node[key] for key in keys}
-
-    assert body == JSONRenderer().render(in_order(tree))
+def test_a_tree_longer_than_one_chunk_streams_whole(owner_client, fractal, short_term_goal, monkeypatch):
+    monkeypatch.setattr(tree_serializers, "TREE_CHUNK_NODES", 2)
+    for index in range(5):
+        GoalFactory(parent=short_term_goal, name=f"Step {index}")
+    response = owner_client.get(f"/api/fractals/{fractal.pk}/tree/")
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 3
+    assert b"".join(chunks) == JSONRenderer().render(_nested(fractal))

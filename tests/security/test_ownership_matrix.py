@@ -14,6 +14,8 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 
+from tests.helpers import body_of
+
 from .conftest import signed_in
 from .routes import ROOT_ROLES, UnfillableRoute, all_routes, covered_routes
 from .world import diff, snapshot
@@ -35,12 +37,6 @@ def send(client, route, method, url, body=None):
     if method == "post":
         return client.post(url, body or {})
     return getattr(client, method)(url, "", content_type="application/x-www-form-urlencoded")
-
-
-def body_of(response):
-    if getattr(response, "streaming", False):
-        return b""
-    return response.content
 
 
 def roles_or_fail(route):
