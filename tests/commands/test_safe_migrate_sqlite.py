@@ -134,7 +134,7 @@ def test_a_migration_that_breaks_an_integrity_rule_is_not_swapped_in(world, tmp_
     def orphaning_migration(working):
         with working.cursor() as cursor:
             cursor.execute("PRAGMA foreign_keys = OFF")
-            cursor.execute("UPDATE goals SET parent_id = ? WHERE parent_id IS NOT NULL", ["f" * 32])
+            cursor.execute("UPDATE goals SET parent_id = %s WHERE parent_id IS NOT NULL", ["f" * 32])
 
     report = safe_migrate(connection, tmp_path, migrate=orphaning_migration, progress=quiet)
     assert not report.ok
