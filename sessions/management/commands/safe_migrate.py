@@ -10,8 +10,9 @@ from sessions.safe_migrate import safe_migrate
 
 class Command(BaseCommand):
     help = (
-        "Back up, check for schema drift, migrate, check integrity and report. On any failure the "
-        "database is left as it was and the report names the backup."
+        "Back up, check for schema drift, migrate, check integrity and report. On any failure, or if "
+        "the process is killed, the database is left as it was and the report names the backup. "
+        "SQLite migrates a working copy and swaps it in: stop the app first."
     )
     requires_system_checks = []
 
