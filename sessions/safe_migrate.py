@@ -19,6 +19,7 @@ A verified backup is taken first either way and the report names it.
 import copy
 import os
 import sqlite3
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,6 +270,19 @@ def _fsync(path):
         os.close(descriptor)
 
 
+def _keep_permissions(live, working):
+    """Give the copy the live file's mode (and owner, where allowed): the app must still open it."""
+    status = live.stat()
+    os.chmod(working, stat.S_IMODE(status.st_mode))
+    if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+        try:
+            os.chown(working, status.st_uid, status.st_gid)
+        except PermissionError as error:
+            raise MigrationRefused(
+                f"cannot give the migrated copy the owner of {live}; run safe_migrate as that user"
+            ) from error
+
+
 def _remove_empty_side_files(path):
     """Drop a WAL left empty and the shared-memory index beside it: neither holds any data."""
     wal, shm = _side_file(path, "-wal"), _side_file(path, "-shm")
@@ -300,6 +314,7 @@ def _migrate_sqlite_copy(connection, before, allow_drift, migrate, report):
             )
         # Nobody holds the live file, so a WAL beside it is stale: empty, or refused above.
         _remove_empty_side_files(live)
+        _keep_permissions(live, working)
         _fsync(working)
         os.replace(working, live)
         replaced = True

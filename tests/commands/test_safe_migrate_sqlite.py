@@ -2,10 +2,12 @@
 
 import hashlib
 import sqlite3
+import stat
+from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -79,10 +81,12 @@ def behind(world):
 def test_a_migration_brings_the_copy_up_to_date_and_replaces_the_live_file_with_every_row_kept(behind, tmp_path):
     before = snapshot()
     counts_before = {table: count for table, count in row_counts().items() if table != "django_migrations"}
+    live_path().chmod(0o640)
     inode = live_path().stat().st_ino
     report = safe_migrate(connection, tmp_path, progress=quiet)
     assert report.ok, report.lines
     assert live_path().stat().st_ino != inode, "the live file was not replaced by the migrated copy"
+    assert stat.S_IMODE(live_path().stat().st_mode) == 0o640
     assert pending_migrations() == []
     assert diff(before, snapshot()) == ""
     counts_after = {table: count for table, count in row_counts().items() if table != "django_migrations"}
@@ -193,6 +197,19 @@ def test_the_app_holding_the_database_open_makes_it_refuse_and_change_nothing(be
     assert working_files() == []
     assert schema() == tables and applied_migrations() == migrations
     assert diff(before, snapshot()) == ""
+
+
+def test_the_command_tells_to_stop_the_app_and_exits_with_1(behind, tmp_path):
+    holder = holder_of(live_path())
+    out = StringIO()
+    try:
+        with pytest.raises(CommandError, match="database is unchanged") as error:
+            call_command("safe_migrate", output=str(tmp_path), stdout=out)
+    finally:
+        holder.close()
+    assert error.value.returncode == 1
+    assert "stop the app first" in out.getvalue()
+    assert pending_migrations()
 
 
 def test_an_app_that_opens_the_database_during_the_migration_stops_the_swap(behind, tmp_path):

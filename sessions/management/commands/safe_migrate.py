@@ -31,8 +31,12 @@ class Command(BaseCommand):
             raise CommandError(f"No backup, no migration: {error}", returncode=1) from error
         for line in report.lines:
             self.stdout.write(f"  {line}")
+        if not report.ok and report.backup is None:
+            raise CommandError("safe_migrate did not start; nothing was changed.", returncode=1)
         if not report.ok:
             raise CommandError(
-                f"safe_migrate did not complete. To restore by hand: restore_db {report.backup}", returncode=1
+                f"safe_migrate did not complete; the database is unchanged. The backup taken first is "
+                f"{report.backup} (restore it with: restore_db {report.backup})",
+                returncode=1,
             )
         self.stdout.write(self.style.SUCCESS("safe_migrate finished."))
