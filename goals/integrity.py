@@ -95,15 +95,15 @@ def _rows(queryset, table, message, fixable, limit=None):
     return [Problem(table, str(pk), message, fixable) for pk in ids]
 
 
-def find_problems(root_ids=None):
-    """Every integrity finding, optionally limited to some fractals."""
+def find_problems(root_ids=None, using=None):
+    """Every integrity finding, optionally limited to some fractals; ``using`` names the database."""
     problems = []
     for model in scoped_models():
         table = model._meta.db_table
-        rows = model.all_objects.all()
+        rows = model.all_objects.using(using)
         if root_ids is not None:
             rows = rows.filter(root_id__in=root_ids)
-        problems += _rows(model.all_objects.filter(root_id__isnull=True), table, "has no root", True)
+        problems += _rows(model.all_objects.using(using).filter(root_id__isnull=True), table, "has no root", True)
         # The root must be a fractal root goal.
         problems += _rows(rows.filter(root__parent__isnull=False), table, "its root is not a fractal root", True)
         problems += _rows(
@@ -159,7 +159,7 @@ def find_problems(root_ids=None):
             through = field.remote_field.through
             source = field.m2m_field_name()
             target = field.m2m_reverse_field_name()
-            links = through.objects.exclude(**{f"{target}__root_id": F(f"{source}__root_id")})
+            links = through.objects.using(using).exclude(**{f"{target}__root_id": F(f"{source}__root_id")})
             if root_ids is not None:
                 links = links.filter(**{f"{source}__root_id__in": root_ids})
             for source_id, target_id in links.values_list(f"{source}_id", f"{target}_id"):

@@ -12,20 +12,21 @@ from .models import ActivityInstance, PracticeSession
 __all__ = ["Problem", "_ordered_for_repair", "find_problems", "parent_field", "repair", "scoped_models"]
 
 
-def _wrong_order(root_ids):
-    instances = ActivityInstance.all_objects.filter(
+def _wrong_order(root_ids, using=None):
+    instances = ActivityInstance.all_objects.using(using).filter(
         Q(time_stop__lt=F("time_start")) | Q(time_stop__isnull=False, time_start__isnull=True)
     )
-    sessions = PracticeSession.all_objects.filter(ended_at__lt=F("started_at"))
+    sessions = PracticeSession.all_objects.using(using).filter(ended_at__lt=F("started_at"))
     if root_ids is not None:
         instances = instances.filter(root_id__in=root_ids)
         sessions = sessions.filter(root_id__in=root_ids)
     return instances, sessions
 
 
-def find_problems(root_ids=None):
-    problems = find_scope_problems(root_ids)
-    instances, sessions = _wrong_order(root_ids)
+def find_problems(root_ids=None, using=None):
+    """Every integrity finding; ``using`` names the database (default: the default database)."""
+    problems = find_scope_problems(root_ids, using=using)
+    instances, sessions = _wrong_order(root_ids, using=using)
     problems += [
         Problem("activity_instances", str(pk), "timer stops before it starts (or without a start)", True)
         for pk in instances.values_list("pk", flat=True)

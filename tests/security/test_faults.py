@@ -1,5 +1,5 @@
-"""Data survives faults: a backup taken during writes is consistent, and an import killed half-way
-(SIGKILL, no chance to clean up) leaves the database exactly as it was.
+"""Data survives faults: a backup taken during writes is consistent, and an import or a schema
+upgrade killed half-way (SIGKILL, no chance to clean up) leaves the database exactly as it was.
 """
 
 import os
@@ -15,9 +15,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from goals.models import Goal
 from sessions.models import PracticeSession
+from sessions.safe_migrate import remove_working_copy, working_copy_path
 
 from .legacy import build_state_b
 from .world import build_world, diff, make_user, snapshot
@@ -28,7 +30,7 @@ needs = {
     command: pytest.mark.skipif(
         command not in get_commands(), reason=f"pending: {command} is not on main yet (issue 6)"
     )
-    for command in ("backup_db", "import_legacy")
+    for command in ("backup_db", "import_legacy", "safe_migrate")
 }
 
 
@@ -155,3 +157,135 @@ def test_killing_import_legacy_half_way_leaves_the_database_unchanged(tmp_path):
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA integrity_check")
             assert cursor.fetchall() == [("ok",)]
+
+
+# Runs safe_migrate like an operator would, but stalls right after the first migration is applied
+# (announcing it through the marker file) so the test can kill it there. Test-only: the patch
+# lives in this driver, not in the product.
+KILL_DRIVER = """
+import sys
+import time
+from pathlib import Path
+
+base_dir, marker, backups = sys.argv[1:4]
+sys.path.insert(0, base_dir)
+
+import django
+
+django.setup()
+
+from django.core.management import call_command
+from django.db.migrations.executor import MigrationExecutor
+
+apply_migration = MigrationExecutor.apply_migration
+
+
+def apply_then_stall(self, state, migration, *args, **kwargs):
+    state = apply_migration(self, state, migration, *args, **kwargs)
+    Path(marker).write_text(f"{migration.app_label} {migration.name}")
+    time.sleep(600)
+    return state
+
+
+MigrationExecutor.apply_migration = apply_then_stall
+call_command("safe_migrate", "--output", backups)
+"""
+
+
+def schema_snapshot():
+    """Tables, columns, indexes and constraints as the database reports them, plus the migration log."""
+    with connection.cursor() as cursor:
+        if is_sqlite():
+            cursor.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
+            state = {"sqlite_master": cursor.fetchall()}
+        else:
+            cursor.execute(
+                "SELECT table_name, column_name, data_type, is_nullable, column_default "
+                "FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1, 2"
+            )
+            state = {"columns": cursor.fetchall()}
+            cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+            state["indexes"] = sorted(cursor.fetchall())
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE connamespace = current_schema()::regnamespace"
+            )
+            state["constraints"] = sorted(cursor.fetchall())
+        cursor.execute("SELECT app, name, applied FROM django_migrations ORDER BY id")
+        state["django_migrations"] = cursor.fetchall()
+    return state
+
+
+def pending_migrations():
+    executor = MigrationExecutor(connection)
+    return [
+        f"{migration.app_label} {migration.name}"
+        for migration, _ in executor.migration_plan(executor.loader.graph.leaf_nodes())
+    ]
+
+
+@needs["safe_migrate"]
+def test_killing_safe_migrate_between_two_migrations_leaves_the_database_unchanged(tmp_path):
+    build_world(make_user("bystander"), "BYSTANDER")
+    process = None
+    try:
+        # A few migrations behind, with data in the tables they change.
+        call_command("migrate", "goals", "0001", verbosity=0)
+        pending = pending_migrations()
+        assert len(pending) >= 2, "the kill must fall between two migrations"
+        before, schema_before = snapshot(), schema_snapshot()
+        driver, marker = tmp_path / "driver.py", tmp_path / "first_migration_applied"
+        driver.write_text(KILL_DRIVER)
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "goals_project.settings",
+            "ENV": "testing",
+            "DATABASE_URL": database_url(),
+        }
+        connection.close()
+        process = subprocess.Popen(
+            [sys.executable, str(driver), str(settings.BASE_DIR), str(marker), str(tmp_path / "backups")],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            if process.poll() is not None:
+                pytest.fail(f"safe_migrate ended before it could be killed: {process.stderr.read().decode()[-2000:]}")
+            assert time.monotonic() < deadline, "safe_migrate never applied a migration"
+            time.sleep(0.02)
+        assert marker.read_text() == pending[0]
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+
+        connection.close()
+        assert schema_snapshot() == schema_before
+        assert pending_migrations() == pending
+        assert diff(before, snapshot()) == ""
+        if is_sqlite():
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA integrity_check")
+                assert cursor.fetchall() == [("ok",)]
+            # What the kill left behind is the half-migrated working copy, never the live file.
+            assert working_copy_path(connection.settings_dict["NAME"]).exists()
+
+        # The next ordinary run cleans up and brings the schema to the latest migrations.
+        out = StringIO()
+        call_command("safe_migrate", "--output", str(tmp_path / "backups"), stdout=out)
+        assert "safe_migrate finished" in out.getvalue()
+        assert pending_migrations() == []
+        assert diff(before, snapshot()) == ""
+        if is_sqlite():
+            assert "removed the working copy" in out.getvalue()
+            assert not working_copy_path(connection.settings_dict["NAME"]).exists()
+    finally:
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        connection.close()
+        if is_sqlite():
+            remove_working_copy(connection.settings_dict["NAME"])
+        call_command("migrate", verbosity=0)  # the tests after this one need the latest schema

@@ -10,8 +10,9 @@ from sessions.safe_migrate import safe_migrate
 
 class Command(BaseCommand):
     help = (
-        "Back up, check for schema drift, migrate, check integrity and report. On any failure the "
-        "database is left as it was and the report names the backup."
+        "Back up, check for schema drift, migrate, check integrity and report. On any failure, or if "
+        "the process is killed, the database is left as it was and the report names the backup. "
+        "SQLite migrates a working copy and swaps it in: stop the app first."
     )
     requires_system_checks = []
 
@@ -30,8 +31,12 @@ class Command(BaseCommand):
             raise CommandError(f"No backup, no migration: {error}", returncode=1) from error
         for line in report.lines:
             self.stdout.write(f"  {line}")
+        if not report.ok and report.backup is None:
+            raise CommandError("safe_migrate did not start; nothing was changed.", returncode=1)
         if not report.ok:
             raise CommandError(
-                f"safe_migrate did not complete. To restore by hand: restore_db {report.backup}", returncode=1
+                f"safe_migrate did not complete; the database is unchanged. The backup taken first is "
+                f"{report.backup} (restore it with: restore_db {report.backup})",
+                returncode=1,
             )
         self.stdout.write(self.style.SUCCESS("safe_migrate finished."))
