@@ -7,7 +7,8 @@ or per level. Deleted rows never count. Days and weeks are calendar days in UTC.
 
 import datetime
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, When
+from django.db import NotSupportedError
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -157,28 +158,45 @@ def practice_weeks(root, weeks=12, today=None):
     return result
 
 
+class UTCDayOrdinal(Func):
+    """The UTC calendar day of a datetime as ``date.toordinal()`` numbers it, in SQL.
+
+    Built-in date arithmetic of each database: ``TruncDate`` calls a Python function per row on
+    SQLite, and whole-history figures read every session of a fractal.
+    """
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"UTCDayOrdinal is not written for {connection.vendor}.")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite stores aware datetimes as UTC text; julianday() of a date is N.5 (days start at
+        # noon), and julianday 1721425.5 is 0001-01-01, ordinal 1.
+        template = "(CAST(julianday(date(%(expressions)s)) AS INTEGER) - 1721424)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "(((%(expressions)s) AT TIME ZONE 'UTC')::date - DATE '0001-01-01' + 1)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
 def streaks(root, today=None):
     """Current and longest runs of consecutive UTC days with a completed session."""
-    today = _today(today)
-    days = list(
-        _completed_sessions(root)
-        .annotate(day=TruncDate("x", tzinfo=UTC))
-        .values_list("day", flat=True)
-        .distinct()
-        .order_by("day")
-    )
-    longest = run = 0
+    today = _today(today).toordinal()
+    # Ordered by the time of the index ``session_root_done_when_idx``, so the database reads that
+    # index in order and sorts nothing; days repeat (several sessions a day) and are folded here.
+    days = _completed_sessions(root).annotate(day=UTCDayOrdinal("x")).order_by("x").values_list("day", flat=True)
+    longest = run = current = 0
     previous = None
     for day in days:
-        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        if day == previous:
+            continue
+        run = run + 1 if previous is not None and day == previous + 1 else 1
         longest = max(longest, run)
         previous = day
-    practiced = set(days)
-    cursor = today if today in practiced else today - datetime.timedelta(days=1)
-    current = 0
-    while cursor in practiced:
-        current += 1
-        cursor -= datetime.timedelta(days=1)
+        if today - 1 <= day <= today:
+            current = run  # counted back from today, else from yesterday
     return {"current": current, "longest": longest}
 
 
@@ -190,7 +208,15 @@ def totals(root):
         completed_sessions=Count("id", filter=Q(completed=True)),
         seconds=Sum("total_duration_seconds"),
     )
-    instances = ActivityInstance.objects.filter(root_id=root_id, session__deleted_at__isnull=True).count()
+    # Live instances of live sessions, without joining every instance to its session: all live
+    # instances of the fractal (read from ``instance_root_live_idx`` alone) less those left live
+    # in a deleted session (a delete takes its instances along, so normally none).
+    # The second count is by session only, so the few deleted sessions drive it.
+    deleted_sessions = PracticeSession.all_objects.filter(root_id=root_id, deleted_at__isnull=False)
+    instances = (
+        ActivityInstance.objects.filter(root_id=root_id).count()
+        - ActivityInstance.objects.filter(session_id__in=deleted_sessions.values("pk")).count()
+    )
     return {
         "sessions": sessions["sessions"],
         "completed_sessions": sessions["completed_sessions"],

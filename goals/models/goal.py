@@ -117,6 +117,13 @@ class Goal(FractalScopedModel, OrderedModel):
             models.Index(fields=["parent", "sort_order"], name="goal_parent_order_idx"),
             models.Index(fields=["owner", "created_at"], name="goal_owner_created_idx"),
             models.Index(fields=["root", "updated_at"], name="goal_root_updated_idx"),
+            # Upcoming deadlines (analytics): open live goals of a fractal by deadline, in the
+            # list's order, so the first ten are read from the index.
+            models.Index(
+                fields=["root", "deadline", "sort_order", "created_at"],
+                name="goal_root_open_deadline_idx",
+                condition=Q(completed=False, deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -85,6 +85,14 @@ class PracticeSession(FractalScopedModel):
                 name="session_root_when_idx",
                 condition=Q(deleted_at__isnull=True),
             ),
+            # The analytics streaks: every completed live session of a fractal in time order,
+            # read from the index alone (the whole history, without a sort or a table lookup).
+            models.Index(
+                F("root"),
+                Coalesce("started_at", "created_at"),
+                name="session_root_done_when_idx",
+                condition=Q(completed=True, deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -304,6 +312,8 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
             models.Index(fields=["session", "sort_order"], name="instance_session_order_idx"),
             models.Index(fields=["activity", "session"], name="instance_activity_session_idx"),
             models.Index(fields=["root", "created_at"], name="instance_root_created_idx"),
+            # The analytics total of activities done counts live instances from the index alone.
+            models.Index(fields=["root"], name="instance_root_live_idx", condition=Q(deleted_at__isnull=True)),
         ]
 
     def __str__(self):
