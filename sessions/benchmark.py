@@ -187,6 +187,7 @@ class Measurement:
     budget_ms: float  # median budget at the reference size
     growth: float | None  # allowed median ratio 10x / reference (None: no time rule at 10x)
     target: object  # callable(dataset, client) -> path | callable | None
+    headers: dict | None = None  # request headers, e.g. {"HX-Request": "true"} for an htmx fragment
 
 
 PAGE_LINK = re.compile(r"[?&;]page=(\d+)")
@@ -221,6 +222,10 @@ def _analytics_api(dataset, client):
 
 def _analytics_page(dataset, client):
     return with_query(page_path("analytics", [dataset.root.pk]), _analytics_params(dataset))
+
+
+def _analytics_overview(dataset, client):
+    return page_path("analytics-overview", [dataset.root.pk])
 
 
 def _evaluate_goal(dataset, client):
@@ -262,6 +267,10 @@ MEASUREMENTS = [
     ),
     Measurement("analytics_api", "Analytics series API", 100, 1.5, _analytics_api),
     Measurement("analytics_page", "Analytics page", 100, 1.5, _analytics_page),
+    # The page's whole-history figures (streaks, totals, goals), loaded by the page with htmx.
+    Measurement(
+        "analytics_overview", "Analytics overview (htmx)", 100, None, _analytics_overview, {"HX-Request": "true"}
+    ),
     Measurement("evaluate_goal", "Target evaluation (busiest goal)", 100, None, _evaluate_goal),
 ]
 
@@ -303,7 +312,7 @@ def percentile(values, fraction):
     return ordered[index]
 
 
-def _caller(client, target):
+def _caller(client, target, headers=None):
     if callable(target):
 
         def run():
@@ -313,7 +322,7 @@ def _caller(client, target):
         return run
 
     def request():
-        response = client.get(target)
+        response = client.get(target, headers=headers)
         if response.streaming:  # read to the end, as a server writing it to the socket would
             for _chunk in response.streaming_content:
                 pass
@@ -333,7 +342,7 @@ def measure(dataset, measurement, repeat, client):
         result.status = "missing route"
         return result
     result.target = target if isinstance(target, str) else "sessions.targets.evaluate_goal"
-    call = _caller(client, target)
+    call = _caller(client, target, measurement.headers)
     try:
         for _ in range(2):  # warm caches, sessions and lazily built state
             status = call()

@@ -6,6 +6,9 @@ fractal is ever accepted. The forms validate input; the models do the work.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.models import SESSION_LEVELS, Goal
@@ -207,8 +210,25 @@ class CopyDayForm(forms.Form):
 # --- analytics ---------------------------------------------------------------------------
 
 
+class RowsSelect(forms.Select):
+    """A ``<select>`` of plain ``(value, label)`` rows, written in one pass.
+
+    The same markup as Django's ``Select`` for flat choices; for a menu that offers the whole
+    activity library, where even ``QuickSelect``'s per-option dictionaries add up.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{escape(option)}"{" selected" if str(option) == chosen else ""}>{escape(label)}</option>'
+            for option, label in self.choices
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # escaped above
+
+
 class AnalyticsFilterForm(forms.Form):
-    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), required=False, widget=QuickSelect)
+    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), required=False, widget=RowsSelect)
     metric = forms.ModelChoiceField(queryset=MetricDefinition.objects.none(), required=False, widget=QuickSelect)
     split = forms.ModelChoiceField(
         queryset=SplitDefinition.objects.none(), required=False, empty_label="All splits", widget=QuickSelect
@@ -218,16 +238,27 @@ class AnalyticsFilterForm(forms.Form):
 
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = ActivityDefinition.objects.filter(root_id=root.pk).order_by("name")
-        ordering = ("activity__name", "sort_order")
-        self.fields["metric"].queryset = (
-            MetricDefinition.objects.filter(root_id=root.pk).select_related("activity").order_by(*ordering)
-        )
-        self.fields["split"].queryset = (
-            SplitDefinition.objects.filter(root_id=root.pk).select_related("activity").order_by(*ordering)
-        )
-        self.fields["metric"].label_from_instance = lambda metric: f"{metric.activity.name}: {metric}"
-        self.fields["split"].label_from_instance = lambda split: f"{split.activity.name}: {split.name}"
+        self.root = root
+        # Any activity, metric and split of the fractal is accepted; the menus are filled by offer().
+        self.fields["activity"].queryset = ActivityDefinition.objects.filter(root_id=root.pk)
+        self.fields["metric"].queryset = MetricDefinition.objects.filter(root_id=root.pk).select_related("activity")
+        self.fields["split"].queryset = SplitDefinition.objects.filter(root_id=root.pk).select_related("activity")
+
+    def offer(self, activity, metrics):
+        """Fill the menus: every activity of the library, and the metrics and splits of ``activity``.
+
+        The metric and split menus offer the charted activity's own (at most three metrics and
+        five splits) rather than the whole library's; choosing another activity shows its own.
+        """
+        activities = ActivityDefinition.objects.filter(root_id=self.root.pk).order_by("name")
+        self.fields["activity"].widget.choices = [("", "---------"), *activities.values_list("pk", "name")]
+        metric_choices, split_choices = [("", "---------")], [("", "All splits")]
+        if activity is not None:
+            metric_choices += [(metric.pk, f"{activity.name}: {metric}") for metric in metrics]
+            splits = SplitDefinition.objects.filter(activity_id=activity.pk).order_by("sort_order")
+            split_choices += [(split.pk, f"{activity.name}: {split.name}") for split in splits]
+        self.fields["metric"].widget.choices = metric_choices
+        self.fields["split"].widget.choices = split_choices
 
     def clean(self):
         data = super().clean()

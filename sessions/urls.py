@@ -65,4 +65,5 @@ urlpatterns += [
     path(f"{program}days/<uuid:day_id>/delete/", programs.day_delete, name="day-delete"),
     path(f"{program}scheduled/<uuid:scheduled_id>/start/", programs.scheduled_start, name="scheduled-start"),
     path(f"{fractal}analytics/", analytics.analytics_page, name="analytics"),
+    path(f"{fractal}analytics/overview/", analytics.analytics_overview, name="analytics-overview"),
 ]

@@ -1,12 +1,20 @@
-"""The analytics page: activity progress, practice overview and goals, as server-drawn SVG."""
+"""The analytics page: activity progress, practice overview and goals, as server-drawn SVG.
+
+The page itself reads a bounded amount whatever the history: one activity's series, twelve
+weeks of practice and the menus. The whole-history figures (streaks, totals, goals per level,
+targets, deadlines) come from ``analytics_overview``, which the page loads with htmx, so a long
+history never delays the chart.
+"""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from activities.models import MetricDefinition
+from activities.models import ActivityDefinition, MetricDefinition
 from goals.access import get_fractal_for_user
 
 from .. import analytics
@@ -22,16 +30,27 @@ def duration_text(seconds):
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def _choose(form, metrics):
-    """The activity, metric and split to chart: the form's choice, else a sensible default."""
+def _metrics_of(activity):
+    if activity is None:
+        return []
+    return list(MetricDefinition.objects.filter(activity_id=activity.pk).order_by("sort_order"))
+
+
+def _choose(form, fractal):
+    """The activity, metric and split to chart (the form's choice, else a sensible default),
+    and the activity's metrics."""
     data = form.cleaned_data if form.is_valid() else {}
     activity, metric = data.get("activity"), data.get("metric")
-    if activity is None and metrics:
-        activity = metrics[0].activity
+    if activity is None:
+        # The first activity by name that has a metric: read in name order from the library's
+        # (root, name) index, stopping at the first match.
+        with_metrics = Exists(MetricDefinition.objects.filter(activity_id=OuterRef("pk")))
+        activity = ActivityDefinition.objects.for_fractal(fractal).filter(with_metrics).order_by("name").first()
+    metrics = _metrics_of(activity)
     if activity is not None and metric is None:
-        own = [candidate for candidate in metrics if candidate.activity_id == activity.pk]
-        metric = next((candidate for candidate in own if candidate.is_top_set_metric), own[0] if own else None)
-    return activity, metric, data.get("split"), data.get("start"), data.get("end")
+        top_set = [candidate for candidate in metrics if candidate.is_top_set_metric]
+        metric = (top_set or metrics or [None])[0]
+    return activity, metric, data.get("split"), data.get("start"), data.get("end"), metrics
 
 
 def _progress(fractal, activity, metric, split, start, end, metrics):
@@ -39,8 +58,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics):
         return None
     points = analytics.activity_series(fractal, activity, metric, split=split, start=start, end=end)
     unit = metric.unit
-    own = [candidate for candidate in metrics if candidate.activity_id == activity.pk]
-    factors = [candidate for candidate in own if candidate.is_multiplicative]
+    factors = [candidate for candidate in metrics if candidate.is_multiplicative]
     product_unit = " × ".join(factor.unit or factor.name for factor in factors) if len(factors) >= 2 else ""
 
     def series(name, key, css_class, label_unit):
@@ -119,14 +137,16 @@ def _table_rows(rows, unit, with_product):
 def analytics_page(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     form = AnalyticsFilterForm(request.GET or None, root=fractal)
-    metrics = list(
-        MetricDefinition.objects.filter(root_id=fractal.pk, activity__deleted_at__isnull=True)
-        .select_related("activity")
-        .order_by("activity__name", "sort_order")
-    )
-    activity, metric, split, start, end = _choose(form, metrics)
+    activity, metric, split, start, end, metrics = _choose(form, fractal)
     if not request.GET and activity is not None:
         form = AnalyticsFilterForm(initial={"activity": activity, "metric": metric}, root=fractal)
+    # The menus offer the metrics of the activity the user picked, even when the rest of the
+    # choice was refused (a metric of another activity), so it can be corrected in place.
+    picked = form.cleaned_data.get("activity") if form.is_bound else None
+    if picked is not None and picked != activity:
+        form.offer(picked, _metrics_of(picked))
+    else:
+        form.offer(activity, metrics)
 
     today = timezone.now().date()
     weeks = analytics.practice_weeks(fractal, weeks=WEEKS, today=today)
@@ -158,21 +178,39 @@ def analytics_page(request, root_id):
         width=480,
         height=240,
     )
-    totals = analytics.totals(fractal)
-    goals = analytics.goal_summary(fractal, today=today)
-    targets_total = goals["targets_met"] + goals["targets_open"]
     context = {
         "fractal": fractal,
         "form": form,
-        "metrics": metrics,
         "progress": _progress(fractal, activity, metric, split, start, end, metrics),
         "sessions_chart": sessions_chart,
         "time_chart": time_chart,
+        "weeks": WEEKS,
+    }
+    return render(request, "plans/analytics.html", context, status=200 if not form.errors else 400)
+
+
+@login_required
+def analytics_overview(request, root_id):
+    """The whole-history figures: streaks, totals, goals per level, targets and deadlines.
+
+    For htmx (the analytics page loads it) the two fragments, the goals one swapped in out of
+    band; otherwise a page of its own, the no-JavaScript fallback the page links to.
+    """
+    fractal = get_fractal_for_user(request.user, root_id)
+    today = timezone.now().date()
+    totals = analytics.totals(fractal)
+    goals = analytics.goal_summary(fractal, today=today)
+    context = {
+        "fractal": fractal,
         "streaks": analytics.streaks(fractal, today=today),
         "totals": totals,
         "total_time": duration_text(totals["seconds"]),
         "goals": goals,
-        "targets_total": targets_total,
-        "weeks": WEEKS,
+        "targets_total": goals["targets_met"] + goals["targets_open"],
     }
-    return render(request, "plans/analytics.html", context, status=200 if not form.errors else 400)
+    if request.htmx:
+        response = render(request, "plans/partials/analytics_overview.html", context)
+    else:
+        response = render(request, "plans/analytics_overview.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -30,6 +30,12 @@ def get(client, fractal, **params):
     return client.get(address, query)
 
 
+def overview(client, fractal, htmx=True):
+    """The whole-history figures the page loads with htmx (or, without it, as a page)."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.get(reverse("analytics-overview", kwargs={"root_id": fractal.pk}), headers=headers)
+
+
 def completed(root, day, seconds=1800, name=None):
     start = datetime.datetime.combine(day, datetime.time(9), tzinfo=UTC)
     return PracticeSessionFactory(
@@ -136,13 +142,13 @@ def test_an_activity_of_another_fractal_is_a_form_error(owner_client, fractal, s
 
 def test_practice_overview_shows_streaks_totals_and_weekly_charts(owner_client, fractal, bench):
     completed(fractal, TODAY, seconds=3600)
-    response = get(owner_client, fractal)
-    html = response.content.decode()
+    html = overview(owner_client, fractal).content.decode()
     # sessions 3 days ago, yesterday and today
     assert re.search(r'data-stat="current-streak">\s*2 days<', html)
     assert re.search(r'data-stat="longest-streak">\s*2 days<', html)
     assert "3 completed of 3" in html
     assert "2 h 00 min" in html
+    html = get(owner_client, fractal).content.decode()
     assert "Completed sessions per week" in html
     this_week = TODAY - datetime.timedelta(days=TODAY.weekday())
     assert f"Week of {this_week:%d %b %Y}: " in html
@@ -151,7 +157,7 @@ def test_practice_overview_shows_streaks_totals_and_weekly_charts(owner_client, 
 def test_goals_section_shows_levels_targets_and_deadlines(owner_client, fractal, short_term_goal):
     GoalFactory(parent=short_term_goal, name="Done", completed=True, completed_at=timezone.now())
     GoalFactory(parent=short_term_goal, name="Soon", deadline=TODAY + datetime.timedelta(days=3))
-    html = get(owner_client, fractal).content.decode()
+    html = overview(owner_client, fractal).content.decode()
     assert 'data-level="ImmediateGoal">1 / 2<' in html
     assert "0</strong> met, <strong>0</strong> open" in html
     assert "Soon" in html

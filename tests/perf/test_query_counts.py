@@ -39,7 +39,7 @@ def _call(dataset, measurement):
         if callable(target):
             target()
             return 200
-        return client.get(target).status_code
+        return client.get(target, headers=measurement.headers).status_code
 
     return call
 
