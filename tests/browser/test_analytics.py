@@ -70,8 +70,34 @@ def test_analytics_page_draws_the_progress_chart_with_points(page_as, live_serve
     bars_box = page.locator("#practice svg.bar-chart").first.bounding_box()
     assert 100 < bars_box["height"] < 400 and bars_box["width"] > 300  # drawn at a readable size
     assert page.locator(".points-table tbody tr").count() == 12
+    # The whole-history figures arrive with htmx after the page: stats and the goals section.
+    longest = page.locator('#practice-stats [data-stat="longest-streak"]')
+    longest.wait_for()
+    assert longest.text_content().strip() == "6 days"  # twelve sessions: two runs of six days
+    assert page.locator('#practice-stats [data-stat="sessions"]').text_content().strip() == "12 completed of 12"
+    page.locator("#goals [data-stat='targets']").wait_for()
+    assert page.locator("section#goals").count() == 1
+    assert not page.js_errors
 
     screenshot(page, "analytics")
+
+
+def test_choosing_another_activity_charts_it_with_its_own_metrics(page_as, live_server):
+    user, root = demo_shaped_fractal()
+    plank = ActivityDefinitionFactory(root=root, name="Plank")
+    hold = MetricDefinitionFactory(activity=plank, name="Hold", unit="s", is_top_set_metric=True)
+    session = PracticeSessionFactory(root=root, name="Core day", completed=True, completed_at=timezone.now())
+    MetricValueFactory(instance=ActivityInstanceFactory(session=session, activity=plank), metric=hold, value=45)
+    page = page_as(user)
+    page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/")
+    page.locator("#progress svg.line-chart").first.wait_for()
+
+    page.select_option("select[name=activity]", label="Plank")
+    page.wait_for_url(f"**activity={plank.pk}**")
+    assert "Plank: Hold over time (s)" in page.locator("#progress figcaption").first.text_content()
+    assert page.locator("select[name=metric] option").all_text_contents() == ["---------", "Plank: Hold (s)"]
+    assert page.locator(".points-table tbody tr").count() == 1
+    assert not page.js_errors
 
 
 def test_analytics_page_charts_the_seeded_demo(page_as, live_server, screenshot):

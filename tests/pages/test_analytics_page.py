@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -207,3 +209,120 @@ def test_the_page_is_the_owners_only(owner_client, stranger_client, anonymous_cl
     response = get(anonymous_client, fractal)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# --- the overview: whole-history figures loaded by the page -------------------------------
+
+
+def test_the_page_loads_the_overview_with_htmx_and_links_to_it_without(owner_client, fractal, bench):
+    html = get(owner_client, fractal).content.decode()
+    address = reverse("analytics-overview", kwargs={"root_id": fractal.pk})
+    assert f'hx-get="{address}" hx-trigger="load"' in html
+    assert f'<a href="{address}">' in html
+    assert 'data-stat="longest-streak"' not in html  # the page itself reads no whole history
+
+
+def test_the_overview_fragment_swaps_the_goals_section_out_of_band(owner_client, fractal, bench):
+    response = overview(owner_client, fractal)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert html.lstrip().startswith('<dl class="stat-grid" id="practice-stats">')
+    assert '<section class="analytics-section" id="goals" hx-swap-oob="true">' in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_overview_without_javascript_is_a_page_with_every_figure(owner_client, fractal, bench):
+    response = overview(owner_client, fractal, htmx=False)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Analytics overview" in html
+    assert re.search(r'data-stat="longest-streak">\s*1 day<', html)  # 3 days ago and yesterday
+    assert "2 completed of 2" in html
+    assert "hx-swap-oob" not in html
+    assert reverse("analytics", kwargs={"root_id": fractal.pk}) in html
+
+
+def test_the_overview_is_the_owners_only(owner_client, stranger_client, anonymous_client, fractal, bench):
+    assert overview(owner_client, fractal).status_code == 200
+    assert overview(stranger_client, fractal).status_code == 404
+    assert overview(stranger_client, fractal, htmx=False).status_code == 404
+    response = overview(anonymous_client, fractal)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_overview_runs_the_same_number_of_queries_for_few_and_many_sessions(
+    owner_client, fractal, bench, short_term_goal, django_assert_max_num_queries, django_assert_num_queries
+):
+    activity, weight, _ = bench
+
+    def add(count):
+        for index in range(count):
+            session = completed(fractal, TODAY - datetime.timedelta(days=index % 40))
+            instance = ActivityInstanceFactory(session=session, activity=activity)
+            MetricValueFactory(instance=instance, metric=weight, set_number=1, value=50)
+            GoalFactory(parent=short_term_goal, deadline=TODAY + datetime.timedelta(days=index))
+        PracticeSessionFactory(root=fractal).delete()
+
+    add(3)
+    overview(owner_client, fractal)
+    with django_assert_max_num_queries(20) as few:
+        overview(owner_client, fractal)
+    add(30)
+    with django_assert_num_queries(len(few.captured_queries)):
+        overview(owner_client, fractal)
+
+
+# --- menus ----------------------------------------------------------------------------------
+
+
+def _menu(html, name):
+    return html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+
+
+def test_the_metric_and_split_menus_offer_the_charted_activitys_own(owner_client, fractal, bench, lever):
+    activity, hold, _, _ = lever
+    html = get(owner_client, fractal, activity=activity.pk, metric=hold.pk).content.decode()
+    assert _menu(html, "metric").count("<option") == 1 + 1  # the empty choice and "hold"
+    assert f'<option value="{hold.pk}" selected>Lever: hold (s)</option>' in _menu(html, "metric")
+    assert "Bench press" not in _menu(html, "metric")
+    split_menu = _menu(html, "split")
+    assert "All splits" in split_menu and "Lever: left" in split_menu and "Lever: right" in split_menu
+    # every activity of the library stays in its menu
+    activity_menu = _menu(html, "activity")
+    assert f'<option value="{activity.pk}" selected>Lever</option>' in activity_menu
+    assert "Bench press" in activity_menu
+
+
+def test_a_refused_metric_leaves_the_picked_activitys_metrics_in_the_menu(owner_client, fractal, bench, lever):
+    _, weight, _ = bench
+    activity = lever[0]
+    response = get(owner_client, fractal, activity=activity.pk, metric=weight.pk)
+    assert response.status_code == 400
+    metric_menu = _menu(response.content.decode(), "metric")
+    assert "Lever: hold" in metric_menu and "Bench press" not in metric_menu
+
+
+def test_the_default_chart_is_the_first_activity_by_name_that_has_metrics(owner_client, fractal, bench):
+    ActivityDefinitionFactory(root=fractal, name="Apnea walk")  # first by name, but no metric
+    html = get(owner_client, fractal).content.decode()
+    assert "Bench press: weight over time (kg)" in html
+    assert "selected>Bench press</option>" in _menu(html, "activity")
+
+
+def test_the_menus_run_the_same_number_of_queries_for_a_small_and_a_big_library(
+    owner_client, fractal, bench, django_assert_num_queries
+):
+    activity, weight, _ = bench
+    get(owner_client, fractal, activity=activity.pk, metric=weight.pk)
+    with CaptureQueriesContext(connection) as few:
+        get(owner_client, fractal, activity=activity.pk, metric=weight.pk)
+    for index in range(25):
+        other = ActivityDefinitionFactory(root=fractal, name=f"Drill {index:02d}")
+        MetricDefinitionFactory(activity=other, name="reps")
+        SplitDefinitionFactory(activity=other, name="left")
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = get(owner_client, fractal, activity=activity.pk, metric=weight.pk).content.decode()
+    assert _menu(html, "activity").count("<option") == 1 + 26
+    assert _menu(html, "metric").count("<option") == 1 + 2

@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from goals.models import GoalLevel
+from goals.models import Goal, GoalLevel
 from sessions import analytics
-from sessions.models import TargetAchievement
+from sessions.datagen import generate_fractal
+from sessions.models import ActivityInstance, PracticeSession, TargetAchievement
 from tests.factories import (
     ActivityDefinitionFactory,
     ActivityInstanceFactory,
@@ -268,3 +269,89 @@ def test_numbers_of_another_fractal_stay_out(fractal, practice):
     completed_session(other, TODAY)
     assert analytics.totals(other)["sessions"] == 1
     assert analytics.totals(fractal)["sessions"] == 7
+
+
+# --- whole-history figures: the same as a plain count of every row ------------------------
+
+
+def test_days_are_utc_calendar_days_whatever_the_hour(fractal):
+    late = datetime.datetime(2026, 11, 16, 23, 59, 59, tzinfo=UTC)
+    early = datetime.datetime(2026, 11, 17, 0, 0, 1, tzinfo=UTC)
+    for moment in (late, early):
+        PracticeSessionFactory(root=fractal, started_at=moment, completed=True, completed_at=moment)
+    # started_at empty: the creation time counts
+    created = PracticeSessionFactory(root=fractal, completed=True, completed_at=at(datetime.date(2026, 11, 18)))
+    PracticeSession.all_objects.filter(pk=created.pk).update(created_at=at(datetime.date(2026, 11, 18), hour=12))
+    assert analytics.streaks(fractal, today=TODAY) == {"current": 3, "longest": 3}
+
+
+def test_a_session_after_today_does_not_lengthen_the_current_streak(fractal):
+    for day in (TODAY - datetime.timedelta(days=1), TODAY, TODAY + datetime.timedelta(days=1)):
+        completed_session(fractal, day)
+    assert analytics.streaks(fractal, today=TODAY) == {"current": 2, "longest": 3}
+
+
+def test_instances_left_live_in_a_deleted_session_do_not_count(fractal, bench):
+    activity, _, _ = bench
+    kept = ActivityInstanceFactory(session=completed_session(fractal, TODAY), activity=activity)
+    session = completed_session(fractal, TODAY)
+    orphan = ActivityInstanceFactory(session=session, activity=activity)
+    ActivityInstanceFactory(session=session, activity=activity)
+    session.delete()
+    orphan.refresh_from_db()
+    orphan.restore()  # the instance alone comes back; its session stays in the trash
+    assert ActivityInstance.objects.filter(pk=orphan.pk).exists()
+    ActivityInstanceFactory(session=kept.session, activity=activity).delete()
+    assert analytics.totals(fractal)["instances"] == 1
+
+
+def _expected_streaks(root, today):
+    """The streaks worked out from every completed session row, in Python."""
+    days = sorted(
+        {
+            (session.started_at or session.created_at).astimezone(UTC).date()
+            for session in PracticeSession.objects.filter(root=root, completed=True)
+        }
+    )
+    longest = run = 0
+    for index, day in enumerate(days):
+        run = run + 1 if index and (day - days[index - 1]).days == 1 else 1
+        longest = max(longest, run)
+    cursor = today if today in days else today - datetime.timedelta(days=1)
+    current = 0
+    while cursor in days:
+        current += 1
+        cursor -= datetime.timedelta(days=1)
+    return {"current": current, "longest": longest}
+
+
+def test_whole_history_figures_equal_a_plain_count_of_a_generated_fractal(django_user_model):
+    owner = django_user_model.objects.create_user("history")
+    root = generate_fractal(owner, goals=120, sessions=90, instances_per_session=3, values_per_instance=2, seed=7).root
+    sessions = list(PracticeSession.objects.filter(root=root).order_by("created_at"))
+    sessions[5].delete()
+    sessions[9].delete()
+    ActivityInstance.all_objects.filter(session=sessions[9]).first().restore()  # live in a deleted session
+    latest = max((session.started_at or session.created_at) for session in sessions).astimezone(UTC).date()
+
+    for today in (latest, latest + datetime.timedelta(days=1), latest + datetime.timedelta(days=5)):
+        assert analytics.streaks(root, today=today) == _expected_streaks(root, today)
+    live_sessions = PracticeSession.objects.filter(root=root)
+    assert analytics.totals(root) == {
+        "sessions": live_sessions.count(),
+        "completed_sessions": live_sessions.filter(completed=True).count(),
+        "seconds": sum(session.total_duration_seconds or 0 for session in live_sessions),
+        # the figure as it was counted before: live instances joined to their live session
+        "instances": ActivityInstance.objects.filter(root=root, session__deleted_at__isnull=True).count(),
+    }
+    assert analytics.totals(root)["instances"] == ActivityInstance.objects.filter(root=root).count() - 1
+    assert analytics.streaks(root, today=latest)["longest"] > 1
+    today = latest - datetime.timedelta(days=400)
+    open_goals = [
+        goal
+        for goal in Goal.objects.filter(root=root)
+        if not goal.completed and goal.deadline is not None and goal.deadline >= today
+    ]
+    expected = sorted(open_goals, key=lambda goal: (goal.deadline, goal.sort_order, goal.created_at))[:10]
+    assert analytics.goal_summary(root, today=today)["upcoming_deadlines"] == expected
+    assert len(expected) == 10
