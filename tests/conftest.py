@@ -1,6 +1,9 @@
 """The standard cast: an owner with a fractal, a stranger with one of their own, and anonymous."""
 
+import sqlite3
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from goals.models import GoalLevel
@@ -56,3 +59,32 @@ def short_term_goal(fractal):
     long_term = GoalFactory(parent=fractal, name="Calisthenics")
     mid_term = GoalFactory(parent=long_term, name="Levers")
     return GoalFactory(parent=mid_term, name="Front lever")
+
+
+@pytest.fixture
+def own_database_file(tmp_path_factory):
+    """On SQLite, move the test's default connection to a copy of the test database.
+
+    For tests that need the database file to themselves (``safe_migrate`` refuses to swap a file
+    that any other connection holds): in one long test process, other tests leave idle
+    connections open to the shared test database, from the live server's threads or a thread
+    pool. On PostgreSQL nothing changes.
+    """
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    original = connection.settings_dict["NAME"]
+    own = tmp_path_factory.mktemp("own_database") / "test_database.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(own)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    connection.close()
+    connection.settings_dict["NAME"] = str(own)
+    try:
+        yield own
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original

@@ -8,7 +8,7 @@ from goals.models import Goal
 from sessions.safe_migrate import safe_migrate
 from tests.factories import FractalFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("own_database_file")]
 
 
 def tables():
@@ -31,7 +31,10 @@ def root():
 
 def test_an_up_to_date_database_migrates_cleanly_and_reports_the_backup(root, tmp_path):
     out = StringIO()
-    call_command("safe_migrate", output=str(tmp_path), stdout=out)
+    try:
+        call_command("safe_migrate", output=str(tmp_path), stdout=out)
+    except CommandError as error:
+        pytest.fail(f"{error}\n{out.getvalue()}")
     text = out.getvalue()
     assert "backup:" in text and "pending migrations: 0" in text and "safe_migrate finished" in text
     assert len(list(tmp_path.iterdir())) == 1

@@ -18,6 +18,7 @@ from tests.security.world import build_world, diff, make_user, snapshot
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'sqlite'", reason="the working copy is SQLite's path"),
+    pytest.mark.usefixtures("own_database_file"),
 ]
 
 

@@ -225,6 +225,7 @@ def pending_migrations():
 
 
 @needs["safe_migrate"]
+@pytest.mark.usefixtures("own_database_file")
 def test_killing_safe_migrate_between_two_migrations_leaves_the_database_unchanged(tmp_path):
     build_world(make_user("bystander"), "BYSTANDER")
     process = None
