@@ -1,40 +1,42 @@
 """Per-fractal figures for the fractal list, computed in a constant number of queries."""
 
-from django.db.models import Count, Max
+from django.db.models import Count, OuterRef, Subquery
 
 from .models import Goal
 from .models.goal import _scoped_models
 
 
 def last_activity_by_root(root_ids):
-    """{root_id: latest updated_at anywhere in the fractal}, from one UNION query over every scoped table.
+    """{root_id: latest updated_at anywhere in the fractal}, in one query.
 
-    Deleted rows count too: a delete is a change.
+    Deleted rows count too: a delete is a change. For each root and each fractal-scoped table the
+    query asks for the single latest ``updated_at`` (``ORDER BY updated_at DESC LIMIT 1``), which the
+    large tables answer from their ``(root, updated_at)`` index with one lookup, however many rows
+    the fractal has; a ``GROUP BY root`` would read every row of it.
     """
     root_ids = list(root_ids)
     if not root_ids:
         return {}
-    parts = [
-        model.all_objects.filter(root_id__in=root_ids)
-        .order_by()
-        .values("root_id")
-        .annotate(last=Max("updated_at"))
-        .values_list("root_id", "last")
-        for model in _scoped_models()
-    ]
-    latest = {}
-    for root_id, last in parts[0].union(*parts[1:], all=True):
-        if last is not None and (root_id not in latest or last > latest[root_id]):
-            latest[root_id] = last
-    return latest
+    latest = {
+        f"last_{index}": Subquery(
+            model.all_objects.filter(root_id=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+        )
+        for index, model in enumerate(_scoped_models())
+    }
+    rows = Goal.all_objects.filter(pk__in=root_ids).order_by().annotate(**latest).values_list("pk", *latest)
+    result = {}
+    for root_id, *moments in rows:
+        moments = [moment for moment in moments if moment is not None]
+        if moments:
+            result[root_id] = max(moments)
+    return result
 
 
 def goal_counts_by_root(root_ids):
-    """{root_id: number of live goals below the root}."""
-    rows = (
-        Goal.objects.filter(root_id__in=list(root_ids), parent__isnull=False)
-        .order_by()
-        .values("root_id")
-        .annotate(count=Count("id"))
-    )
-    return {row["root_id"]: row["count"] for row in rows}
+    """{root_id: number of live goals below the root} for live roots.
+
+    Every live goal of the fractal counted from the live-goal index alone, less the root itself
+    (a filter on the parent would read every goal's row).
+    """
+    rows = Goal.objects.filter(root_id__in=list(root_ids)).order_by().values("root_id").annotate(count=Count("*"))
+    return {row["root_id"]: row["count"] - 1 for row in rows}

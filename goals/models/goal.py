@@ -56,7 +56,7 @@ class GoalLiveManager(LiveManager.from_queryset(GoalQuerySet)):
 
 
 class Goal(FractalScopedModel, OrderedModel):
-    root = root_field(db_index=False)  # covered by goal_root_level_idx
+    root = root_field(db_index=False)  # covered by goal_root_updated_idx
     level = models.CharField(max_length=20, choices=GoalLevel.choices)
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
@@ -113,7 +113,8 @@ class Goal(FractalScopedModel, OrderedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["root", "level"], name="goal_root_level_idx"),
+            # Live goals by fractal: the tree reads them level by level, the fractal list counts them.
+            models.Index(fields=["root", "level"], name="goal_root_level_idx", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["parent", "sort_order"], name="goal_parent_order_idx"),
             models.Index(fields=["owner", "created_at"], name="goal_owner_created_idx"),
             models.Index(fields=["root", "updated_at"], name="goal_root_updated_idx"),

@@ -76,6 +76,8 @@ class PracticeSession(FractalScopedModel):
             ),
             models.Index(fields=["root", "started_at"], name="session_root_started_idx"),
             models.Index(fields=["root", "completed"], name="session_root_completed_idx"),
+            # The fractal list's last activity: the latest change of a fractal, one index lookup.
+            models.Index(fields=["root", "updated_at"], name="session_root_updated_idx"),
             # The sessions list: newest first by started (else created) time, live rows only, so a
             # page (even the last) is read from the index instead of sorting every session.
             models.Index(
@@ -226,6 +228,7 @@ class PracticeSession(FractalScopedModel):
 
 
 class PracticeSessionGoal(FractalScopedModel):
+    root = root_field(db_index=False)  # covered by session_goal_root_updated_idx
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="goal_links", db_index=False)
     goal = models.ForeignKey("goals.Goal", on_delete=models.CASCADE, related_name="session_links", db_index=False)
 
@@ -234,7 +237,10 @@ class PracticeSessionGoal(FractalScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["session", "goal"], name="session_goal_unique"),
         ]
-        indexes = [models.Index(fields=["goal", "session"], name="session_goal_goal_idx")]
+        indexes = [
+            models.Index(fields=["goal", "session"], name="session_goal_goal_idx"),
+            models.Index(fields=["root", "updated_at"], name="session_goal_root_updated_idx"),
+        ]
 
     def __str__(self):
         return f"{self.session} → {self.goal}"
@@ -251,6 +257,7 @@ class PracticeSessionGoal(FractalScopedModel):
 
 
 class SessionSection(FractalScopedModel, OrderedModel):
+    root = root_field(db_index=False)  # covered by section_root_updated_idx
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="sections", db_index=False)
     name = models.CharField(max_length=255)
     planned_minutes = models.PositiveIntegerField(null=True, blank=True)
@@ -258,7 +265,10 @@ class SessionSection(FractalScopedModel, OrderedModel):
     class Meta(FractalScopedModel.Meta):
         db_table = "session_sections"
         ordering = ["sort_order", "created_at"]
-        indexes = [models.Index(fields=["session", "sort_order"], name="section_session_order_idx")]
+        indexes = [
+            models.Index(fields=["session", "sort_order"], name="section_session_order_idx"),
+            models.Index(fields=["root", "updated_at"], name="section_root_updated_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -312,6 +322,7 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
             models.Index(fields=["session", "sort_order"], name="instance_session_order_idx"),
             models.Index(fields=["activity", "session"], name="instance_activity_session_idx"),
             models.Index(fields=["root", "created_at"], name="instance_root_created_idx"),
+            models.Index(fields=["root", "updated_at"], name="instance_root_updated_idx"),
             # The analytics total of activities done counts live instances from the index alone.
             models.Index(fields=["root"], name="instance_root_live_idx", condition=Q(deleted_at__isnull=True)),
         ]
@@ -472,6 +483,7 @@ class MetricValue(FractalScopedModel):
         indexes = [
             models.Index(fields=["metric", "value"], name="value_metric_value_idx"),
             models.Index(fields=["root", "created_at"], name="value_root_created_idx"),
+            models.Index(fields=["root", "updated_at"], name="value_root_updated_idx"),
         ]
 
     def __str__(self):

@@ -28,7 +28,7 @@ def fractal_list(request):
         PracticeSession.objects.filter(root_id__in=ids)
         .order_by()
         .values("root_id")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"))
         .values_list("root_id", "count")
     )
     for fractal in fractals:

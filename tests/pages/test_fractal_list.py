@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goals.models import Goal, GoalLevel
-from tests.factories import FractalFactory, GoalFactory, PracticeSessionFactory, goal_chain
+from goals.stats import last_activity_by_root
+from sessions.models import MetricValue, PracticeSession
+from tests.factories import FractalFactory, GoalFactory, MetricValueFactory, PracticeSessionFactory, goal_chain
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("fractal-list")
@@ -36,6 +38,23 @@ def test_cards_show_goal_and_session_counts_and_the_last_activity(owner_client, 
     assert card.goal_count == 3
     assert card.session_count == 2
     assert card.last_activity == late
+
+
+def test_last_activity_is_the_latest_change_in_any_table_of_each_fractal(owner, fractal):
+    other = FractalFactory(owner=owner)
+    value = MetricValueFactory(instance__session__root=fractal)
+    gone = PracticeSessionFactory(root=other)
+    gone.delete()
+    soon, later = (timezone.now() + datetime.timedelta(days=days) for days in (2, 5))
+    MetricValue.all_objects.filter(pk=value.pk).update(updated_at=later)
+    PracticeSession.all_objects.filter(pk=gone.pk).update(updated_at=soon)
+    empty = FractalFactory(owner=owner)  # nothing below it: its own row is its last change
+    assert last_activity_by_root([fractal.pk, other.pk, empty.pk]) == {
+        fractal.pk: later,
+        other.pk: soon,
+        empty.pk: Goal.objects.get(pk=empty.pk).updated_at,
+    }
+    assert last_activity_by_root([]) == {}
 
 
 def test_the_list_runs_the_same_number_of_queries_for_few_and_many_fractals(
