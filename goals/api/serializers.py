@@ -168,12 +168,9 @@ def tree_response(root, extra=None):
 TREE_CHUNK_NODES = 512
 
 
-def _tree_nodes(root, extra):
-    """The root as a one-item list of nodes; a node is ``(sort order, created, JSON start, children)``.
-
-    The rows are read in the order of the (root, level) index, which needs no sort in the
-    database; each sibling list is then sorted by (sort order, creation), the order siblings are
-    shown in everywhere.
+def tree_query(root):
+    """The SQL and parameters that read the tree's rows: ``TREE_FIELDS`` of every live goal of
+    ``root``, in the order of the (root, level) index (dates and times as stored text on SQLite).
     """
     queryset = Goal.objects.filter(root_id=root.pk).order_by("level")
     if connection.vendor == "sqlite":
@@ -182,7 +179,17 @@ def _tree_nodes(root, extra):
         columns = [f"{field}_text" if field in TEXT_ON_SQLITE else field for field in TREE_FIELDS]
     else:
         columns = TREE_FIELDS
-    sql, params = queryset.values_list(*columns).query.sql_with_params()
+    return queryset.values_list(*columns).query.sql_with_params()
+
+
+def _tree_nodes(root, extra):
+    """The root as a one-item list of nodes; a node is ``(sort order, created, JSON start, children)``.
+
+    The rows are read in the order of the (root, level) index, which needs no sort in the
+    database; each sibling list is then sorted by (sort order, creation), the order siblings are
+    shown in everywhere.
+    """
+    sql, params = tree_query(root)
     quoted = json.JSONEncoder(ensure_ascii=False).encode  # as DRF's renderer: UTF-8, compact
     children = {}  # goal id as stored → the list of its child nodes
     enabled = gc.isenabled()

@@ -49,6 +49,14 @@ def test_benchmark_reuses_the_dataset_of_its_marker_owner(tiny_run, capsys):
     assert Goal.objects.filter(owner__username="benchmark-tiny", parent__isnull=True).count() == 1
 
 
+def test_measuring_a_tree_alone_also_measures_the_rows_baseline_its_rule_needs(tiny_run, tmp_path):
+    report_file = tmp_path / "tree.json"
+    call_command("benchmark", "--size", "tiny", "--repeat", "1", "--only", "tree_api", "--json", str(report_file))
+    report = json.loads(report_file.read_text())
+    assert [row["key"] for row in report["results"]] == ["tree_api", benchmark.TREE_ROWS]
+    assert all(row["status"] == "ok" for row in report["results"])
+
+
 def test_benchmark_query_plans_are_reported(tiny_run):
     report, output = tiny_run
     assert "Query plans (tiny)" in output
@@ -76,6 +84,30 @@ def test_growth_rule_allows_linear_tree_growth_but_not_more():
     reference = benchmark.Result("tree_api", "Tree API", "reference", median_ms=10, queries=3)
     assert benchmark.judge_growth(reference, benchmark.Result("tree_api", "", "10x", median_ms=95, queries=3))[0]
     assert not benchmark.judge_growth(reference, benchmark.Result("tree_api", "", "10x", median_ms=120, queries=3))[0]
+
+
+def test_the_linear_rule_follows_the_growth_of_reading_the_rows_when_that_is_more_than_ten():
+    reference = benchmark.Result("tree_api", "Tree API", "reference", median_ms=10, queries=3)
+    larger = benchmark.Result("tree_api", "", "10x", median_ms=115, queries=3)
+    assert not benchmark.judge_growth(reference, larger)[0]  # no baseline: 10× exactly
+    assert not benchmark.judge_growth(reference, larger, baseline_ratio=10.0)[0]  # 10 × 1.1 = 11 < 11.5
+    assert benchmark.judge_growth(reference, larger, baseline_ratio=10.5)[0]  # 10.5 × 1.1 = 11.55
+    assert not benchmark.judge_growth(reference, larger, baseline_ratio=8.0)[0]  # never looser than 10×
+    flat = benchmark.Result("session_api", "", "reference", median_ms=10, queries=5)
+    grown = benchmark.Result("session_api", "", "10x", median_ms=16, queries=5)
+    assert not benchmark.judge_growth(flat, grown, baseline_ratio=20.0)[0]  # only linear rules follow it
+    assert benchmark.growth_rule("tree_api", 10.5) == "≤11.6× ref"
+    assert benchmark.growth_rule("tree_api") == "≤10× ref"
+
+
+def test_the_baseline_ratio_is_the_growth_of_the_tree_rows_measurement():
+    def rows(size, median):
+        return [benchmark.Result(benchmark.TREE_ROWS, "", size, median_ms=median, queries=1)]
+
+    assert benchmark.baseline_ratio(rows("reference", 4.0), rows("10x", 42.0)) == 10.5
+    assert benchmark.baseline_ratio(rows("reference", 4.0), []) is None
+    failed = [benchmark.Result(benchmark.TREE_ROWS, "", "10x", status="error: boom")]
+    assert benchmark.baseline_ratio(rows("reference", 4.0), failed) is None
 
 
 def test_flat_pages_may_grow_by_half_or_by_timer_noise():

@@ -82,10 +82,12 @@ class Command(BaseCommand):
             self.stdout.write("\nGrowth from the reference size to 10×:")
             self.stdout.write(benchmark.format_growth_table(first, larger))
             by_key = {result.key: result for result in first}
+            baseline = benchmark.baseline_ratio(first, larger)
+            report["tree_rows_growth"] = baseline
             for result in larger:
-                passed, _ = benchmark.judge_growth(by_key[result.key], result)
+                passed, _ = benchmark.judge_growth(by_key[result.key], result, baseline)
                 all_pass &= passed
-                rows.append({**result.as_dict(), "rule": benchmark.growth_rule(result.key), "pass": passed})
+                rows.append({**result.as_dict(), "rule": benchmark.growth_rule(result.key, baseline), "pass": passed})
         report["results"] = rows
         report["all_pass"] = all_pass
         if options["json_file"]:
