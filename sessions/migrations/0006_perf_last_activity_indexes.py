@@ -32,10 +32,6 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['root', 'updated_at'], name='value_root_updated_idx'),
         ),
         migrations.AddIndex(
-            model_name='practicesession',
-            index=models.Index(fields=['root', 'updated_at'], name='session_root_updated_idx'),
-        ),
-        migrations.AddIndex(
             model_name='practicesessiongoal',
             index=models.Index(fields=['root', 'updated_at'], name='session_goal_root_updated_idx'),
         ),

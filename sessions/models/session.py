@@ -76,8 +76,6 @@ class PracticeSession(FractalScopedModel):
             ),
             models.Index(fields=["root", "started_at"], name="session_root_started_idx"),
             models.Index(fields=["root", "completed"], name="session_root_completed_idx"),
-            # The fractal list's last activity: the latest change of a fractal, one index lookup.
-            models.Index(fields=["root", "updated_at"], name="session_root_updated_idx"),
             # The sessions list: newest first by started (else created) time, live rows only, so a
             # page (even the last) is read from the index instead of sorting every session.
             models.Index(
