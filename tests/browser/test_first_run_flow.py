@@ -32,6 +32,9 @@ def test_a_new_user_goes_from_sign_up_to_a_completed_goal(page, screenshot):
         ("Calisthenics", "Pulling strength"),
         ("Pulling strength", "Weighted pull-up 5 × 10 kg"),
     ]:
+        # The inline form comes from tree.js (deferred); a click before it runs opens the
+        # separate add page instead, which is the no-JavaScript path.
+        page.wait_for_load_state("domcontentloaded")
         page.locator(f"a[aria-label$='under {parent}']").click()
         form = page.locator("form.add-child")
         form.get_by_label("Name").fill(child)
