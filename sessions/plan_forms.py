@@ -6,13 +6,10 @@ fractal is ever accepted. The forms validate input; the models do the work.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.models import SESSION_LEVELS, Goal
-from goals.widgets import QuickSelect
+from goals.widgets import QuickSelect, RowsSelect
 
 from .models import PracticeSession, SessionTemplate
 from .models.program import WEEKDAYS
@@ -208,23 +205,6 @@ class CopyDayForm(forms.Form):
 
 
 # --- analytics ---------------------------------------------------------------------------
-
-
-class RowsSelect(forms.Select):
-    """A ``<select>`` of plain ``(value, label)`` rows, written in one pass.
-
-    The same markup as Django's ``Select`` for flat choices; for a menu that offers the whole
-    activity library, where even ``QuickSelect``'s per-option dictionaries add up.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = "" if value is None else str(value)
-        options = "".join(
-            f'<option value="{escape(option)}"{" selected" if str(option) == chosen else ""}>{escape(label)}</option>'
-            for option, label in self.choices
-        )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # escaped above
 
 
 class AnalyticsFilterForm(forms.Form):

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.access import get_fractal_for_user, get_scoped_or_404
+from goals.widgets import option_tags
 
 from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm
 from ..models import ActivityInstance, PracticeSession
@@ -67,11 +66,7 @@ class Page:
             "session": self.session,
             "edit_form": page_options.pop("edit_form", None) or SessionEditForm(instance=self.session),
             "library": library,
-            "library_options": format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((row.pk, mark_safe(" selected") if index == 0 else "", row.name) for index, row in enumerate(library)),
-            ),
+            "library_options": option_tags(library, chosen=library[0].pk if library else None),
             "search": search,
             "completion": page_options.pop("completion", None),
             **session_page(self.session, **page_options),

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from goals.widgets import QuickSelect
+from goals.widgets import QuickSelect, RowsSelect
 
 CHOICES = [("", "Any"), ("a", "Alpha & co"), ("b", "<Beta>")]
 GROUPED = [("Letters", [("a", "Alpha"), ("b", "Beta")]), ("Digits", [("1", "One")])]
@@ -28,3 +28,10 @@ def test_quick_select_matches_django_select_with_option_groups():
 def test_quick_select_escapes_labels():
     html = QuickSelect(choices=CHOICES).render("pick", None)
     assert "&lt;Beta&gt;" in html and "Alpha &amp; co" in html
+
+
+def test_rows_select_matches_django_select_markup_for_flat_choices():
+    for value in (None, "b"):
+        slow = forms.Select(choices=CHOICES).render("pick", value, attrs={"id": "id_pick", "required": True})
+        rows = RowsSelect(choices=CHOICES).render("pick", value, attrs={"id": "id_pick", "required": True})
+        assert _normalised(rows) == _normalised(slow)
