@@ -275,6 +275,21 @@ class LegacyImporter:
         return {(scope, name) for scope, name in rows.values_list(scope_field, Lower("name"))}
 
     # --- goals -----------------------------------------------------------------------------
+    def json_objects(self, table, row_id, items, what):
+        """``(index, item)`` for the objects of a legacy JSON list; a list that is something else,
+        or an item that is not an object, is reported as dropped instead of stopping the import.
+        Indexes count every item, so ids derived from them stay the same."""
+        if items is None:
+            return
+        if not isinstance(items, list):
+            self.report.repaired(table, row_id, f"{what} is not a JSON list; dropped")
+            return
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+            else:
+                self.report.repaired(table, row_id, f"{what}[{index}] is not a JSON object; dropped")
+
     def _goals(self):
         rows = self.source.rows("goals")
         goal_rows, session_rows = {}, {}
@@ -642,10 +657,12 @@ class LegacyImporter:
             )
             self.templates[pk] = root
             data, problem = load_json(row.get("template_data"))
+            if problem is None and data is not None and not isinstance(data, dict):
+                problem = "not a JSON object"
             if problem:
                 self.report.repaired("session_templates", pk, f"template_data: {problem}; imported without sections")
                 continue
-            for index, section in enumerate((data or {}).get("sections") or []):
+            for index, section in self.json_objects("session_templates", pk, (data or {}).get("sections"), "sections"):
                 self.report.read("template_sections")
                 section_id = derived_uuid("template-section", pk, index)
                 sections.append(
@@ -661,18 +678,24 @@ class LegacyImporter:
                         deleted_at=deleted,
                     )
                 )
-                listed = list(section.get("activities") or []) + list(section.get("exercises") or [])
+                listed = [
+                    item
+                    for key in ("activities", "exercises")
+                    for _, item in self.json_objects(
+                        "session_templates", pk, section.get(key), f"sections[{index}].{key}"
+                    )
+                ]
                 position = 0
                 for item in listed:
                     self.report.read("template_section_activities")
-                    activity = as_uuid((item or {}).get("activity_id"))
+                    activity = as_uuid(item.get("activity_id"))
                     entry_id = derived_uuid("template-activity", section_id, activity, position)
                     info = self.activities.get(activity)
                     if info is None or info.root != root:
                         self.report.skip(
                             "template_section_activities",
                             entry_id,
-                            f"activity {(item or {}).get('activity_id')} does not exist in this fractal",
+                            f"activity {item.get('activity_id')} does not exist in this fractal",
                         )
                         continue
                     entries.append(
@@ -801,9 +824,7 @@ class LegacyImporter:
                             deleted_at=deleted,
                         )
                     )
-            for index, section in enumerate(data.get("sections") or []):
-                if not isinstance(section, dict):
-                    continue
+            for index, section in self.json_objects("practice_sessions", pk, data.get("sections"), "sections"):
                 self.report.read("session_sections")
                 section_id = derived_uuid("session-section", pk, index)
                 sections.append(
@@ -819,13 +840,13 @@ class LegacyImporter:
                         deleted_at=deleted,
                     )
                 )
-                for position, instance in enumerate(section.get("activity_ids") or []):
+                listed_ids = section.get("activity_ids")
+                for position, instance in enumerate(listed_ids if isinstance(listed_ids, list) else []):
                     instance_id = as_uuid(instance)
                     if instance_id is not None:
                         self.section_of[instance_id] = (pk, section_id, position)
-                for position, exercise in enumerate(section.get("exercises") or []):
-                    if not isinstance(exercise, dict):
-                        continue
+                where = f"sections[{index}].exercises"
+                for position, exercise in self.json_objects("practice_sessions", pk, section.get("exercises"), where):
                     instance_id = as_uuid(exercise.get("instance_id"))
                     if instance_id is not None:
                         self.section_of[instance_id] = (pk, section_id, position)

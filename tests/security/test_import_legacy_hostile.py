@@ -18,6 +18,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from goals.models import Goal, GoalLevel
+from sessions.models import SessionTemplate, TemplateSection
 
 from .legacy import build_state_b, insert, new_id
 from .world import diff, make_user, snapshot
@@ -184,6 +185,15 @@ def broken_json(db, ids):
     db.execute('UPDATE activity_instances SET data = \'{"sets": [{"metrics": 5}, 7, null]}\'')
 
 
+def malformed_template_data(db, ids):
+    for shape in ("[1, 2]", '{"sections": [1, "x", null]}', '{"sections": [{"activities": [5, null, "x"]}]}', "7"):
+        insert(
+            db,
+            "session_templates",
+            {"id": new_id(), "name": f"template {shape}", "root_id": ids["root"], "template_data": shape},
+        )
+
+
 def deeply_nested_json(db, ids):
     nested = "[" * 200_000 + "]" * 200_000
     db.execute("UPDATE goals SET targets = ? WHERE id = ?", (nested, ids["ShortTermGoal"]))
@@ -233,6 +243,7 @@ HOSTILE = [
     wrong_types,
     nul_and_huge_names,
     broken_json,
+    malformed_template_data,
     deeply_nested_json,
     huge_json,
     parent_cycles,
@@ -254,6 +265,20 @@ def test_a_hostile_file_is_imported_safely_or_refused_cleanly(importer, owner_wo
     else:
         assert_goal_rules_hold(importer)
     assert "goals" in connection.introspection.table_names()
+
+
+def test_templates_whose_json_has_the_wrong_shape_are_imported_with_the_bad_parts_reported(importer, tmp_path):
+    path = tmp_path / "goals.db"
+    build_state_b(path, extra=malformed_template_data)
+    outcome = run_import(path)
+    assert outcome[0] == "imported", outcome
+    templates = SessionTemplate.all_objects.filter(root__owner=importer, name__startswith="template ")
+    assert templates.count() == 4
+    # Only the one section that is an object survives; its three non-object activities are dropped.
+    sections = TemplateSection.all_objects.filter(template__in=templates)
+    assert [section.name for section in sections] == ["Section 1"]
+    row = next(line for line in outcome[1].splitlines() if line.startswith("session_templates "))
+    assert row.split()[1:] == ["4", "4", "4", "0"]  # read, imported, repaired, skipped
 
 
 def test_sql_in_a_name_is_kept_as_plain_text(importer, tmp_path):
