@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import Resolver404, get_resolver, resolve
 
 from activities.models import ActivityDefinition, MetricDefinition
+from goals.api.serializers import tree_query
 from goals.models import Goal, GoalLevel
 
 from .datagen import generate_fractal
@@ -238,8 +239,6 @@ def _analytics_overview(dataset, client):
 def _tree_rows_read(dataset, client):
     """Only read the rows the tree endpoint reads (its own SQL; rows fetched and dropped): the
     floor under any tree, and the measure of how reading grows on this machine."""
-    from goals.api.serializers import tree_query
-
     sql, params = tree_query(dataset.root)
 
     def run():

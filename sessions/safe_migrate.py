@@ -150,8 +150,7 @@ def _verify_after(connection, before, allow_drift, report):
 
 
 def working_copy_path(live):
-    live = Path(live)
-    return live.with_name(live.name + WORKING_COPY_SUFFIX)
+    return _side_file(live, WORKING_COPY_SUFFIX)
 
 
 def _side_file(path, suffix):
