@@ -3,8 +3,8 @@
 ``find_problems()`` lists every finding; ``repair()`` fixes, in one transaction, what can be
 derived (a root from the parent, a live row under a deleted parent) and returns what it changed.
 It knows no model by name: it walks every fractal-scoped model of the app registry, so it lives
-here in ``goals``; ``sessions.integrity`` adds the session time-order rules on top. Used by
-``check_integrity``, ``safe_migrate``, the importer and the admin.
+here in ``goals``; each model adds its own stored-row rules (time order, say) by declaring
+``integrity_rules()``. Used by ``check_integrity``, ``safe_migrate``, the importer and the admin.
 
 The parent of each model is discovered from its own ``derive_root_id()``, so this module follows
 the models instead of keeping a second copy of their relations.
@@ -171,6 +171,11 @@ def find_problems(root_ids=None, using=None):
                         True,
                     )
                 )
+        for broken, message, fix in model.integrity_rules():
+            broken = broken.using(using)
+            if root_ids is not None:
+                broken = broken.filter(root_id__in=root_ids)
+            problems += _rows(broken, table, message, fix is not None)
     return problems
 
 
@@ -253,6 +258,15 @@ def repair(root_ids=None):
                 count, _ = links.delete()
                 if count:
                     changes.append(f"{through._meta.db_table}: removed {count} cross-fractal link(s)")
+        for model in scoped_models():
+            for broken, message, fix in model.integrity_rules():
+                if fix is None:
+                    continue
+                if root_ids is not None:
+                    broken = broken.filter(root_id__in=root_ids)
+                count = broken.update(**fix)
+                if count:
+                    changes.append(f"{model._meta.db_table}: repaired {count} row(s): {message}")
     return changes
 
 

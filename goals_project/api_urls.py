@@ -9,7 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from activities.api import views as activity_views
+from front.api import views as front_views
 from goals.api import views as goal_views
+from insights.api import views as insights_views
 from sessions.api import views as session_views
 
 FRACTAL = "fractals/<uuid:root_id>"
@@ -29,12 +31,12 @@ router.register(f"{FRACTAL}/programs", session_views.ProgramViewSet, basename="p
 router.register(f"{FRACTAL}/program-blocks", session_views.ProgramBlockViewSet, basename="program-block")
 router.register(f"{FRACTAL}/program-days", session_views.ProgramDayViewSet, basename="program-day")
 router.register(f"{FRACTAL}/scheduled-sessions", session_views.ScheduledSessionViewSet, basename="scheduled-session")
-router.register(f"{FRACTAL}/trash", session_views.TrashViewSet, basename="trash")
-router.register(f"{FRACTAL}/analytics", session_views.AnalyticsViewSet, basename="analytics")
+router.register(f"{FRACTAL}/trash", front_views.TrashViewSet, basename="trash")
+router.register(f"{FRACTAL}/analytics", insights_views.AnalyticsViewSet, basename="analytics")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path(f"{FRACTAL}/progress-tree/", session_views.ProgressTreeView.as_view(), name="progress-tree"),
+    path(f"{FRACTAL}/progress-tree/", front_views.ProgressTreeView.as_view(), name="progress-tree"),
     *router.urls,
 ]

@@ -5,7 +5,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(("goals_project.api_urls", "api"))),
+    path("", include("front.urls")),
     path("", include("goals.urls")),
     path("", include("activities.urls")),
     path("", include("sessions.urls")),
+    path("", include("insights.urls")),
 ]

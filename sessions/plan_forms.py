@@ -7,9 +7,7 @@ fractal is ever accepted. The forms validate input; the models do the work.
 from django import forms
 from django.core.exceptions import ValidationError
 
-from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.models import SESSION_LEVELS, Goal
-from goals.widgets import QuickSelect, RowsSelect
 
 from .models import PracticeSession, SessionTemplate
 from .models.program import WEEKDAYS
@@ -202,51 +200,3 @@ class DayForm(forms.Form):
 
 class CopyDayForm(forms.Form):
     date = forms.DateField(widget=DateInput)
-
-
-# --- analytics ---------------------------------------------------------------------------
-
-
-class AnalyticsFilterForm(forms.Form):
-    activity = forms.ModelChoiceField(queryset=ActivityDefinition.objects.none(), required=False, widget=RowsSelect)
-    metric = forms.ModelChoiceField(queryset=MetricDefinition.objects.none(), required=False, widget=QuickSelect)
-    split = forms.ModelChoiceField(
-        queryset=SplitDefinition.objects.none(), required=False, empty_label="All splits", widget=QuickSelect
-    )
-    start = forms.DateField(required=False, widget=DateInput)
-    end = forms.DateField(required=False, widget=DateInput)
-
-    def __init__(self, *args, root, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.root = root
-        # Any activity, metric and split of the fractal is accepted; the menus are filled by offer().
-        self.fields["activity"].queryset = ActivityDefinition.objects.filter(root_id=root.pk)
-        self.fields["metric"].queryset = MetricDefinition.objects.filter(root_id=root.pk).select_related("activity")
-        self.fields["split"].queryset = SplitDefinition.objects.filter(root_id=root.pk).select_related("activity")
-
-    def offer(self, activity, metrics):
-        """Fill the menus: every activity of the library, and the metrics and splits of ``activity``.
-
-        The metric and split menus offer the charted activity's own (at most three metrics and
-        five splits) rather than the whole library's; choosing another activity shows its own.
-        """
-        activities = ActivityDefinition.objects.filter(root_id=self.root.pk).order_by("name")
-        self.fields["activity"].widget.choices = [("", "---------"), *activities.values_list("pk", "name")]
-        metric_choices, split_choices = [("", "---------")], [("", "All splits")]
-        if activity is not None:
-            metric_choices += [(metric.pk, f"{activity.name}: {metric}") for metric in metrics]
-            splits = SplitDefinition.objects.filter(activity_id=activity.pk).order_by("sort_order")
-            split_choices += [(split.pk, f"{activity.name}: {split.name}") for split in splits]
-        self.fields["metric"].widget.choices = metric_choices
-        self.fields["split"].widget.choices = split_choices
-
-    def clean(self):
-        data = super().clean()
-        activity = data.get("activity")
-        for field in ("metric", "split"):
-            chosen = data.get(field)
-            if chosen is not None and (activity is None or chosen.activity_id != activity.pk):
-                self.add_error(field, f"Choose a {field} of the chosen activity.")
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The end date is before the start date.")
-        return data

@@ -1,29 +1,16 @@
 from django.urls import path
 
-from .views import analytics, detail, fractals, goals, listing, programs, templates, trash
+from .views import detail, listing, programs, templates
 
 fractal = "fractals/<uuid:root_id>/"
-goal = f"{fractal}goals/<uuid:goal_id>/"
 sessions = f"{fractal}sessions/"
 session = f"{sessions}<uuid:session_id>/"
 instance = f"{session}instances/<uuid:instance_id>/"
 template = f"{fractal}templates/<uuid:template_id>/"
 program = f"{fractal}programs/<uuid:program_id>/"
 
-# Fractal list, tree, goal page with its targets, and the trash.
-urlpatterns = [
-    path("", fractals.fractal_list, name="fractal-list"),
-    path(fractal, fractals.fractal_tree, name="fractal-tree"),
-    path(goal, goals.goal_detail, name="goal-detail"),
-    path(f"{goal}targets/new/", goals.target_create, name="target-create"),
-    path(f"{goal}targets/<uuid:target_id>/edit/", goals.target_edit, name="target-edit"),
-    path(f"{goal}targets/<uuid:target_id>/delete/", goals.target_delete, name="target-delete"),
-    path(f"{fractal}trash/", trash.trash, name="trash"),
-    path(f"{fractal}trash/<slug:kind>/<uuid:object_id>/restore/", trash.trash_restore, name="trash-restore"),
-]
-
 # Sessions list, new session, and the session page with its in-page actions.
-urlpatterns += [
+urlpatterns = [
     path(sessions, listing.session_list, name="session-list"),
     path(f"{sessions}new/", listing.session_create, name="session-create"),
     path(session, detail.session_detail, name="session-detail"),
@@ -42,7 +29,7 @@ urlpatterns += [
     path(f"{instance}values/", detail.instance_values, name="instance-values"),
 ]
 
-# Session templates, programs and analytics.
+# Session templates and programs.
 urlpatterns += [
     path(f"{fractal}templates/", templates.template_list, name="template-list"),
     path(f"{fractal}templates/new/", templates.template_create, name="template-create"),
@@ -64,6 +51,4 @@ urlpatterns += [
     path(f"{program}days/<uuid:day_id>/copy/", programs.day_copy, name="day-copy"),
     path(f"{program}days/<uuid:day_id>/delete/", programs.day_delete, name="day-delete"),
     path(f"{program}scheduled/<uuid:scheduled_id>/start/", programs.scheduled_start, name="scheduled-start"),
-    path(f"{fractal}analytics/", analytics.analytics_page, name="analytics"),
-    path(f"{fractal}analytics/overview/", analytics.analytics_overview, name="analytics-overview"),
 ]

@@ -167,6 +167,16 @@ class FractalScopedModel(models.Model):
     def validate_rules(self):
         """Cross-field domain rules; subclasses extend. Runs in clean() and on every save()."""
 
+    @classmethod
+    def integrity_rules(cls):
+        """Rules of this model that ``check_integrity`` checks over stored rows.
+
+        A list of ``(rows, message, fix)``: ``rows`` a queryset of all rows (trash included) that
+        break the rule, ``fix`` the field values that repair them, or None when a person must
+        decide. Declared beside ``validate_rules()`` so one model states its rules in one place.
+        """
+        return []
+
     # --- soft delete ---------------------------------------------------------------------
     def soft_delete_cascade(self):
         """Querysets of dependents that only make sense with this object.

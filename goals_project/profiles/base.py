@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "goals",
     "activities",
     "sessions.apps.PracticeSessionsConfig",
+    # On top of the domain apps: pages across apps, analytics, operations. No models.
+    "front",
+    "insights",
+    "ops",
 ]
 
 MIDDLEWARE = [

@@ -1,23 +1,15 @@
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from activities.api.views import TargetViewSet
-from activities.models import ActivityDefinition, ActivityGroup, Target
-from goals.access import get_fractal_for_user
 from goals.api.base import (
-    FractalScopedMixin,
     FractalScopedViewSet,
     ReadOnlyFractalScopedViewSet,
     run_model_operation,
 )
-from goals.api.serializers import tree_response
-from goals.models import Goal
-from sessions import analytics
 from sessions.models import (
     ActivityInstance,
     MetricValue,
@@ -28,7 +20,6 @@ from sessions.models import (
     ScheduledSession,
     SessionSection,
     SessionTemplate,
-    TargetAchievement,
 )
 from sessions.targets import evaluate_goal
 
@@ -45,17 +36,13 @@ from .filters import (
 )
 from .serializers import (
     ActivityInstanceSerializer,
-    ActivitySeriesQuerySerializer,
-    ActivitySeriesSerializer,
     CompletionSerializer,
     EvaluationSerializer,
     FromSessionSerializer,
     FromTemplateSerializer,
-    GoalProgressNodeSerializer,
     MetricValueSerializer,
     PracticeSessionDetailSerializer,
     PracticeSessionSerializer,
-    PracticeWeekSerializer,
     ProgramBlockSerializer,
     ProgramDaySerializer,
     ProgramSerializer,
@@ -63,17 +50,10 @@ from .serializers import (
     ScheduledSessionSerializer,
     ScheduleSerializer,
     SectionSerializer,
-    SeriesPointSerializer,
     SessionTemplateSerializer,
     StartScheduledSerializer,
-    StreaksSerializer,
-    SummarySerializer,
     TimerSerializer,
-    TrashItemSerializer,
-    TrashRestoreSerializer,
     ValueEntrySerializer,
-    WeeklyQuerySerializer,
-    WeeklySerializer,
     session_prefetch,
     template_prefetch,
 )
@@ -339,160 +319,3 @@ class ScheduledSessionViewSet(FractalScopedViewSet):
             PracticeSessionDetailSerializer(session, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
-
-
-# --- trash ------------------------------------------------------------------------------------
-def _trash_sources():
-    """(type, model, queryset filter) for what the trash lists: rows deleted by the user.
-
-    Rows removed together with a parent (a goal's subtree, a target of a deleted goal) come back
-    with that parent, so only the parent is listed.
-    """
-    return {
-        "goal": (Goal, lambda qs: qs.exclude(parent__isnull=True).exclude(parent__deleted_at=F("deleted_at"))),
-        "activity_group": (ActivityGroup, lambda qs: qs),
-        "activity": (ActivityDefinition, lambda qs: qs),
-        "target": (Target, lambda qs: qs.select_related("activity").exclude(goal__deleted_at=F("deleted_at"))),
-        "session": (PracticeSession, lambda qs: qs),
-        "instance": (
-            ActivityInstance,
-            lambda qs: qs.select_related("activity", "session").exclude(session__deleted_at=F("deleted_at")),
-        ),
-        "template": (SessionTemplate, lambda qs: qs),
-        "program": (Program, lambda qs: qs),
-    }
-
-
-TRASH_TYPES = list(_trash_sources())
-
-
-class TrashQuerySerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=TRASH_TYPES, required=False)
-
-
-class TrashRestoreInputSerializer(TrashRestoreSerializer):
-    type = serializers.ChoiceField(choices=TRASH_TYPES)
-
-
-class TrashViewSet(FractalScopedMixin):
-    """Deleted objects of the fractal, newest first, and restoring them."""
-
-    serializer_class = TrashItemSerializer
-    filter_backends = []
-    model = Goal
-
-    @extend_schema(
-        parameters=[OpenApiParameter("type", str, enum=TRASH_TYPES, required=False)],
-        responses=TrashItemSerializer(many=True),
-    )
-    def list(self, request, *args, **kwargs):
-        query = TrashQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data.get("type")
-        items = []
-        for kind, (model, narrow) in _trash_sources().items():
-            if wanted and kind != wanted:
-                continue
-            rows = narrow(model.all_objects.filter(root_id=self.fractal.pk, deleted_at__isnull=False))
-            for row in rows.order_by("-deleted_at")[:500]:
-                items.append({"type": kind, "id": row.pk, "name": str(row), "deleted_at": row.deleted_at})
-        items.sort(key=lambda item: item["deleted_at"], reverse=True)
-        page = self.paginate_queryset(items)
-        return self.get_paginated_response(TrashItemSerializer(page, many=True).data)
-
-    @extend_schema(request=TrashRestoreInputSerializer, responses=TrashItemSerializer)
-    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
-    def restore(self, request, *args, **kwargs):
-        payload = TrashRestoreInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        model, _ = _trash_sources()[payload.validated_data["type"]]
-        row = get_object_or_404(
-            model.all_objects, root_id=self.fractal.pk, deleted_at__isnull=False, pk=payload.validated_data["id"]
-        )
-        deleted_at = row.deleted_at
-        run_model_operation(row.restore)
-        return Response(
-            {"type": payload.validated_data["type"], "id": row.pk, "name": str(row), "deleted_at": deleted_at}
-        )
-
-
-# --- goal tree with target progress ----------------------------------------------------------
-class ProgressTreeView(APIView):
-    """The fractal's goal tree (as ``/api/fractals/<id>/tree/``) with each goal's target progress."""
-
-    @extend_schema(responses=GoalProgressNodeSerializer)
-    def get(self, request, root_id):
-        fractal = get_fractal_for_user(request.user, root_id)
-        achieved = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
-        counts = {
-            str(row["goal_id"]): row
-            for row in Target.objects.filter(root_id=fractal.pk)
-            .values("goal_id")
-            .annotate(total=Count("id"), met=Count("id", filter=Q(Exists(achieved))))
-            .order_by()
-        }
-
-        def progress(goal_id):
-            row = counts.get(goal_id, {})
-            return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
-
-        return tree_response(fractal, extra=progress)
-
-
-# --- analytics --------------------------------------------------------------------------------
-class AnalyticsViewSet(FractalScopedMixin):
-    """Numbers behind the analytics page, computed by ``sessions.analytics`` in the database."""
-
-    model = PracticeSession
-    filter_backends = []
-    pagination_class = None
-
-    def _query(self, serializer_class):
-        query = serializer_class(data=self.request.query_params, context=self.get_serializer_context())
-        query.is_valid(raise_exception=True)
-        return query.validated_data
-
-    @extend_schema(parameters=[ActivitySeriesQuerySerializer], responses=ActivitySeriesSerializer)
-    @action(detail=False, methods=["get"], url_path="activity-series")
-    def activity_series(self, request, *args, **kwargs):
-        """One point per session: the metric's top set, average of sets, product series and set count."""
-        query = self._query(ActivitySeriesQuerySerializer)
-        split = query.get("split")
-        points = analytics.activity_series(
-            self.fractal,
-            query["activity"],
-            query["metric"],
-            split=split,
-            start=query.get("start"),
-            end=query.get("end"),
-        )
-        return Response(
-            {
-                "activity": query["activity"].pk,
-                "metric": query["metric"].pk,
-                "split": split.pk if split else None,
-                "points": SeriesPointSerializer(points, many=True).data,
-            }
-        )
-
-    @extend_schema(parameters=[WeeklyQuerySerializer], responses=WeeklySerializer)
-    @action(detail=False, methods=["get"])
-    def weekly(self, request, *args, **kwargs):
-        """Completed sessions and practice seconds per week (Monday first), oldest first."""
-        query = self._query(WeeklyQuerySerializer)
-        weeks = analytics.practice_weeks(self.fractal, weeks=query["weeks"])
-        return Response({"weeks": PracticeWeekSerializer(weeks, many=True).data})
-
-    @extend_schema(responses=StreaksSerializer)
-    @action(detail=False, methods=["get"])
-    def streaks(self, request, *args, **kwargs):
-        """Current and longest runs of consecutive days (UTC) with a completed session."""
-        return Response(StreaksSerializer(analytics.streaks(self.fractal)).data)
-
-    @extend_schema(responses=SummarySerializer)
-    @action(detail=False, methods=["get"])
-    def summary(self, request, *args, **kwargs):
-        """Totals, goals completed per level, targets met/open and the next deadlines."""
-        summary = analytics.goal_summary(self.fractal)
-        summary["totals"] = analytics.totals(self.fractal)
-        return Response(SummarySerializer(summary).data)

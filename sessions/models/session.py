@@ -107,6 +107,16 @@ class PracticeSession(FractalScopedModel):
         if not self.completed and self.completed_at is not None:
             raise ValidationError({"completed_at": "Only a completed session has a completion time."})
 
+    @classmethod
+    def integrity_rules(cls):
+        return [
+            (
+                cls.all_objects.filter(ended_at__lt=F("started_at")),
+                "session ends before it starts",
+                {"ended_at": None, "total_duration_seconds": None},
+            )
+        ]
+
     def soft_delete_cascade(self):
         from .achievement import TargetAchievement
 
@@ -351,6 +361,18 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
             self.duration_seconds = whole_seconds(self.time_start, self.time_stop)
         else:
             self.duration_seconds = None
+
+    @classmethod
+    def integrity_rules(cls):
+        return [
+            (
+                cls.all_objects.filter(
+                    Q(time_stop__lt=F("time_start")) | Q(time_stop__isnull=False, time_start__isnull=True)
+                ),
+                "timer stops before it starts (or without a start)",
+                {"time_stop": None, "duration_seconds": None},
+            )
+        ]
 
     def soft_delete_cascade(self):
         return [MetricValue.all_objects.filter(instance=self)]

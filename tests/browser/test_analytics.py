@@ -8,7 +8,7 @@ import datetime
 
 from django.utils import timezone
 
-from sessions.demo import seed_demo
+from ops.demo import seed_demo
 from sessions.models import SessionTemplate
 from tests.factories import (
     ActivityDefinitionFactory,

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from sessions.demo import seed_demo
+from ops.demo import seed_demo
 
 
 def test_the_demo_tree_shows_every_goal_and_collapses_and_searches(page_as, screenshot):

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from goals.models import Goal
-from sessions.backup import BackupError, backup_database, verify_backup
+from ops.backup import BackupError, backup_database, verify_backup
 from tests.factories import FractalFactory, GoalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,8 +3,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from goals.integrity import find_problems, parent_field, repair, scoped_models
 from goals.models import Goal
-from sessions.integrity import find_problems, parent_field, repair, scoped_models
 from sessions.models import ActivityInstance, MetricValue, PracticeSession
 from tests.factories import ActivityDefinitionFactory, GoalFactory, MetricValueFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.checks import run_checks
 from django.core.management import CommandError, call_command
 
-from goals.schema_check import DRIFT, PENDING, find_drift
+from ops.schema_check import DRIFT, PENDING, find_drift
 from tests.commands.scratch import migrated_sqlite, release, sqlite_connection
 
 

@@ -6,7 +6,7 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 
 from goals.models import FractalScopedModel, Goal
-from sessions.portability import exported_models
+from ops.portability import exported_models
 from tests.commands.demo_fractal import build_demo_fractal
 from tests.factories import FractalFactory, UserFactory
 

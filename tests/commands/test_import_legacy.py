@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition, Target, TargetMetric
+from goals.integrity import find_problems
 from goals.models import Goal
-from sessions.integrity import find_problems
-from sessions.legacy import import_legacy
+from ops.legacy import import_legacy
 from sessions.models import (
     ActivityInstance,
     MetricValue,

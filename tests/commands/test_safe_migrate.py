@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from goals.models import Goal
-from sessions.safe_migrate import safe_migrate
+from ops.safe_migrate import safe_migrate
 from tests.factories import FractalFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("own_database_file")]
@@ -51,7 +51,7 @@ def test_a_failing_migration_leaves_the_database_unchanged_and_names_the_backup(
 
 
 def test_the_command_exits_with_1_when_the_migration_fails(root, tmp_path, monkeypatch):
-    monkeypatch.setattr("sessions.safe_migrate.default_migrate", broken_migration)
+    monkeypatch.setattr("ops.safe_migrate.default_migrate", broken_migration)
     out = StringIO()
     with pytest.raises(CommandError, match="restore_db") as error:
         call_command("safe_migrate", output=str(tmp_path), stdout=out)

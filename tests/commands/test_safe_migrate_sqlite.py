@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from goals.models import Goal
-from sessions.safe_migrate import default_migrate, safe_migrate, working_copy_path
+from ops.safe_migrate import default_migrate, safe_migrate, working_copy_path
 from tests.security.world import build_world, diff, make_user, snapshot
 
 pytestmark = [

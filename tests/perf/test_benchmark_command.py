@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from goals.models import Goal
-from sessions import benchmark
+from ops import benchmark
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from activities.models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, Target, TargetMetric
 from goals.models import Goal, GoalLevel
-from sessions.datagen import generate_fractal, level_counts
+from ops.datagen import generate_fractal, level_counts
 from sessions.models import (
     ActivityInstance,
     MetricValue,

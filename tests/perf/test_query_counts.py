@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from sessions import benchmark
-from sessions.datagen import generate_fractal
+from ops import benchmark
+from ops.datagen import generate_fractal
 from tests.factories import UserFactory
 
 SMALL = {"goals": 20, "sessions": 6, "instances_per_session": 2, "values_per_instance": 2}

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from front.views import fractals
 from goals.models import Goal, GoalLevel
-from sessions.datagen import generate_fractal
-from sessions.views import fractals
+from ops.datagen import generate_fractal
 
 SIZE = {"goals": 80, "sessions": 4, "instances_per_session": 1, "values_per_instance": 1}
 

@@ -18,8 +18,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from goals.models import Goal
+from ops.safe_migrate import remove_working_copy, working_copy_path
 from sessions.models import PracticeSession
-from sessions.safe_migrate import remove_working_copy, working_copy_path
 
 from .legacy import build_state_b
 from .world import build_world, diff, make_user, snapshot

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from goals.models import Goal, GoalLevel
-from sessions import analytics
-from sessions.datagen import generate_fractal
+from insights import analytics
+from ops.datagen import generate_fractal
 from sessions.models import ActivityInstance, PracticeSession, TargetAchievement
 from tests.factories import (
     ActivityDefinitionFactory,

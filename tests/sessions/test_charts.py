@@ -4,7 +4,7 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 
-from sessions.charts import Bar, Point, Series, bar_chart, format_number, line_chart, nice_ticks
+from insights.charts import Bar, Point, Series, bar_chart, format_number, line_chart, nice_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 DAY = datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC)

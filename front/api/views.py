@@ -1,0 +1,116 @@
+"""API endpoints that span the domain apps: the fractal's trash and the goal tree with target progress."""
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from activities.models import ActivityDefinition, ActivityGroup, Target
+from goals.access import get_fractal_for_user
+from goals.api.base import FractalScopedMixin, run_model_operation
+from goals.api.serializers import tree_response
+from goals.models import Goal
+from sessions.models import ActivityInstance, PracticeSession, Program, SessionTemplate, TargetAchievement
+
+from .serializers import GoalProgressNodeSerializer, TrashItemSerializer, TrashRestoreSerializer
+
+
+# --- trash ------------------------------------------------------------------------------------
+def _trash_sources():
+    """(type, model, queryset filter) for what the trash lists: rows deleted by the user.
+
+    Rows removed together with a parent (a goal's subtree, a target of a deleted goal) come back
+    with that parent, so only the parent is listed.
+    """
+    return {
+        "goal": (Goal, lambda qs: qs.exclude(parent__isnull=True).exclude(parent__deleted_at=F("deleted_at"))),
+        "activity_group": (ActivityGroup, lambda qs: qs),
+        "activity": (ActivityDefinition, lambda qs: qs),
+        "target": (Target, lambda qs: qs.select_related("activity").exclude(goal__deleted_at=F("deleted_at"))),
+        "session": (PracticeSession, lambda qs: qs),
+        "instance": (
+            ActivityInstance,
+            lambda qs: qs.select_related("activity", "session").exclude(session__deleted_at=F("deleted_at")),
+        ),
+        "template": (SessionTemplate, lambda qs: qs),
+        "program": (Program, lambda qs: qs),
+    }
+
+
+TRASH_TYPES = list(_trash_sources())
+
+
+class TrashQuerySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=TRASH_TYPES, required=False)
+
+
+class TrashRestoreInputSerializer(TrashRestoreSerializer):
+    type = serializers.ChoiceField(choices=TRASH_TYPES)
+
+
+class TrashViewSet(FractalScopedMixin):
+    """Deleted objects of the fractal, newest first, and restoring them."""
+
+    serializer_class = TrashItemSerializer
+    filter_backends = []
+    model = Goal
+
+    @extend_schema(
+        parameters=[OpenApiParameter("type", str, enum=TRASH_TYPES, required=False)],
+        responses=TrashItemSerializer(many=True),
+    )
+    def list(self, request, *args, **kwargs):
+        query = TrashQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data.get("type")
+        items = []
+        for kind, (model, narrow) in _trash_sources().items():
+            if wanted and kind != wanted:
+                continue
+            rows = narrow(model.all_objects.filter(root_id=self.fractal.pk, deleted_at__isnull=False))
+            for row in rows.order_by("-deleted_at")[:500]:
+                items.append({"type": kind, "id": row.pk, "name": str(row), "deleted_at": row.deleted_at})
+        items.sort(key=lambda item: item["deleted_at"], reverse=True)
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(TrashItemSerializer(page, many=True).data)
+
+    @extend_schema(request=TrashRestoreInputSerializer, responses=TrashItemSerializer)
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def restore(self, request, *args, **kwargs):
+        payload = TrashRestoreInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        model, _ = _trash_sources()[payload.validated_data["type"]]
+        row = get_object_or_404(
+            model.all_objects, root_id=self.fractal.pk, deleted_at__isnull=False, pk=payload.validated_data["id"]
+        )
+        deleted_at = row.deleted_at
+        run_model_operation(row.restore)
+        return Response(
+            {"type": payload.validated_data["type"], "id": row.pk, "name": str(row), "deleted_at": deleted_at}
+        )
+
+
+# --- goal tree with target progress ----------------------------------------------------------
+class ProgressTreeView(APIView):
+    """The fractal's goal tree (as ``/api/fractals/<id>/tree/``) with each goal's target progress."""
+
+    @extend_schema(responses=GoalProgressNodeSerializer)
+    def get(self, request, root_id):
+        fractal = get_fractal_for_user(request.user, root_id)
+        achieved = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
+        counts = {
+            str(row["goal_id"]): row
+            for row in Target.objects.filter(root_id=fractal.pk)
+            .values("goal_id")
+            .annotate(total=Count("id"), met=Count("id", filter=Q(Exists(achieved))))
+            .order_by()
+        }
+
+        def progress(goal_id):
+            row = counts.get(goal_id, {})
+            return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
+
+        return tree_response(fractal, extra=progress)

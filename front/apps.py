@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FrontConfig(AppConfig):
+    name = "front"
+    label = "front"
+    verbose_name = "Pages across apps"

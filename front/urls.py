@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import fractals, goals, trash
+
+fractal = "fractals/<uuid:root_id>/"
+goal = f"{fractal}goals/<uuid:goal_id>/"
+
+# Fractal list, tree, goal page with its targets, and the trash.
+urlpatterns = [
+    path("", fractals.fractal_list, name="fractal-list"),
+    path(fractal, fractals.fractal_tree, name="fractal-tree"),
+    path(goal, goals.goal_detail, name="goal-detail"),
+    path(f"{goal}targets/new/", goals.target_create, name="target-create"),
+    path(f"{goal}targets/<uuid:target_id>/edit/", goals.target_edit, name="target-edit"),
+    path(f"{goal}targets/<uuid:target_id>/delete/", goals.target_delete, name="target-delete"),
+    path(f"{fractal}trash/", trash.trash, name="trash"),
+    path(f"{fractal}trash/<slug:kind>/<uuid:object_id>/restore/", trash.trash_restore, name="trash-restore"),
+]

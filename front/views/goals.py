@@ -1,0 +1,107 @@
+"""The goal page (audit dates, children, linked sessions, targets with progress) and target forms."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from activities.models import Target
+from front.forms import TargetForm
+from goals.access import get_fractal_for_user, get_scoped_or_404
+from goals.forms import add_model_errors
+from goals.models import Goal
+from sessions.models import PracticeSession
+from sessions.targets import evaluate_goal, target_progress
+from sessions.views.common import session_url
+
+RECENT_SESSIONS = 10
+
+
+def goal_url(fractal, goal):
+    return reverse("goal-detail", kwargs={"root_id": fractal.pk, "goal_id": goal.pk})
+
+
+def session_links(fractal, sessions):
+    """(session, URL of its page) pairs."""
+    return [(session, session_url(session)) for session in sessions]
+
+
+def sessions_url(fractal, goal):
+    """The sessions list filtered by this goal."""
+    return reverse("session-list", kwargs={"root_id": fractal.pk}) + f"?goal={goal.pk}"
+
+
+@login_required
+def goal_detail(request, root_id, goal_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_scoped_or_404(Goal.objects.select_related("parent"), fractal, pk=goal_id)
+    children = list(Goal.objects.filter(parent=goal).order_by("sort_order", "created_at"))
+    linked = PracticeSession.objects.filter(goal_links__goal=goal).order_by(
+        F("started_at").desc(nulls_last=True), "-created_at"
+    )
+    sessions = list(linked[: RECENT_SESSIONS + 1])
+    targets = Target.objects.filter(goal=goal).select_related("activity").order_by("sort_order", "created_at")
+    context = {
+        "fractal": fractal,
+        "goal": goal,
+        "children": children,
+        "sessions": session_links(fractal, sessions[:RECENT_SESSIONS]),
+        "more_sessions": len(sessions) > RECENT_SESSIONS,
+        "sessions_url": sessions_url(fractal, goal),
+        "progress": target_progress(targets),
+    }
+    return render(request, "front/goal_detail.html", context)
+
+
+def _target_form_page(request, fractal, goal, target=None):
+    form = TargetForm(
+        request.POST if request.method == "POST" else None,
+        fractal=fractal,
+        target=target,
+        activity_id=request.GET.get("activity"),
+        initial={"name": request.GET.get("name"), "description": request.GET.get("description")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save(goal)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            evaluation = evaluate_goal(goal)
+            messages.success(request, "Target saved.")
+            if evaluation.completed_now:
+                messages.success(request, f"All targets of “{goal.name}” are met: the goal is completed.")
+            return redirect(goal_url(fractal, goal))
+    context = {"fractal": fractal, "goal": goal, "target": target, "form": form}
+    if request.htmx and request.method == "GET":
+        return render(request, "front/target_form_fields.html", context)
+    return render(request, "front/target_form.html", context)
+
+
+@login_required
+def target_create(request, root_id, goal_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_scoped_or_404(Goal.objects, fractal, pk=goal_id)
+    return _target_form_page(request, fractal, goal)
+
+
+@login_required
+def target_edit(request, root_id, goal_id, target_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_scoped_or_404(Goal.objects, fractal, pk=goal_id)
+    target = get_scoped_or_404(Target.objects.filter(goal=goal), fractal, pk=target_id)
+    return _target_form_page(request, fractal, goal, target)
+
+
+@login_required
+@require_POST
+def target_delete(request, root_id, goal_id, target_id):
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_scoped_or_404(Goal.objects, fractal, pk=goal_id)
+    target = get_scoped_or_404(Target.objects.filter(goal=goal), fractal, pk=target_id)
+    target.delete()
+    messages.success(request, f"Deleted the target “{target}”.")
+    return redirect(goal_url(fractal, goal))

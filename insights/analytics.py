@@ -1,0 +1,264 @@
+"""Analytics numbers for a fractal: activity series, practice per week, streaks, totals, goals.
+
+Used by the analytics page and by the API. Every function runs a fixed number of queries:
+the database aggregates, and Python only folds rows that are already one per set, per day
+or per level. Deleted rows never count. Days and weeks are calendar days in UTC.
+"""
+
+import datetime
+
+from django.db import NotSupportedError
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from activities.models import MetricDefinition, Target
+from goals.models import Goal, GoalLevel
+from sessions.models import ActivityInstance, MetricValue, PracticeSession, TargetAchievement
+
+UTC = datetime.UTC
+
+
+def _root_id(root):
+    return getattr(root, "pk", root)
+
+
+def _today(today):
+    return today or timezone.now().astimezone(UTC).date()
+
+
+def _day_start(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=UTC)
+
+
+# --- activity progress -------------------------------------------------------------------
+
+
+def activity_series(root, activity, metric, split=None, start=None, end=None):
+    """One point per live session with values of ``metric`` for ``activity``, ordered by x."""
+    if activity.root_id != _root_id(root):
+        return []
+    metrics = list(
+        MetricDefinition.objects.filter(activity_id=activity.pk)
+        .order_by("sort_order")
+        .only("id", "is_top_set_metric", "is_multiplicative")
+    )
+    top_metric_id = next((m.pk for m in metrics if m.is_top_set_metric), metric.pk)
+    factor_ids = [m.pk for m in metrics if m.is_multiplicative]
+    if len(factor_ids) < 2:
+        factor_ids = []
+    wanted_ids = {metric.pk, top_metric_id, *factor_ids}
+
+    def value_of(metric_id):
+        return Max(Case(When(metric_id=metric_id, then=F("value"))))
+
+    rows = (
+        # Scoped through the activity (checked above), not by root: a root filter here makes
+        # SQLite walk every value of the fractal instead of the few metrics' values (index audit).
+        MetricValue.objects.filter(
+            metric_id__in=wanted_ids,
+            instance__activity_id=activity.pk,
+            instance__deleted_at__isnull=True,
+            instance__session__deleted_at__isnull=True,
+        )
+        .annotate(x=Coalesce("instance__session__started_at", "instance__session__created_at"))
+        .values(
+            "x",
+            "instance__session_id",
+            "instance__session__name",
+            "instance_id",
+            "instance__sort_order",
+            "set_number",
+            "split_id",
+        )
+        .annotate(
+            chosen=value_of(metric.pk),
+            top=value_of(top_metric_id),
+            **{f"factor_{index}": value_of(metric_id) for index, metric_id in enumerate(factor_ids)},
+        )
+        .order_by("x", "instance__session_id", "instance__sort_order", "instance_id", "set_number", "split_id")
+    )
+    if split is not None:
+        rows = rows.filter(split_id=split.pk)
+    if start is not None:
+        rows = rows.filter(x__gte=_day_start(start))
+    if end is not None:
+        rows = rows.filter(x__lt=_day_start(end + datetime.timedelta(days=1)))
+
+    points = []
+    current = None
+    for row in rows:
+        if current is None or current["session_id"] != row["instance__session_id"]:
+            current = {
+                "session_id": row["instance__session_id"],
+                "session_name": row["instance__session__name"],
+                "x": row["x"].astimezone(UTC),
+                "_sets": [],
+            }
+            points.append(current)
+        current["_sets"].append(row)
+    for point in points:
+        _fold_sets(point, factor_ids)
+    return [point for point in points if point["sets"]]
+
+
+def _fold_sets(point, factor_ids):
+    """Turn the per-set rows of one session into top set, average, product and set count."""
+    sets = point.pop("_sets")
+    values = [row["chosen"] for row in sets if row["chosen"] is not None]
+    point["sets"] = len(values)
+    point["average"] = sum(values) / len(values) if values else None
+    best = None
+    for row in sets:
+        if row["top"] is not None and (best is None or row["top"] > best["top"]):
+            best = row
+    point["top_set"] = best["chosen"] if best is not None else None
+    products = []
+    for row in sets:
+        factors = [row[f"factor_{index}"] for index in range(len(factor_ids))]
+        if factors and all(value is not None for value in factors):
+            product = 1.0
+            for value in factors:
+                product *= value
+            products.append(product)
+    point["product"] = max(products) if products else None
+
+
+# --- practice overview -------------------------------------------------------------------
+
+
+def _completed_sessions(root):
+    return PracticeSession.objects.filter(root_id=_root_id(root), completed=True).annotate(
+        x=Coalesce("started_at", "created_at")
+    )
+
+
+def practice_weeks(root, weeks=12, today=None):
+    """Completed sessions and practice seconds per week (Monday first), oldest first."""
+    today = _today(today)
+    this_week = today - datetime.timedelta(days=today.weekday())
+    first_week = this_week - datetime.timedelta(weeks=weeks - 1)
+    days = (
+        _completed_sessions(root)
+        .filter(x__gte=_day_start(first_week), x__lt=_day_start(this_week + datetime.timedelta(days=7)))
+        .annotate(day=TruncDate("x", tzinfo=UTC))
+        .values("day")
+        .annotate(sessions=Count("id"), seconds=Sum("total_duration_seconds"))
+        .order_by("day")
+    )
+    result = [
+        {"week_start": first_week + datetime.timedelta(weeks=index), "sessions": 0, "seconds": 0}
+        for index in range(weeks)
+    ]
+    for row in days:
+        index = (row["day"] - first_week).days // 7
+        result[index]["sessions"] += row["sessions"]
+        result[index]["seconds"] += row["seconds"] or 0
+    return result
+
+
+class UTCDayOrdinal(Func):
+    """The UTC calendar day of a datetime as ``date.toordinal()`` numbers it, in SQL.
+
+    Built-in date arithmetic of each database: ``TruncDate`` calls a Python function per row on
+    SQLite, and whole-history figures read every session of a fractal.
+    """
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"UTCDayOrdinal is not written for {connection.vendor}.")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite stores aware datetimes as UTC text; julianday() of a date is N.5 (days start at
+        # noon), and julianday 1721425.5 is 0001-01-01, ordinal 1.
+        template = "(CAST(julianday(date(%(expressions)s)) AS INTEGER) - 1721424)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "(((%(expressions)s) AT TIME ZONE 'UTC')::date - DATE '0001-01-01' + 1)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+def streaks(root, today=None):
+    """Current and longest runs of consecutive UTC days with a completed session."""
+    today = _today(today).toordinal()
+    # Ordered by the time of the index ``session_root_done_when_idx``, so the database reads that
+    # index in order and sorts nothing; days repeat (several sessions a day) and are folded here.
+    days = _completed_sessions(root).annotate(day=UTCDayOrdinal("x")).order_by("x").values_list("day", flat=True)
+    longest = run = current = 0
+    previous = None
+    for day in days:
+        if day == previous:
+            continue
+        run = run + 1 if previous is not None and day == previous + 1 else 1
+        longest = max(longest, run)
+        previous = day
+        if today - 1 <= day <= today:
+            current = run  # counted back from today, else from yesterday
+    return {"current": current, "longest": longest}
+
+
+def totals(root):
+    """Live sessions, completed sessions, practice seconds and activity instances."""
+    root_id = _root_id(root)
+    sessions = PracticeSession.objects.filter(root_id=root_id).aggregate(
+        sessions=Count("id"),
+        completed_sessions=Count("id", filter=Q(completed=True)),
+        seconds=Sum("total_duration_seconds"),
+    )
+    # Live instances of live sessions, without joining every instance to its session: all live
+    # instances of the fractal (read from ``instance_root_live_idx`` alone) less those left live
+    # in a deleted session (a delete takes its instances along, so normally none).
+    # The second count is by session only, so the few deleted sessions drive it.
+    deleted_sessions = PracticeSession.all_objects.filter(root_id=root_id, deleted_at__isnull=False)
+    instances = (
+        ActivityInstance.objects.filter(root_id=root_id).count()
+        - ActivityInstance.objects.filter(session_id__in=deleted_sessions.values("pk")).count()
+    )
+    return {
+        "sessions": sessions["sessions"],
+        "completed_sessions": sessions["completed_sessions"],
+        "seconds": sessions["seconds"] or 0,
+        "instances": instances,
+    }
+
+
+# --- goals -------------------------------------------------------------------------------
+
+
+def goal_summary(root, today=None):
+    """Completed goals per level, targets met and open, and the next deadlines."""
+    root_id = _root_id(root)
+    today = _today(today)
+    counts = {
+        row["level"]: row
+        for row in Goal.objects.filter(root_id=root_id)
+        .values("level")
+        .annotate(total=Count("id"), completed=Count("id", filter=Q(completed=True)))
+        .order_by()
+    }
+    per_level = [
+        {
+            "level": level.value,
+            "label": level.label,
+            "completed": counts.get(level.value, {}).get("completed", 0),
+            "total": counts.get(level.value, {}).get("total", 0),
+        }
+        for level in GoalLevel
+    ]
+    met = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
+    targets = Target.objects.filter(root_id=root_id, goal__deleted_at__isnull=True).aggregate(
+        met=Count("id", filter=Q(Exists(met))), total=Count("id")
+    )
+    deadlines = list(
+        Goal.objects.filter(root_id=root_id, completed=False, deadline__gte=today).order_by(
+            "deadline", "sort_order", "created_at"
+        )[:10]
+    )
+    return {
+        "completed_per_level": per_level,
+        "targets_met": targets["met"],
+        "targets_open": targets["total"] - targets["met"],
+        "upcoming_deadlines": deadlines,
+    }

@@ -1,0 +1,114 @@
+"""``manage.py benchmark``: time the pages and endpoints on generated data and check the budgets.
+
+Run it against a dedicated database, never one with real data: it adds large generated
+fractals (owners ``benchmark-reference`` / ``benchmark-10x``) and reuses them on later runs.
+For example ``ENV=testing .venv/bin/python manage.py benchmark --size reference`` (the testing
+profile's ``goals_test.db``) or ``DATABASE_URL=sqlite:////tmp/bench.db``. See docs/PERFORMANCE.md.
+"""
+
+import json
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ops import benchmark
+
+
+class Command(BaseCommand):
+    help = (
+        "Build (or reuse) a generated dataset in the CURRENT database and measure median/p95 time and "
+        "SQL query counts of the main pages and endpoints against the performance budgets. Use a "
+        "dedicated database (ENV=testing or DATABASE_URL); refused under ENV=production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--size",
+            choices=["reference", "10x", "tiny"],
+            default="reference",
+            help="reference: 5,000 goals / 2,000 sessions; 10x also measures the reference set and compares. "
+            "tiny is for smoke tests.",
+        )
+        parser.add_argument("--repeat", type=int, default=20, help="Timed requests per measurement (default 20).")
+        parser.add_argument("--json", dest="json_file", help="Write the figures to this JSON file.")
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="Also show the query plans (EXPLAIN QUERY PLAN / EXPLAIN) of the measured queries and flag full "
+            "scans of large tables.",
+        )
+        parser.add_argument("--verbose-plans", action="store_true", help="With --explain, print every plan.")
+        parser.add_argument("--only", nargs="*", help="Measure only these keys (e.g. tree_page session_api).")
+
+    def handle(self, *args, **options):
+        if getattr(settings, "ENV", "") == "production":
+            raise CommandError("The benchmark writes large generated datasets; it refuses to run under ENV=production.")
+        if options["repeat"] < 1:
+            raise CommandError("--repeat must be at least 1.")
+        size = options["size"]
+        sizes = ["reference", "10x"] if size == "10x" else [size]
+        report = {"environment": benchmark.environment_facts(), "repeat": options["repeat"], "datasets": {}}
+        results_by_size = {}
+        all_pass = True
+        for current in sizes:
+            dataset = self._dataset(current)
+            report["datasets"][current] = dataset.facts()
+            self.stdout.write(f"Measuring {current} ({options['repeat']} timed requests each)…")
+            results = benchmark.run_measurements(dataset, options["repeat"], only=options["only"])
+            results_by_size[current] = results
+            if options["explain"]:
+                plans = benchmark.explain_results(results)
+                self.stdout.write(f"\nQuery plans ({current}):")
+                self.stdout.write(benchmark.format_plans(results, plans, verbose=options["verbose_plans"]))
+                report.setdefault("plans", {})[current] = {
+                    key: [
+                        {"sql": plan.sql, "plan": plan.lines, "findings": plan.findings, "notes": plan.notes}
+                        for plan in entries
+                    ]
+                    for key, entries in plans.items()
+                }
+        first = results_by_size[sizes[0]]
+        self.stdout.write(f"\nBudgets at the {sizes[0]} size ({report['environment']['database']}):")
+        self.stdout.write(benchmark.format_reference_table(first))
+        rows = []
+        for result in first:
+            passed, _ = benchmark.judge_reference(result)
+            all_pass &= passed
+            rows.append({**result.as_dict(), "budget_ms": benchmark._measurement(result.key).budget_ms, "pass": passed})
+        if size == "10x":
+            larger = results_by_size["10x"]
+            self.stdout.write("\nGrowth from the reference size to 10×:")
+            self.stdout.write(benchmark.format_growth_table(first, larger))
+            by_key = {result.key: result for result in first}
+            baseline = benchmark.baseline_ratio(first, larger)
+            report["tree_rows_growth"] = baseline
+            for result in larger:
+                passed, _ = benchmark.judge_growth(by_key[result.key], result, baseline)
+                all_pass &= passed
+                rows.append({**result.as_dict(), "rule": benchmark.growth_rule(result.key, baseline), "pass": passed})
+        report["results"] = rows
+        report["all_pass"] = all_pass
+        if options["json_file"]:
+            Path(options["json_file"]).write_text(json.dumps(report, indent=2, default=str) + "\n")
+            self.stdout.write(f"Figures written to {options['json_file']}.")
+        message = "Every budget met." if all_pass else "Some budgets are not met (see the result column)."
+        self.stdout.write((self.style.SUCCESS if all_pass else self.style.WARNING)(message))
+
+    def _dataset(self, size):
+        last = {}
+
+        def progress(stage, done, total):
+            if last.get(stage) != done:
+                last[stage] = done
+                self.stdout.write(f"  {stage:<20} {done:>8}/{total}")
+
+        started = time.perf_counter()
+        dataset = benchmark.get_or_build_dataset(size, progress=progress)
+        verb = "Generated" if dataset.built else "Reusing"
+        self.stdout.write(
+            f"{verb} the {size} dataset ({benchmark.marker_username(size)}): {dataset.rows} "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
+        return dataset

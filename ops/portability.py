@@ -1,0 +1,120 @@
+"""Export one fractal to a versioned JSON document, and import such a document.
+
+The document holds every row of every fractal-scoped model (deleted ones included) with all
+fields and many-to-many links, in Django's serializer form, so export → import into an empty
+database reproduces each row exactly (ids, timestamps, deleted_at). Rows are written with
+``bulk_create``: nothing is re-derived on the way in.
+"""
+
+import datetime
+import json
+
+from django.apps import apps
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from goals.integrity import _ordered_for_repair
+from goals.models import FractalScopedModel, Goal
+
+FORMAT = "fractal-goals.fractal"
+VERSION = 1
+
+
+class PortabilityError(Exception):
+    pass
+
+
+def exported_models():
+    """Scoped models, parents first (goals, library, templates, sessions, …)."""
+    return _ordered_for_repair()
+
+
+def export_fractal(root, progress=None):
+    if root.parent_id is not None:
+        raise PortabilityError(f"{root.pk} is not a fractal root.")
+    objects, counts = [], {}
+    for model in exported_models():
+        rows = model.all_objects.filter(root_id=root.pk).order_by("created_at", "pk")
+        if model is Goal:
+            rows = rows.order_by("created_at", "pk")
+        serialized = serializers.serialize("python", rows)
+        objects += serialized
+        counts[model._meta.label] = len(serialized)
+        if progress:
+            progress(f"{model._meta.label}: {len(serialized)}")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "root": str(root.pk),
+        "owner": root.owner.get_username() if root.owner_id else None,
+        "counts": counts,
+        "objects": objects,
+    }
+
+
+class ExactEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts datetimes to milliseconds; an export must keep every microsecond."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def dumps(document):
+    return json.dumps(document, cls=ExactEncoder, indent=1, ensure_ascii=False)
+
+
+def load_document(text):
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise PortabilityError(f"not a JSON document ({error})") from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise PortabilityError("not a Fractal Goals fractal export")
+    if document.get("version") != VERSION:
+        raise PortabilityError(f"export version {document.get('version')!r} is not supported (expected {VERSION})")
+    return document
+
+
+def import_fractal(document, owner, progress=None):
+    """Write every object of ``document``; refuse (writing nothing) if any id exists already."""
+    allowed = {model._meta.label_lower for model in apps.get_models() if issubclass(model, FractalScopedModel)}
+    by_model = {}
+    for item in document.get("objects", []):
+        label = item.get("model")
+        if label not in allowed:
+            raise PortabilityError(f"unexpected model {label!r} in the document")
+        by_model.setdefault(label, []).append(item["pk"])
+    for label, ids in by_model.items():
+        model = apps.get_model(label)
+        clashing = model.all_objects.filter(pk__in=ids).count()
+        if clashing:
+            raise PortabilityError(
+                f"{clashing} {model._meta.verbose_name_plural} of this fractal already exist here "
+                "(it was imported before); nothing was written"
+            )
+    counts = {}
+    with transaction.atomic():
+        rows, m2m_later = {}, []
+        for deserialized in serializers.deserialize("python", document["objects"]):
+            obj = deserialized.object
+            if isinstance(obj, Goal) and obj.parent_id is None:
+                obj.owner = owner
+            rows.setdefault(type(obj), []).append(obj)
+            if deserialized.m2m_data:
+                m2m_later.append((obj, deserialized.m2m_data))
+        # Rows are written as they are (no save(): nothing is re-derived); links once all exist.
+        for model, objects in rows.items():
+            model.all_objects.bulk_create(objects, batch_size=500)
+            counts[model._meta.label] = len(objects)
+        for obj, m2m_data in m2m_later:
+            for accessor, values in m2m_data.items():
+                getattr(obj, accessor).set(values)
+    if progress:
+        for label, count in counts.items():
+            progress(f"{label}: {count}")
+    return counts
