@@ -7,7 +7,7 @@ PORT ?= 8000
 # The suite runs on every core; pass PYTEST_ARGS= to run it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test setup setup-dev migrate demo browser lint check test-postgres clean
+.PHONY: run test test-fast setup setup-dev migrate demo browser lint check test-postgres clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ browser:
 # The suite builds its own test database; it never touches the development one.
 test: setup-dev browser
 	ENV=testing $(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the slow tier (see SLOW_MODULES in tests/conftest.py).
+test-fast: setup-dev
+	ENV=testing $(PY) -m pytest $(PYTEST_ARGS) -m "not slow"
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

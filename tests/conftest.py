@@ -1,6 +1,7 @@
 """The standard cast: an owner with a fractal, a stranger with one of their own, and anonymous."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -10,6 +11,27 @@ from goals.models import GoalLevel
 from tests.factories import FractalFactory, GoalFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+# The slow tier: generated matrices over every route, fuzzing, real browsers, killed processes and
+# benchmark fixtures. `make test` runs everything; `make test-fast` leaves these out.
+SLOW_MODULES = {
+    "tests/security/test_ownership_matrix.py",
+    "tests/security/test_csrf.py",
+    "tests/security/test_faults.py",
+    "tests/api/test_access.py",
+    "tests/api/test_schemathesis.py",
+    "tests/perf/test_benchmark_command.py",
+    "tests/commands/test_safe_migrate_sqlite.py",
+}
+SLOW_FOLDERS = {"tests/browser"}
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        relative = Path(str(item.fspath)).resolve().relative_to(PROJECT_DIR).as_posix()
+        if relative in SLOW_MODULES or any(relative.startswith(f"{folder}/") for folder in SLOW_FOLDERS):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
