@@ -58,7 +58,9 @@ def test_a_note_then_a_tick_are_both_stored(signed_in_page, fractal, short_term_
     assert page.js_errors == []
 
 
-def test_typed_values_save_themselves_and_are_there_after_a_reload(signed_in_page, fractal, short_term_goal):
+def test_typed_values_save_themselves_and_are_there_after_a_reload(
+    signed_in_page, fractal, short_term_goal, screenshot
+):
     page = signed_in_page
     _, instance, _ = _session_page(page, fractal, short_term_goal)
     card = page.locator(f"#instance-{instance.pk}")
@@ -74,6 +76,7 @@ def test_typed_values_save_themselves_and_are_there_after_a_reload(signed_in_pag
     card = page.locator(f"#instance-{instance.pk}")
     expect(card.get_by_label("Weight set 1", exact=True)).to_have_value("22.5")
     expect(card.get_by_label("Reps set 1", exact=True)).to_have_value("6")
+    screenshot(page, "session_detail_phone")
     assert page.js_errors == []
 
 
