@@ -116,7 +116,17 @@ def session_complete(request, root_id, session_id):
     page = Page(request, root_id, session_id)
     if page.session.completed:
         return page.respond(error=ValidationError("This session is already complete."))
-    result = page.session.complete()
+    grids, problems = _posted_grids(page.session, request.POST)
+    if problems:
+        return page.respond(error=problems)
+    try:
+        with transaction.atomic():
+            # Values sent with "Mark complete" are recorded before the targets are evaluated.
+            for instance, entries in grids:
+                instance.record_values(entries)
+            result = page.session.complete()
+    except ValidationError as error:
+        return page.respond(error=error)
     page.session.refresh_from_db()
     if not request.htmx:
         # Without JavaScript the result travels to the page we redirect to as messages.
@@ -286,6 +296,29 @@ def instance_values(request, root_id, session_id, instance_id):
     except ValidationError as error:
         return page.respond(instance, error=error, set_count=set_count, posted=request.POST)
     return page.respond(instance, set_count=set_count)
+
+
+def _posted_grids(session, data):
+    """Value grids posted with a session-wide action, as ``<instance id>:<cell name>`` fields.
+
+    Returns ([(instance, entries)], error messages); nothing is recorded here.
+    """
+    prefixes = {key.split(":", 1)[0] for key in data if ":" in key}
+    if not prefixes:
+        return [], []
+    instances = ActivityInstance.objects.filter(session=session).select_related("activity")
+    by_id = {str(instance.pk): instance for instance in instances}
+    grids, problems = [], []
+    for prefix in sorted(prefixes):
+        instance = by_id.get(prefix)
+        if instance is None:
+            problems.append("Values were sent for an activity that is not in this session.")
+            continue
+        own = {key.split(":", 1)[1]: data[key] for key in data if key.startswith(prefix + ":")}
+        entries, errors = parse_grid(_with_structure(instance.activity), own)
+        problems.extend(f"{instance.activity.name}: {error}" for error in errors)
+        grids.append((instance, entries))
+    return grids, problems
 
 
 def _with_structure(activity):

@@ -1,0 +1,63 @@
+"""Every main page fits a phone: no horizontal scroll at 360, 390 and 430 px."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    ActivityGroupFactory,
+    ProgramBlockFactory,
+    ProgramDayFactory,
+    ProgramFactory,
+    SessionTemplateFactory,
+)
+from tests.pages.session_data import session_with_sets, set_activity, split_activity, target_on
+
+
+def _pages(fractal, goal):
+    pull_up = set_activity(fractal, name="Weighted pull-up with a long name", group=ActivityGroupFactory(root=fractal))
+    split_activity(fractal)
+    target_on(goal, pull_up, Weight=20, Reps=5)
+    session_with_sets(fractal, goal, pull_up, sets=[(17.5, 5), (20, 3), (22.5, 2)], days_ago=3, completed=True)
+    session, _ = session_with_sets(fractal, goal, pull_up, sets=[(20, 5), (22.5, 5)], days_ago=0)
+    template = SessionTemplateFactory(root=fractal, name="Pull day")
+    program = ProgramFactory(root=fractal, name="Winter block")
+    today = timezone.localdate()
+    block = ProgramBlockFactory(program=program, start_date=today, end_date=today + datetime.timedelta(days=27))
+    ProgramDayFactory(block=block, date=today + datetime.timedelta(days=1), name="Heavy pulls")
+    root = {"root_id": fractal.pk}
+    return [
+        reverse("fractal-list"),
+        reverse("fractal-tree", kwargs=root),
+        reverse("goal-detail", kwargs={**root, "goal_id": goal.pk}),
+        reverse("session-list", kwargs=root),
+        reverse("session-create", kwargs=root),
+        reverse("session-detail", kwargs={**root, "session_id": session.pk}),
+        reverse("activity-library", kwargs=root),
+        reverse("activity-create", kwargs=root),
+        reverse("activity-edit", kwargs={**root, "activity_id": pull_up.pk}),
+        reverse("template-list", kwargs=root),
+        reverse("template-edit", kwargs={**root, "template_id": template.pk}),
+        reverse("program-list", kwargs=root),
+        reverse("program-detail", kwargs={**root, "program_id": program.pk}),
+        reverse("analytics", kwargs=root),
+        reverse("trash", kwargs=root),
+        reverse("settings"),
+    ]
+
+
+@pytest.mark.parametrize("width", [360, 390, 430])
+def test_no_main_page_scrolls_sideways_on_a_phone(page_as, owner, fractal, short_term_goal, width):
+    page = page_as(owner)
+    page.set_viewport_size({"width": width, "height": 844})
+    too_wide = {}
+    for url in _pages(fractal, short_term_goal):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            too_wide[url] = scroll
+    assert too_wide == {}
+    assert page.js_errors == []
