@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from activities.models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, Target, TargetMetric
 from goals.integrity import find_problems, repair
 from goals.models import ROOT_LEVELS, SESSION_LEVELS, Goal, GoalLevel
+from goals.models.profile import Profile
 from sessions.models import (
     ActivityInstance,
     MetricValue,
@@ -40,6 +41,7 @@ from .convert import (
     as_int,
     as_uuid,
     derived_uuid,
+    has_zone,
     load_json,
     parse_date,
     parse_number,
@@ -47,7 +49,7 @@ from .convert import (
     text,
 )
 from .report import ALREADY_IMPORTED, ImportReport
-from .source import STATE_B, LegacyFileError, LegacySource
+from .source import STATE_B, STATE_C, LegacyFileError, LegacySource
 
 # Errors that mean the file's data has a shape the importer does not know (not a bug in a known
 # shape, which the tests cover): the import is refused as a whole instead of crashing.
@@ -63,6 +65,9 @@ UNREADABLE_DATA = (
 )
 
 BATCH = 500
+UTC_AUDIT_FROM = datetime.datetime(2026, 1, 5)  # created_at/updated_at are UTC from this wall time on
+UTC_TIMERS_FROM = datetime.datetime(2026, 1, 1)  # timers switched to UTC around this day
+DURATION_TOLERANCE = 60  # seconds of disagreement with the legacy duration_seconds worth reporting
 SESSION_TYPE = "PracticeSession"
 GOAL_TYPES = {level.value for level in GoalLevel}
 REPORT_ORDER = [
@@ -79,6 +84,7 @@ REPORT_ORDER = [
     "practice_sessions",
     "practice_session_goals",
     "session_sections",
+    "notes",
     "activity_instances",
     "activity_instances (session JSON)",
     "metric_values",
@@ -91,6 +97,8 @@ REPORT_ORDER = [
     "program_block_goals",
     "program_days",
     "scheduled_sessions",
+    "program_day_templates",
+    "scheduled_sessions (sessions.program_day_id)",
 ]
 
 
@@ -117,6 +125,7 @@ class ActivityInfo:
 class SessionInfo:
     root: object
     created_at: object
+    started_at: object = None
 
 
 @dataclass
@@ -128,8 +137,9 @@ class InstanceInfo:
 
 
 class LegacyImporter:
-    def __init__(self, path, owner, source_tz="UTC", progress=None):
+    def __init__(self, path, owner, source_tz="UTC", progress=None, ignore=()):
         self.path = path
+        self.ignore = tuple(ignore)
         self.owner = owner
         self.local_zone = zoneinfo.ZoneInfo(source_tz)
         self.progress = progress or (lambda line: None)
@@ -137,10 +147,13 @@ class LegacyImporter:
 
     # --- entry point ---------------------------------------------------------------------
     def run(self, dry_run=False):
-        source = LegacySource(self.path)
+        source = LegacySource(self.path, ignore=self.ignore)
         try:
             self.source = source
             self.report.state = source.state
+            self.report.source_tz = self.local_zone.key
+            for table, (status, reason) in source.table_status.items():
+                self.report.file_tables[table] = {"rows": source.row_counts[table], "status": status, "reason": reason}
             self.report.dry_run = dry_run
             self.file_time = datetime.datetime.fromtimestamp(os.path.getmtime(self.path), tz=datetime.UTC)
             for table in REPORT_ORDER:
@@ -165,6 +178,11 @@ class LegacyImporter:
         self.metrics, self.splits, self.templates = {}, {}, {}
         self.sessions, self.instances = {}, {}
         self.session_extra_goals = defaultdict(list)
+        self.fresh_ids, self.already_ids = set(), set()
+        self.goal_days = defaultdict(list)  # legacy program day id → goals planned on it
+        self.session_days = {}  # session id → legacy program day id
+        self.session_objects = {}
+        self.notes_for = defaultdict(list)  # ("session" | "instance", id) → note texts, in order
         self.section_of = {}  # instance id → (section id, position)
         self.json_exercises = []  # (session id, section id, position, exercise dict) of the older JSON form
         self.instances_with_json_sets = set()
@@ -179,6 +197,7 @@ class LegacyImporter:
             ("metric values", self._values),
             ("programs", self._programs),
             ("integrity", self._final_checks),
+            ("owner's time zone", self._owner_time_zone),
         ]
         for number, (name, stage) in enumerate(stages, 1):
             self.progress(f"[{number}/{len(stages)}] {name} …")
@@ -192,16 +211,60 @@ class LegacyImporter:
     def utc(value):
         return parse_timestamp(value, datetime.UTC)
 
+    def stamp(self, value):
+        """An audit time (created_at, updated_at, deleted_at, completed_at): naive local time until
+        January 5, 2026, naive UTC after (LEGACY_SCHEMA.md, Clocks)."""
+        if value is None or str(value).strip() == "":
+            return None
+        if has_zone(value):
+            self.report.clock("audit times with an explicit zone")
+            return self.utc(value)
+        moment = self.utc(value)
+        if moment is None:
+            return None
+        if moment.replace(tzinfo=None) < UTC_AUDIT_FROM:
+            self.report.clock("audit times read as local")
+            return self.local(value)
+        self.report.clock("audit times read as UTC")
+        return moment
+
+    def timer(self, value, *references):
+        """A timer or JSON time, naive local in the old app's first weeks and naive UTC later, mixed in
+        one table: the reading that lies closest to the row's own references (its created_at, its
+        session's start) wins; with no reference, the date of the clock switch decides."""
+        if value is None or str(value).strip() == "":
+            return None
+        if has_zone(value):
+            self.report.clock("timer times with an explicit zone")
+            return self.utc(value)
+        as_utc, as_local = self.utc(value), self.local(value)
+        if as_utc is None:
+            return None
+        references = [reference for reference in references if reference is not None]
+        if as_utc == as_local:
+            chosen_local = as_utc.replace(tzinfo=None) < UTC_TIMERS_FROM
+        elif references:
+            distance_utc = min(abs((as_utc - reference).total_seconds()) for reference in references)
+            distance_local = min(abs((as_local - reference).total_seconds()) for reference in references)
+            if abs(distance_local - distance_utc) < DURATION_TOLERANCE:
+                chosen_local = as_utc.replace(tzinfo=None) < UTC_TIMERS_FROM
+            else:
+                chosen_local = distance_local < distance_utc
+        else:
+            chosen_local = as_utc.replace(tzinfo=None) < UTC_TIMERS_FROM
+        self.report.clock("timer times read as local" if chosen_local else "timer times read as UTC")
+        return as_local if chosen_local else as_utc
+
     def stamps(self, table, row_id, row, fallback=None):
         """created_at / updated_at / deleted_at of a row (naive local times read in --source-tz)."""
-        created = self.local(row.get("created_at"))
+        created = self.stamp(row.get("created_at"))
         if created is None:
             created = fallback or self.file_time
             self.report.repaired(
                 table, row_id, "created_at missing or unreadable; took the parent's or the file's time"
             )
-        updated = self.local(row.get("updated_at")) or created
-        deleted = self.local(row.get("deleted_at"))
+        updated = self.stamp(row.get("updated_at")) or created
+        deleted = self.stamp(row.get("deleted_at"))
         return created, updated, deleted
 
     def read_rows(self, table, label=None):
@@ -253,14 +316,17 @@ class LegacyImporter:
             existing.update(model.all_objects.filter(pk__in=ids[start : start + BATCH]).values_list("pk", "root_id"))
         fresh = []
         for obj in objects:
+            source_table = getattr(obj, "import_source", table)
             if obj.pk in existing:
                 if existing[obj.pk] == obj.root_id:
-                    self.report.skip(table, obj.pk, ALREADY_IMPORTED)
+                    self.report.skip(source_table, obj.pk, ALREADY_IMPORTED)
+                    self.already_ids.add(obj.pk)
                 else:
-                    self.report.skip(table, obj.pk, "this id is already used by another fractal")
+                    self.report.skip(source_table, obj.pk, "this id is already used by another fractal")
                     unusable.add(obj.pk)
             else:
                 fresh.append(obj)
+                self.fresh_ids.add(obj.pk)
         model.all_objects.bulk_create(fresh, batch_size=BATCH)
         for obj in fresh:
             # Rows made from JSON are counted under the source they were read from.
@@ -382,6 +448,14 @@ class LegacyImporter:
                 sort_order = sibling_count[parent]
             sibling_count[parent] += 1
             name = text(row.get("name"), 255).strip() or "(untitled)"
+            completed = as_bool(row.get("completed"))
+            completed_at = self.stamp(row.get("completed_at"))
+            if completed_at is not None and not completed:
+                self.report.repaired("goals", pk, f"completed_at {row.get('completed_at')} on an open goal; dropped")
+                completed_at = None
+            day = row.get("program_day_id")
+            if day not in (None, ""):
+                self.goal_days[str(day)].append(pk)
             objects.append(
                 Goal(
                     id=pk,
@@ -392,7 +466,8 @@ class LegacyImporter:
                     name=name,
                     description=text(row.get("description")),
                     deadline=parse_date(row.get("deadline")),
-                    completed=as_bool(row.get("completed")),
+                    completed=completed,
+                    completed_at=completed_at,
                     sort_order=sort_order,
                     created_at=created,
                     updated_at=updated,
@@ -724,7 +799,28 @@ class LegacyImporter:
             session = as_uuid(row.get("practice_session_id"))
             goal = as_uuid(row.get("short_term_goal_id"))
             links[session].append((goal, row))
-        if self.source.state == STATE_B:
+        if self.source.state == STATE_C:
+            for row in self.read_rows("session_goals"):
+                session = as_uuid(row.get("session_id"))
+                goal = as_uuid(row.get("goal_id"))
+                if row.get("goal_type") not in ("short_term", "immediate"):
+                    self.report.repaired(
+                        "session_goals", f"{session}/{goal}", f"goal_type {row.get('goal_type')!r}; read from the goal"
+                    )
+                # Short-term links first: the first one is the session's primary goal.
+                links[session].append((goal, row))
+            for session_links in links.values():
+                session_links.sort(key=lambda link: link[1].get("goal_type") != "short_term")
+            seen = set()
+            for row in self.read_rows("sessions", "practice_sessions"):
+                pk = self.row_id("practice_sessions", row)
+                if pk is not None and pk not in seen:
+                    seen.add(pk)
+                    yield pk, row, None, links.pop(pk, [])
+            for pk, row in self.session_goal_rows.items():
+                if pk not in seen:
+                    yield pk, row, as_uuid(row.get("parent_id")), links.pop(pk, [])
+        elif self.source.state == STATE_B:
             for pk, row in self.session_goal_rows.items():
                 yield pk, row, as_uuid(row.get("parent_id")), links.pop(pk, [])
         else:
@@ -733,12 +829,61 @@ class LegacyImporter:
                 if pk is not None:
                     yield pk, row, None, links.pop(pk, [])
         for session, orphan_links in links.items():
-            for goal, _row in orphan_links:
+            for goal, row in orphan_links:
                 self.report.skip(
-                    "practice_session_goals", f"{session}/{goal}", f"orphan: session {session} does not exist"
+                    "session_goals" if "goal_type" in row else "practice_session_goals",
+                    f"{session}/{goal}",
+                    f"orphan: session {session} does not exist",
                 )
 
+    def _read_notes(self):
+        """State C notes → the plain-text notes of sessions and instances (appended in order of
+        creation); set notes go to their instance with a "Set N:" prefix; notes of an activity
+        definition, and deleted notes, have no place yet and are reported as not kept."""
+        rows = sorted(self.read_rows("notes"), key=lambda row: str(row.get("created_at") or ""))
+        for row in rows:
+            pk = row.get("id")
+            content = text(row.get("content")).strip()
+            kind = row.get("context_type")
+            if not content:
+                self.report.skip("notes", pk, "empty note")
+                continue
+            if row.get("deleted_at"):
+                self.report.skip("notes", pk, "a deleted note (deleted notes are not kept)")
+                self.report.lost("notes", pk, "deleted note: " + content[:80])
+                continue
+            if kind == "session":
+                target = as_uuid(row.get("session_id") or row.get("context_id"))
+                self.notes_for[("session", target)].append(content)
+                self.note_rows.append((pk, "session", target))
+            elif kind in ("activity_instance", "set"):
+                target = as_uuid(row.get("activity_instance_id") or row.get("context_id"))
+                if kind == "set":
+                    index = as_int(row.get("set_index"))
+                    label = f"Set {index + 1}: " if index is not None and index >= 0 else "Set: "
+                    content = label + content
+                self.notes_for[("instance", target)].append(content)
+                self.note_rows.append((pk, "instance", target))
+            elif kind == "activity_definition" or row.get("activity_definition_id"):
+                self.report.skip("notes", pk, "a note on an activity definition: this version has no place for it")
+                self.report.lost("notes", pk, "activity definition note: " + content[:80])
+            else:
+                self.report.skip("notes", pk, f"unknown note context {kind!r}")
+
+    def _count_notes(self):
+        """After sessions and instances are saved: count each note as imported or skipped."""
+        for pk, kind, target in self.note_rows:
+            if target in self.fresh_ids:
+                self.report.imported("notes")
+            elif target in self.already_ids:
+                self.report.skip("notes", pk, ALREADY_IMPORTED)
+            else:
+                self.report.skip("notes", pk, f"orphan: its {kind} {target} was not imported")
+                self.report.lost("notes", pk, "note of a row that could not be imported")
+
     def _sessions(self):
+        self.note_rows = []
+        self._read_notes()
         sessions, goal_links, sections = [], [], []
         for pk, row, primary, links in self._session_rows():
             candidates = [goal for goal in [primary, *(goal for goal, _ in links)] if goal in self.goals]
@@ -761,8 +906,8 @@ class LegacyImporter:
                     self.report.repaired("practice_sessions", pk, f"session JSON {problem}; imported without sections")
                 data = {}
             created, updated, deleted = self.stamps("practice_sessions", pk, row, self.goals[root].created_at)
-            started = self.utc(row.get("session_start")) or self.utc(data.get("session_start"))
-            ended = self.utc(row.get("session_end")) or self.utc(data.get("session_end"))
+            started = self.timer(row.get("session_start") or data.get("session_start"), created)
+            ended = self.timer(row.get("session_end") or data.get("session_end"), started, created)
             if started and ended and ended < started:
                 self.report.repaired("practice_sessions", pk, "its end was before its start; the end was dropped")
                 ended = None
@@ -773,6 +918,16 @@ class LegacyImporter:
             if template is not None and self.templates.get(template) != root:
                 template = None
             completed = as_bool(row.get("completed"))
+            completed_at = self.stamp(row.get("completed_at")) if row.get("completed_at") else None
+            if completed_at is not None and not completed:
+                self.report.repaired(
+                    "practice_sessions", pk, f"completed_at {row.get('completed_at')} on an open session; dropped"
+                )
+                completed_at = None
+            elif completed and completed_at is None:
+                completed_at = ended or updated
+            if row.get("program_day_id") not in (None, ""):
+                self.session_days[pk] = str(row.get("program_day_id"))
             sessions.append(
                 PracticeSession(
                     id=pk,
@@ -786,18 +941,23 @@ class LegacyImporter:
                     or _minutes(data.get("total_duration_minutes")),
                     total_duration_seconds=total,
                     completed=completed,
-                    completed_at=(ended or updated) if completed else None,
+                    completed_at=completed_at,
+                    notes="\n\n".join(self.notes_for.get(("session", pk), [])),
                     created_at=created,
                     updated_at=updated,
                     deleted_at=deleted,
                 )
             )
-            self.sessions[pk] = SessionInfo(root, created)
+            self.sessions[pk] = SessionInfo(root, created, started)
+            self.session_objects[pk] = sessions[-1]
             # Goal links: the primary short-term goal, the link table, immediate goals under it.
             wanted = []
             if primary is not None:
                 wanted.append((primary, "its primary goal"))
-            wanted += [(goal, "a practice_session_goals row") for goal, _ in links]
+            wanted += [
+                (goal, "a session_goals row" if "goal_type" in link_row else "a practice_session_goals row")
+                for goal, link_row in links
+            ]
             wanted += [(goal, "an immediate goal under it") for goal in self.session_extra_goals.get(pk, [])]
             seen = set()
             for goal, origin in wanted:
@@ -806,24 +966,25 @@ class LegacyImporter:
                 if goal in seen:
                     continue
                 seen.add(goal)
+                link_table = "session_goals" if origin == "a session_goals row" else "practice_session_goals"
                 if info is None:
-                    self.report.skip("practice_session_goals", link_id, f"{origin} {goal} does not exist")
+                    self.report.skip(link_table, link_id, f"{origin} {goal} does not exist")
                 elif info.root != root:
-                    self.report.skip("practice_session_goals", link_id, f"{origin} {goal} is in another fractal")
+                    self.report.skip(link_table, link_id, f"{origin} {goal} is in another fractal")
                 elif info.level not in SESSION_LEVELS:
-                    self.report.skip("practice_session_goals", link_id, f"{origin} {goal} is a {info.level}")
+                    self.report.skip(link_table, link_id, f"{origin} {goal} is a {info.level}")
                 else:
-                    goal_links.append(
-                        PracticeSessionGoal(
-                            id=link_id,
-                            root_id=root,
-                            session_id=pk,
-                            goal_id=goal,
-                            created_at=created,
-                            updated_at=created,
-                            deleted_at=deleted,
-                        )
+                    link = PracticeSessionGoal(
+                        id=link_id,
+                        root_id=root,
+                        session_id=pk,
+                        goal_id=goal,
+                        created_at=created,
+                        updated_at=created,
+                        deleted_at=deleted,
                     )
+                    link.import_source = link_table
+                    goal_links.append(link)
             for index, section in self.json_objects("practice_sessions", pk, data.get("sections"), "sections"):
                 self.report.read("session_sections")
                 section_id = derived_uuid("session-section", pk, index)
@@ -871,7 +1032,10 @@ class LegacyImporter:
         if info.root != root:
             self.report.skip(table, pk, f"its activity {activity} is in another fractal")
             return None
-        start, stop = self.utc(row.get("time_start")), self.utc(row.get("time_stop"))
+        created, updated, deleted = self.stamps(table, pk, row, self.sessions[session].created_at)
+        session_start = self.sessions[session].started_at
+        start = self.timer(row.get("time_start"), session_start, created)
+        stop = self.timer(row.get("time_stop"), start, session_start, created)
         if stop is not None and (start is None or stop < start):
             self.report.repaired(
                 table, pk, "its stop time was before its start (or had no start); the stop was dropped"
@@ -881,7 +1045,22 @@ class LegacyImporter:
         section, order = None, fallback_order
         if placed and placed[0] == session:
             section, order = placed[1], placed[2]
-        created, updated, deleted = self.stamps(table, pk, row, self.sessions[session].created_at)
+        duration = int((stop - start).total_seconds()) if start and stop else None
+        legacy_duration = as_int(row.get("duration_seconds"))
+        if (
+            duration is not None
+            and legacy_duration is not None
+            and abs(legacy_duration - duration) > DURATION_TOLERANCE
+        ):
+            self.report.clock("legacy durations disagreeing by over a minute")
+            self.report.repaired(
+                table,
+                pk,
+                f"duration_seconds {legacy_duration} → {duration}: the old app's value disagrees with its own "
+                "start and stop (written with different clocks); derived from them",
+            )
+        notes = [text(row.get("notes")).strip()] if text(row.get("notes")).strip() else []
+        notes += self.notes_for.get(("instance", pk), [])
         self.instances[pk] = InstanceInfo(session, activity, root, created)
         instance = ActivityInstance(
             id=pk,
@@ -891,9 +1070,9 @@ class LegacyImporter:
             activity_id=activity,
             time_start=start,
             time_stop=stop,
-            duration_seconds=int((stop - start).total_seconds()) if start and stop else None,
+            duration_seconds=duration,
             completed=as_bool(row.get("completed")),
-            notes=text(row.get("notes")),
+            notes="\n\n".join(notes),
             sort_order=order,
             created_at=created,
             updated_at=updated,
@@ -909,7 +1088,14 @@ class LegacyImporter:
             pk = self.row_id("activity_instances", row)
             if pk is None:
                 continue
-            session = as_uuid(row.get("practice_session_id"))
+            session = as_uuid(row.get("session_id")) or as_uuid(row.get("practice_session_id"))
+            legacy_session = as_uuid(row.get("practice_session_id"))
+            if row.get("session_id") and legacy_session and legacy_session != session:
+                self.report.repaired(
+                    "activity_instances",
+                    pk,
+                    f"practice_session_id {legacy_session} differs from session_id; used {session}",
+                )
             order = as_int(row.get("sort_order"))
             instance = self._instance(
                 "activity_instances",
@@ -950,6 +1136,7 @@ class LegacyImporter:
                     "listed in its session's JSON sections but no activity_instances row exists",
                 )
         self.save(ActivityInstance, "activity_instances", objects, self.instances)
+        self._count_notes()
 
     # --- metric values ---------------------------------------------------------------------
     def _value(self, table, pk, instance_id, metric_id, split_id, set_number, raw_value, created=None):
@@ -1182,7 +1369,7 @@ class LegacyImporter:
         for program_id, entries in block_rows.items():
             for _origin, item in entries:
                 self.report.skip("program_blocks", item.get("id"), f"orphan: its program {program_id} does not exist")
-        day_ids, used_dates = {}, set()
+        day_ids, used_dates, day_blocks, completed_days = {}, set(), {}, set()
         for position, row in enumerate(day_rows):
             pk = as_uuid(row.get("id")) or derived_uuid("program-day", row.get("block_id"), row.get("id"))
             block = block_by_legacy.get(str(row.get("block_id")))
@@ -1214,6 +1401,9 @@ class LegacyImporter:
                 )
             )
             day_ids[str(row.get("id"))] = (pk, root, created, deleted)
+            day_blocks[pk] = block_id
+            if as_bool(row.get("is_completed")):
+                completed_days.add(pk)
         for position, row in enumerate(self.read_rows("scheduled_sessions")):
             pk = as_uuid(row.get("id")) or derived_uuid("scheduled-session", row.get("day_id"), row.get("id"))
             day = day_ids.get(str(row.get("day_id")))
@@ -1238,6 +1428,10 @@ class LegacyImporter:
                     deleted_at=deleted,
                 )
             )
+        scheduled += self._day_templates(day_ids, scheduled)
+        scheduled += self._link_sessions_to_days(day_ids, scheduled)
+        self._complete_days(completed_days, scheduled)
+        block_goals += self._goals_of_days(day_ids, day_blocks)
         unusable = self.save(Program, "programs", programs)
         blocks = [block for block in blocks if block.program_id not in unusable]
         unusable_blocks = self.save(ProgramBlock, "program_blocks", blocks)
@@ -1245,6 +1439,113 @@ class LegacyImporter:
         self.save(ScheduledSession, "scheduled_sessions", [s for s in scheduled if s.day_id not in unusable_days])
         self._links(Program.goals.through, "program_id", program_goals, "program_goals")
         self._links(ProgramBlock.goals.through, "programblock_id", block_goals, "program_block_goals")
+
+    def _day_templates(self, day_ids, scheduled):
+        """State C ``program_day_templates`` (the templates planned on a day) → scheduled sessions."""
+        table = "program_day_templates"
+        planned = {(obj.day_id, obj.template_id) for obj in scheduled}
+        per_day = defaultdict(int)
+        for obj in scheduled:
+            per_day[obj.day_id] += 1
+        made = []
+        for row in self.read_rows(table):
+            legacy_day, template = str(row.get("program_day_id")), as_uuid(row.get("session_template_id"))
+            pk = as_uuid(row.get("id")) or derived_uuid("day-template", legacy_day, template, row.get("order"))
+            day = day_ids.get(legacy_day)
+            if day is None:
+                self.report.skip(table, pk, f"orphan: its day {legacy_day} does not exist")
+                continue
+            day_id, root, created, deleted = day
+            if template is None or self.templates.get(template) != root:
+                self.report.skip(table, pk, f"its template {row.get('session_template_id')} does not exist here")
+                continue
+            if (day_id, template) in planned:
+                self.report.skip(table, pk, "the same template is already scheduled on this day (scheduled_sessions)")
+                continue
+            planned.add((day_id, template))
+            order = as_int(row.get("order"))
+            obj = ScheduledSession(
+                id=pk,
+                root_id=root,
+                day_id=day_id,
+                template_id=template,
+                sort_order=order if order is not None and order >= 0 else per_day[day_id],
+                created_at=created,
+                updated_at=created,
+                deleted_at=deleted,
+            )
+            per_day[day_id] += 1
+            obj.import_source = table
+            made.append(obj)
+        return made
+
+    def _link_sessions_to_days(self, day_ids, scheduled):
+        """``sessions.program_day_id`` → the session becomes the scheduled session of that day (the one
+        of its template, else a free one; a new one when the day has none free)."""
+        table = "scheduled_sessions (sessions.program_day_id)"
+        made = []
+        for session_id, legacy_day in self.session_days.items():
+            session = self.session_objects.get(session_id)
+            if session is None:
+                continue
+            day = day_ids.get(legacy_day)
+            if day is None or day[1] != session.root_id:
+                self.report.repaired(
+                    "practice_sessions", session_id, f"program_day_id {legacy_day} does not exist here; not linked"
+                )
+                continue
+            free = [obj for obj in scheduled + made if obj.day_id == day[0] and obj.session_id is None]
+            match = next((obj for obj in free if obj.template_id == session.template_id), None)
+            match = match or (free[0] if free else None)
+            if match is None:
+                self.report.read(table)
+                match = ScheduledSession(
+                    id=derived_uuid("scheduled-session", day[0], session_id),
+                    root_id=session.root_id,
+                    day_id=day[0],
+                    template_id=session.template_id,
+                    sort_order=len([obj for obj in scheduled + made if obj.day_id == day[0]]),
+                    created_at=session.created_at,
+                    updated_at=session.created_at,
+                    deleted_at=day[3],
+                )
+                match.import_source = table
+                made.append(match)
+            match.session_id = session_id
+            match.completed = session.completed
+            match.completed_at = session.completed_at
+        return made
+
+    def _complete_days(self, completed_days, scheduled):
+        """``program_days.is_completed``: a day has no completion of its own here; its scheduled
+        sessions carry it."""
+        for day in completed_days:
+            on_day = [obj for obj in scheduled if obj.day_id == day]
+            for obj in on_day:
+                if not obj.completed:
+                    obj.completed = True
+                    self.report.repaired("scheduled_sessions", obj.pk, "its day was marked completed; marked done")
+            if not on_day:
+                self.report.lost(
+                    "program_days", day, "is_completed = 1 on a day with nothing scheduled (days have no completion)"
+                )
+
+    def _goals_of_days(self, day_ids, day_blocks):
+        """``goals.program_day_id``: days have no goal list here; the goal joins the day's block goals."""
+        pairs = []
+        for legacy_day, goals in self.goal_days.items():
+            day = day_ids.get(legacy_day)
+            for goal in goals:
+                if goal not in self.goals:
+                    continue
+                if day is None or self.goals[goal].root != day[1]:
+                    self.report.lost("goals", goal, f"program_day_id {legacy_day} does not exist in its fractal")
+                    continue
+                self.report.repaired(
+                    "goals", goal, f"program_day_id {legacy_day}: linked to the day's program block instead"
+                )
+                pairs.append((day_blocks[day[0]], goal))
+        return pairs
 
     def _days_from_schedule(self, block_id, root, start, end, weekly, created):
         days, scheduled = [], []
@@ -1306,6 +1607,18 @@ class LegacyImporter:
         self.report.read(table, len(set(pairs)))
         self.report.imported(table, len(fresh))
 
+    def _owner_time_zone(self):
+        """--source-tz becomes the owner's time zone while theirs is still the default."""
+        profile = Profile.for_user(self.owner)
+        default = Profile._meta.get_field("time_zone").default
+        zone = self.local_zone.key
+        if profile.time_zone == default and zone != default:
+            profile.time_zone = zone
+            profile.save(update_fields=["time_zone"])
+            self.report.repairs.append(
+                ("user_profiles", str(self.owner.pk), f"time_zone {default} → {zone} (--source-tz)")
+            )
+
     # --- final checks ----------------------------------------------------------------------
     def _final_checks(self):
         roots = list(self.roots)
@@ -1324,5 +1637,5 @@ def _minutes(value):
     return minutes if minutes is not None and minutes >= 0 else None
 
 
-def import_legacy(path, owner, source_tz="UTC", dry_run=False, progress=None):
-    return LegacyImporter(path, owner, source_tz=source_tz, progress=progress).run(dry_run=dry_run)
+def import_legacy(path, owner, source_tz="UTC", dry_run=False, progress=None, ignore=()):
+    return LegacyImporter(path, owner, source_tz=source_tz, progress=progress, ignore=ignore).run(dry_run=dry_run)
