@@ -195,3 +195,56 @@ def test_the_report_option_writes_every_repair_as_json(owner, state_c, tmp_path)
     assert {"table", "row", "what"} <= set(data["repairs"][0])
     assert any(item["row"] == U("c-mid") for item in data["repairs"])
     assert "Repairs:" in out.getvalue() and "Clocks:" in out.getvalue()
+
+
+AUDIT = ["deleted_at", "updated_at", "sort_order", "root_id"]
+# LEGACY_SCHEMA.md "Columns added over time", oldest first: (tables, {table: columns}).
+ADDITIONS = [
+    ([], {"goals": ["updated_at"]}),
+    ([], {"activity_definitions": ["metrics_multiplicative"]}),
+    ([], {"metric_definitions": ["is_multiplicative", "is_top_set_metric"]}),
+    (["split_definitions"], {"activity_definitions": ["has_splits"], "metric_values": ["split_definition_id"]}),
+    (["activity_groups"], {"activity_definitions": ["group_id"]}),
+    ([], {"goals": ["attributes", "session_start", "session_end", "template_id", "total_duration_seconds"]}),
+    (["programs", "program_blocks", "program_days", "scheduled_sessions"], {}),
+    ([], {"activity_instances": ["completed", "notes", "data"]}),
+    (
+        [],
+        dict.fromkeys(("activity_definitions", "metric_definitions", "activity_instances", "metric_values"), AUDIT)
+        | {"session_templates": ["deleted_at", "updated_at"]},
+    ),
+    (["program_day_templates"], {"goals": ["program_day_id"], "program_days": ["is_completed"]}),
+    ([], {"goals": ["completed_at"]}),
+    (["sessions", "session_goals"], {"activity_instances": ["session_id"]}),
+    (["notes"], {}),
+]
+
+
+def file_of_week(path, week):
+    """The state-C file as it was before addition number ``week`` (everything from there on removed)."""
+    build_state_c(path)
+    db = sqlite3.connect(path)
+    for tables, columns in reversed(ADDITIONS[week:]):
+        for table in tables:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        for table, names in columns.items():
+            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            for name in names:
+                if name in present:
+                    db.execute(f'ALTER TABLE {table} DROP COLUMN "{name}"')
+    db.commit()
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize("week", range(len(ADDITIONS) + 1))
+def test_a_file_of_every_week_imports_and_accounts_for_every_row(owner, tmp_path, week):
+    path = file_of_week(tmp_path / "goals.db", week)
+    report = import_legacy(path, owner, source_tz="Europe/Berlin")
+    assert report.state == ("C" if week >= 12 else "B")
+    assert Goal.all_objects.filter(pk=U("c-root")).exists()
+    for name in ("goals", "activity_definitions", "metric_definitions", "activity_instances", "metric_values"):
+        counts = report.tables[name]
+        assert counts.read == counts.imported + counts.skipped, name
+    if week >= 12:
+        assert PracticeSession.all_objects.filter(pk=U("c-s1")).exists()
