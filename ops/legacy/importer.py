@@ -65,6 +65,7 @@ UNREADABLE_DATA = (
 )
 
 BATCH = 500
+VALUE_CHUNK = 20000
 UTC_AUDIT_FROM = datetime.datetime(2026, 1, 5)  # created_at/updated_at are UTC from this wall time on
 UTC_TIMERS_FROM = datetime.datetime(2026, 1, 1)  # timers switched to UTC around this day
 DURATION_TOLERANCE = 60  # seconds of disagreement with the legacy duration_seconds worth reporting
@@ -268,9 +269,10 @@ class LegacyImporter:
         return created, updated, deleted
 
     def read_rows(self, table, label=None):
-        rows = self.source.rows(table)
-        self.report.read(label or table, len(rows))
-        return rows
+        """The rows of ``table``, streamed from the file (counted as read up front)."""
+        if self.source.is_read(table):
+            self.report.read(label or table, self.source.row_counts[table])
+        return self.source.rows(table)
 
     def row_id(self, table, row):
         value = as_uuid(row.get("id"))
@@ -1192,6 +1194,13 @@ class LegacyImporter:
         value.import_source = table
         return value
 
+    def _add_value(self, objects, value):
+        """Values are written in chunks so that the largest table never sits in memory whole."""
+        objects.append(value)
+        if len(objects) >= VALUE_CHUNK:
+            self.save(MetricValue, "metric_values", objects)
+            objects.clear()
+
     def _values(self):
         objects = []
         json_sets = {}
@@ -1228,7 +1237,7 @@ class LegacyImporter:
                 created,
             )
             if value is not None:
-                objects.append(value)
+                self._add_value(objects, value)
         table = "metric_values (JSON sets)"
         for instance_id, sets in json_sets.items():
             if not isinstance(sets, list):
@@ -1252,7 +1261,7 @@ class LegacyImporter:
                     pk = derived_uuid("set-value", instance_id, number, metric, split)
                     value = self._value(table, pk, instance_id, metric, split, number, metric_item.get("value"))
                     if value is not None:
-                        objects.append(value)
+                        self._add_value(objects, value)
         table = "metric_values (session JSON)"
         for _session, _section, _position, exercise in self.json_exercises:
             instance_id = as_uuid(exercise.get("instance_id"))
@@ -1272,7 +1281,7 @@ class LegacyImporter:
                 self.report.read(table)
                 value = self._value(table, pk, instance_id, metric, split, number, metric_item.get("value"))
                 if value is not None:
-                    objects.append(value)
+                    self._add_value(objects, value)
         self.save(MetricValue, "metric_values", objects)
 
     # --- programs --------------------------------------------------------------------------
@@ -1280,7 +1289,7 @@ class LegacyImporter:
         programs, blocks, days, scheduled, program_goals, block_goals = [], [], [], [], [], []
         block_by_legacy = {}
         block_days_in_table = set()
-        day_rows = self.read_rows("program_days")
+        day_rows = list(self.read_rows("program_days"))
         for row in day_rows:
             block_days_in_table.add(str(row.get("block_id")))
         block_rows = defaultdict(list)

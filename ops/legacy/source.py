@@ -315,11 +315,12 @@ class LegacySource:
     def rows(self, table):
         """The rows of ``table`` as dicts, streamed; a missing table gives none, a missing column gives None."""
         if not self.is_read(table):
-            return []
+            return
         try:
             cursor = self.db.execute(f'SELECT * FROM "{_quoted(table)}"')
             columns = [item[0] for item in cursor.description]
-            return [dict(zip(columns, row, strict=True)) for row in cursor]
+            for row in cursor:
+                yield dict(zip(columns, row, strict=True))
         except sqlite3.DatabaseError as error:
             raise LegacyFileError(f"{self.path}: table {table} cannot be read ({error}).") from error
 
