@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("sessions.urls")),
     path("", include("insights.urls")),
+    path("", include("ops.urls")),
 ]

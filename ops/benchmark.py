@@ -630,3 +630,36 @@ def format_plans(results, plans, verbose=False):
 def _shorten(sql, limit=400):
     sql = " ".join(sql.split())
     return sql if len(sql) <= limit else sql[: limit - 1] + "…"
+
+
+def measure_legacy_import(scale=10, progress=None, keep_file=None):
+    """Time and peak memory of importing a synthetic state-C legacy file of ``scale``× the reference
+    size (a dry run: every row is inserted, then rolled back, so the database is left as it was)."""
+    import resource
+    import tempfile
+    from pathlib import Path
+
+    from ops.legacy import import_legacy
+    from ops.legacy.synthetic import build_synthetic_legacy_file
+
+    progress = progress or (lambda line: None)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(keep_file) if keep_file else Path(folder) / f"legacy-{scale}x.db"
+        if not path.exists():
+            progress(f"Building a synthetic legacy file at {scale}× …")
+            build_synthetic_legacy_file(path, scale)
+        owner, _ = get_user_model().objects.get_or_create(username=f"{MARKER_PREFIX}legacy-import")
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        report = import_legacy(path, owner, dry_run=True, progress=progress)
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "scale": scale,
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(peak / 1024, 1),
+        "rss_before_mb": round(before / 1024, 1),
+        "rows_imported": sum(counts.imported for counts in report.tables.values()),
+        "budget_seconds": 90,
+        "budget_mb": 400,
+    }

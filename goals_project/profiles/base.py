@@ -207,3 +207,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Largest goals.db accepted by Settings → "Import from the old app" (bytes).
+LEGACY_UPLOAD_MAX_BYTES = int(os.environ.get("LEGACY_UPLOAD_MAX_BYTES", 200 * 1024 * 1024))

@@ -44,6 +44,15 @@ def parse_timestamp(value, naive_zone):
     return moment.astimezone(datetime.UTC)
 
 
+def has_zone(value):
+    """Whether a legacy timestamp says its own zone (a trailing Z or an offset)."""
+    text = str(value).strip()
+    if text.endswith(("Z", "z")):
+        return True
+    time_part = text[10:]
+    return "+" in time_part or (time_part.count("-") > 0)
+
+
 def parse_date(value):
     if value is None:
         return None

@@ -23,6 +23,16 @@ class ImportReport:
     skipped: list = field(default_factory=list)  # (table, id, reason)
     repairs: list = field(default_factory=list)  # (table, id, what)
     repaired_rows: set = field(default_factory=set)
+    source_tz: str = ""
+    file_tables: OrderedDict = field(default_factory=OrderedDict)  # every table of the file: rows, status
+    clocks: Counter = field(default_factory=Counter)  # how many times were read each way
+    not_kept: list = field(default_factory=list)  # (table, id, what): data with no home, said plainly
+
+    def clock(self, how, count=1):
+        self.clocks[how] += count
+
+    def lost(self, table, row_id, what):
+        self.not_kept.append((table, str(row_id), what))
 
     def counts(self, table):
         return self.tables.setdefault(table, TableCounts())
@@ -50,6 +60,37 @@ class ImportReport:
             if (table is None or skipped_table == table) and (row_id is None or skipped_id == str(row_id))
         ]
 
+    def already_imported(self, table):
+        return sum(
+            1 for skipped_table, _id, reason in self.skipped if skipped_table == table and reason == ALREADY_IMPORTED
+        )
+
+    def as_dict(self):
+        """The full report (for --report FILE and the web page). Per table: read = imported + skipped,
+        where skipped includes the rows already imported by an earlier run; repaired counts imported
+        rows that were changed on the way (a subset of imported)."""
+        return {
+            "path": self.path,
+            "state": self.state,
+            "dry_run": self.dry_run,
+            "source_tz": self.source_tz,
+            "file_tables": {name: dict(info) for name, info in self.file_tables.items()},
+            "tables": {
+                name: {
+                    "read": counts.read,
+                    "imported": counts.imported,
+                    "repaired": counts.repaired,
+                    "skipped": counts.skipped,
+                    "already_imported": self.already_imported(name),
+                }
+                for name, counts in self.tables.items()
+            },
+            "clocks": dict(self.clocks),
+            "repairs": [{"table": t, "row": r, "what": w} for t, r, w in self.repairs],
+            "skipped": [{"table": t, "row": r, "reason": w} for t, r, w in self.skipped],
+            "not_kept": [{"table": t, "row": r, "what": w} for t, r, w in self.not_kept],
+        }
+
     def lines(self):
         width = max([len(name) for name in self.tables] + [5])
         header = f"{'table':<{width}}  {'read':>7}  {'imported':>8}  {'repaired':>8}  {'skipped':>7}"
@@ -59,6 +100,17 @@ class ImportReport:
             yield (
                 f"{name:<{width}}  {counts.read:>7}  {counts.imported:>8}  {counts.repaired:>8}  {counts.skipped:>7}"
             )
+        if self.file_tables:
+            yield ""
+            yield "Tables of the file:"
+            for name, info in self.file_tables.items():
+                reason = f" ({info['reason']})" if info.get("reason") else ""
+                yield f"  {name}: {info['rows']} row(s), {info['status']}{reason}"
+        if self.clocks:
+            yield ""
+            yield "Clocks:"
+            for how, count in sorted(self.clocks.items()):
+                yield f"  {how}: {count}"
         already = Counter(table for table, _id, reason in self.skipped if reason == ALREADY_IMPORTED)
         if already:
             yield ""
@@ -71,3 +123,13 @@ class ImportReport:
             yield "Skipped rows:"
             for table, row_id, reason in others:
                 yield f"  {table} {row_id}: {reason}"
+        if self.repairs:
+            yield ""
+            yield "Repairs:"
+            for table, row_id, what in self.repairs:
+                yield f"  {table} {row_id}: {what}"
+        if self.not_kept:
+            yield ""
+            yield "Not kept (no place for it in this version):"
+            for table, row_id, what in self.not_kept:
+                yield f"  {table} {row_id}: {what}"

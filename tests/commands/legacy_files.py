@@ -689,3 +689,217 @@ def build_state_a(path):
     db.commit()
     db.close()
     return path
+
+
+STATE_C_SCHEMA = (
+    STATE_B_SCHEMA.replace(
+        "CREATE TABLE practice_session_goals (practice_session_id TEXT, short_term_goal_id TEXT,\n"
+        "  PRIMARY KEY (practice_session_id, short_term_goal_id));\n",
+        "",
+    )
+    + """
+ALTER TABLE goals ADD COLUMN program_day_id TEXT;
+ALTER TABLE goals ADD COLUMN completed_at TEXT;
+ALTER TABLE program_days ADD COLUMN is_completed INTEGER;
+ALTER TABLE activity_instances ADD COLUMN session_id TEXT;
+CREATE TABLE program_day_templates (id TEXT PRIMARY KEY, program_day_id TEXT, session_template_id TEXT,
+  "order" INTEGER);
+CREATE TABLE sessions (id TEXT PRIMARY KEY, root_id TEXT, name TEXT, description TEXT, session_start TEXT,
+  session_end TEXT, duration_minutes INTEGER, total_duration_seconds INTEGER, template_id TEXT, program_day_id TEXT,
+  attributes TEXT, created_at TEXT, updated_at TEXT, deleted_at TEXT, completed INTEGER, completed_at TEXT);
+CREATE TABLE session_goals (session_id TEXT, goal_id TEXT, goal_type TEXT, created_at TEXT,
+  PRIMARY KEY (session_id, goal_id));
+CREATE TABLE notes (id TEXT PRIMARY KEY, root_id TEXT, context_type TEXT, context_id TEXT, session_id TEXT,
+  activity_instance_id TEXT, activity_definition_id TEXT, set_index INTEGER, content TEXT, created_at TEXT,
+  updated_at TEXT, deleted_at TEXT);
+"""
+)
+
+
+def build_state_c(path, extra_sql=""):
+    """A State-C file (January 2026): sessions table, session_goals, notes, program-day templates, a
+    session done on a program day, and timers written with both clocks (source zone Europe/Berlin)."""
+    db = sqlite3.connect(path)
+    db.executescript(STATE_C_SCHEMA)
+    root = U("c-root")
+    _goal(db, id=root, type="UltimateGoal", name="Climb 7a", root_id=root, created_at="2025-12-20 10:00:00")
+    _goal(db, id=U("c-long"), type="LongTermGoal", name="Fingers", parent_id=root, root_id=root)
+    _goal(db, id=U("c-mid"), type="MidTermGoal", name="Hangboard", parent_id=U("c-long"), root_id=None)
+    _goal(
+        db,
+        id=U("c-short"),
+        type="ShortTermGoal",
+        name="20 mm edge",
+        parent_id=U("c-mid"),
+        root_id=root,
+        completed=1,
+        completed_at="2026-01-20 18:00:00",
+    )
+    _goal(
+        db,
+        id=U("c-immediate"),
+        type="ImmediateGoal",
+        name="Hang today",
+        parent_id=U("c-short"),
+        root_id=root,
+        program_day_id=U("c-day1"),
+    )
+    _insert(db, "activity_definitions", id=U("c-hang"), root_id=root, name="Hang", has_sets=1, has_metrics=1)
+    _insert(db, "activity_definitions", id=U("c-pull"), root_id=root, name="Pull-ups", has_sets=0, has_metrics=1)
+    _insert(db, "metric_definitions", id=U("c-sec"), activity_id=U("c-hang"), name="Seconds", root_id=root)
+    _insert(db, "metric_definitions", id=U("c-reps"), activity_id=U("c-pull"), name="Reps", root_id=None)
+    _insert(
+        db,
+        "session_templates",
+        id=U("c-template"),
+        root_id=root,
+        name="Finger day",
+        template_data=json.dumps({"sections": [{"name": "Hang", "activities": [{"activity_id": U("c-hang")}]}]}),
+    )
+    _insert(
+        db, "programs", id=U("c-program"), root_id=root, name="January", start_date="2026-01-05", end_date="2026-01-31"
+    )
+    _insert(
+        db,
+        "program_blocks",
+        id=U("c-block"),
+        program_id=U("c-program"),
+        name="Base",
+        start_date="2026-01-05",
+        end_date="2026-01-31",
+        color="#336699",
+    )
+    _insert(db, "program_days", id=U("c-day1"), block_id=U("c-block"), date="2026-01-10", is_completed=0)
+    _insert(db, "program_days", id=U("c-day2"), block_id=U("c-block"), date="2026-01-11", is_completed=1)
+    _insert(
+        db,
+        "program_day_templates",
+        id=U("c-plan1"),
+        program_day_id=U("c-day1"),
+        session_template_id=U("c-template"),
+        order=0,
+    )
+    _insert(
+        db,
+        "program_day_templates",
+        id=U("c-plan-orphan"),
+        program_day_id=U("c-day-gone"),
+        session_template_id=U("c-template"),
+        order=0,
+    )
+    # A new session (UTC clocks), done on program day 1.
+    _insert(
+        db,
+        "sessions",
+        id=U("c-s1"),
+        root_id=root,
+        name="Morning fingers",
+        session_start="2026-01-10T09:00:00Z",
+        session_end="2026-01-10T10:00:00Z",
+        template_id=U("c-template"),
+        program_day_id=U("c-day1"),
+        created_at="2026-01-10 09:00:00",
+        completed=1,
+        completed_at="2026-01-10 10:30:00",
+        attributes=json.dumps({"sections": [{"name": "Hang", "activity_ids": [U("c-i1")]}]}),
+    )
+    # A session migrated from state B (December, local created_at and mixed timers).
+    _insert(db, "sessions", id=U("c-s2"), root_id=root, name="Old pulls", created_at="2025-12-28 10:00:00", completed=0)
+    _insert(db, "session_goals", session_id=U("c-s1"), goal_id=U("c-short"), goal_type="short_term")
+    _insert(db, "session_goals", session_id=U("c-s1"), goal_id=U("c-immediate"), goal_type="immediate")
+    _insert(db, "session_goals", session_id=U("c-s2"), goal_id=U("c-short"), goal_type="short_term")
+    _insert(db, "session_goals", session_id=U("c-s-gone"), goal_id=U("c-short"), goal_type="short_term")
+    # Only session_id (a row written after the move).
+    _insert(
+        db,
+        "activity_instances",
+        id=U("c-i1"),
+        session_id=U("c-s1"),
+        activity_definition_id=U("c-hang"),
+        root_id=root,
+        created_at="2026-01-10 09:05:00",
+        time_start="2026-01-10 09:05:00",
+        time_stop="2026-01-10 09:10:00",
+        duration_seconds=300,
+        data=json.dumps(
+            {
+                "sets": [
+                    {"instance_id": U("c-set1"), "metrics": [{"metric_id": U("c-sec"), "value": "10"}]},
+                    {"instance_id": U("c-set2"), "metrics": [{"metric_id": U("c-sec"), "value": "8"}]},
+                ]
+            }
+        ),
+    )
+    # Local-time timers (Berlin, UTC+1): 10:01 local is 09:01 UTC, next to the local created_at.
+    _insert(
+        db,
+        "activity_instances",
+        id=U("c-i2"),
+        practice_session_id=U("c-s2"),
+        session_id=U("c-s2"),
+        activity_definition_id=U("c-pull"),
+        created_at="2025-12-28 10:00:00",
+        time_start="2025-12-28 10:01:00",
+        time_stop="2025-12-28 10:11:00",
+        duration_seconds=600,
+    )
+    # Mixed clocks in one row: a UTC start, a local stop; the old app's duration came out 70 min.
+    _insert(
+        db,
+        "activity_instances",
+        id=U("c-i3"),
+        practice_session_id=U("c-s2"),
+        session_id=U("c-s2"),
+        activity_definition_id=U("c-pull"),
+        created_at="2025-12-28 10:15:00",
+        time_start="2025-12-28 09:20:00",
+        time_stop="2025-12-28 10:30:00",
+        duration_seconds=4200,
+    )
+    _insert(
+        db,
+        "metric_values",
+        id=U("c-v1"),
+        activity_instance_id=U("c-i2"),
+        metric_definition_id=U("c-reps"),
+        value=12,
+        root_id=root,
+    )
+    for pk, values in {
+        "c-note-session": {
+            "context_type": "session",
+            "context_id": U("c-s1"),
+            "session_id": U("c-s1"),
+            "content": "Felt strong",
+        },
+        "c-note-instance": {
+            "context_type": "activity_instance",
+            "context_id": U("c-i1"),
+            "activity_instance_id": U("c-i1"),
+            "content": "Left hand weaker",
+        },
+        "c-note-set": {
+            "context_type": "set",
+            "context_id": U("c-i1"),
+            "activity_instance_id": U("c-i1"),
+            "set_index": 1,
+            "content": "Slipped",
+        },
+        "c-note-activity": {
+            "context_type": "activity_definition",
+            "context_id": U("c-hang"),
+            "activity_definition_id": U("c-hang"),
+            "content": "Use the 20 mm edge",
+        },
+        "c-note-deleted": {
+            "context_type": "session",
+            "session_id": U("c-s1"),
+            "content": "Typo",
+            "deleted_at": "2026-01-10 11:00:00",
+        },
+    }.items():
+        _insert(db, "notes", id=U(pk), root_id=root, created_at="2026-01-10 11:00:00", **values)
+    db.executescript(extra_sql)
+    db.commit()
+    db.close()
+    return path

@@ -41,12 +41,25 @@ class Command(BaseCommand):
         )
         parser.add_argument("--verbose-plans", action="store_true", help="With --explain, print every plan.")
         parser.add_argument("--only", nargs="*", help="Measure only these keys (e.g. tree_page session_api).")
+        parser.add_argument(
+            "--legacy-import",
+            type=int,
+            metavar="SCALE",
+            help="Only measure import_legacy (dry run) of a synthetic state-C file of SCALE× the reference size "
+            "(10 is the 10× budget: under 90 s and 400 MB); prints time and peak memory.",
+        )
 
     def handle(self, *args, **options):
         if getattr(settings, "ENV", "") == "production":
             raise CommandError("The benchmark writes large generated datasets; it refuses to run under ENV=production.")
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1.")
+        if options["legacy_import"]:
+            figures = benchmark.measure_legacy_import(options["legacy_import"], progress=self.stdout.write)
+            self.stdout.write(json.dumps(figures, indent=2))
+            if options["json_file"]:
+                Path(options["json_file"]).write_text(json.dumps(figures, indent=2))
+            return
         size = options["size"]
         sizes = ["reference", "10x"] if size == "10x" else [size]
         report = {"environment": benchmark.environment_facts(), "repeat": options["repeat"], "datasets": {}}

@@ -1,3 +1,4 @@
+import json
 import zoneinfo
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from ops.legacy import LegacyFileError, import_legacy
 
 class Command(BaseCommand):
     help = (
-        "Import a goals.db written by the old Flask app (either schema state) for one owner, in one "
+        "Import a goals.db written by the old Flask app (schema state A, B or C) for one owner, in one "
         "transaction, keeping ids. Re-running imports nothing twice. Ends with a per-table report."
     )
     requires_system_checks = []
@@ -24,6 +25,15 @@ class Command(BaseCommand):
             help="Time zone of the naive created_at/updated_at times in the file (default: UTC).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Run everything, then roll back.")
+        parser.add_argument(
+            "--ignore-table",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="Import the file although table NAME (or column TABLE.COLUMN) holds data this version does "
+            "not read; the report lists it as skipped. Repeatable.",
+        )
+        parser.add_argument("--report", metavar="FILE", help="Also write the full report (every repair) as JSON.")
 
     def handle(self, *args, **options):
         if not Path(options["path"]).is_file():
@@ -42,10 +52,13 @@ class Command(BaseCommand):
                 owner,
                 source_tz=options["source_tz"],
                 dry_run=options["dry_run"],
+                ignore=options["ignore_table"],
                 progress=lambda line: self.stdout.write(line),
             )
         except LegacyFileError as error:
             raise CommandError(f"Refused: {error} Nothing was written.", returncode=1) from error
+        if options["report"]:
+            Path(options["report"]).write_text(json.dumps(report.as_dict(), indent=2, default=str))
         self.stdout.write(f"Schema state {report.state} of {report.path}")
         for line in report.lines():
             self.stdout.write(line)

@@ -1,0 +1,268 @@
+"""What every stage of the legacy import shares: constants, row summaries, row helpers."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from django.db.models.functions import Lower
+
+from goals.models import GoalLevel
+from sessions.models import ActivityInstance, PracticeSession
+
+from ..convert import (
+    as_int,
+    as_uuid,
+    has_zone,
+    parse_timestamp,
+)
+from ..report import ALREADY_IMPORTED
+
+UNREADABLE_DATA = (
+    TypeError,
+    AttributeError,
+    KeyError,
+    IndexError,
+    ValueError,
+    RecursionError,
+    ValidationError,
+    DatabaseError,
+)
+
+BATCH = 500
+VALUE_CHUNK = 20000
+UTC_AUDIT_FROM = datetime.datetime(2026, 1, 5)  # created_at/updated_at are UTC from this wall time on
+UTC_TIMERS_FROM = datetime.datetime(2026, 1, 1)  # timers switched to UTC around this day
+DURATION_TOLERANCE = 60  # seconds of disagreement with the legacy duration_seconds worth reporting
+SESSION_TYPE = "PracticeSession"
+GOAL_TYPES = {level.value for level in GoalLevel}
+REPORT_ORDER = [
+    "goals",
+    "activity_groups",
+    "activity_definitions",
+    "metric_definitions",
+    "split_definitions",
+    "targets",
+    "target_metrics",
+    "session_templates",
+    "template_sections",
+    "template_section_activities",
+    "practice_sessions",
+    "practice_session_goals",
+    "session_sections",
+    "notes",
+    "activity_instances",
+    "activity_instances (session JSON)",
+    "metric_values",
+    "metric_values (JSON sets)",
+    "metric_values (session JSON)",
+    "programs",
+    "program_goals",
+    "program_blocks",
+    "program_blocks (weekly_schedule)",
+    "program_block_goals",
+    "program_days",
+    "scheduled_sessions",
+    "program_day_templates",
+    "scheduled_sessions (sessions.program_day_id)",
+]
+
+
+class Skip(Exception):
+    pass
+
+
+@dataclass
+class GoalInfo:
+    level: str
+    root: object
+    created_at: object
+    deleted_at: object
+
+
+@dataclass
+class ActivityInfo:
+    root: object
+    has_sets: bool
+    has_splits: bool
+
+
+@dataclass
+class SessionInfo:
+    root: object
+    created_at: object
+    started_at: object = None
+
+
+@dataclass
+class InstanceInfo:
+    session: object
+    activity: object
+    root: object
+    created_at: object
+
+
+def minutes(value):
+    minutes = as_int(value)
+    return minutes if minutes is not None and minutes >= 0 else None
+
+
+class ImporterBase:
+    """Helpers of every stage: clocks, stamps, ids, fractal placement, names, the writer."""
+
+    def local(self, value):
+        return parse_timestamp(value, self.local_zone)
+
+    @staticmethod
+    def utc(value):
+        return parse_timestamp(value, datetime.UTC)
+
+    def stamp(self, value):
+        """An audit time (created_at, updated_at, deleted_at, completed_at): naive local time until
+        January 5, 2026, naive UTC after (LEGACY_SCHEMA.md, Clocks)."""
+        if value is None or str(value).strip() == "":
+            return None
+        if has_zone(value):
+            self.report.clock("audit times with an explicit zone")
+            return self.utc(value)
+        moment = self.utc(value)
+        if moment is None:
+            return None
+        if moment.replace(tzinfo=None) < UTC_AUDIT_FROM:
+            self.report.clock("audit times read as local")
+            return self.local(value)
+        self.report.clock("audit times read as UTC")
+        return moment
+
+    def timer(self, value, *references):
+        """A timer or JSON time, naive local in the old app's first weeks and naive UTC later, mixed in
+        one table: the reading that lies closest to the row's own references (its created_at, its
+        session's start) wins; with no reference, the date of the clock switch decides."""
+        if value is None or str(value).strip() == "":
+            return None
+        if has_zone(value):
+            self.report.clock("timer times with an explicit zone")
+            return self.utc(value)
+        as_utc, as_local = self.utc(value), self.local(value)
+        if as_utc is None:
+            return None
+        references = [reference for reference in references if reference is not None]
+        if as_utc == as_local:
+            chosen_local = as_utc.replace(tzinfo=None) < UTC_TIMERS_FROM
+        elif references:
+            distance_utc = min(abs((as_utc - reference).total_seconds()) for reference in references)
+            distance_local = min(abs((as_local - reference).total_seconds()) for reference in references)
+            if abs(distance_local - distance_utc) < DURATION_TOLERANCE:
+                chosen_local = as_utc.replace(tzinfo=None) < UTC_TIMERS_FROM
+            else:
+                chosen_local = distance_local < distance_utc
+        else:
+            chosen_local = as_utc.replace(tzinfo=None) < UTC_TIMERS_FROM
+        self.report.clock("timer times read as local" if chosen_local else "timer times read as UTC")
+        return as_local if chosen_local else as_utc
+
+    def stamps(self, table, row_id, row, fallback=None):
+        """created_at / updated_at / deleted_at of a row (naive local times read in --source-tz)."""
+        created = self.stamp(row.get("created_at"))
+        if created is None:
+            created = fallback or self.file_time
+            self.report.repaired(
+                table, row_id, "created_at missing or unreadable; took the parent's or the file's time"
+            )
+        updated = self.stamp(row.get("updated_at")) or created
+        deleted = self.stamp(row.get("deleted_at"))
+        return created, updated, deleted
+
+    def read_rows(self, table, label=None):
+        """The rows of ``table``, streamed from the file (counted as read up front)."""
+        if self.source.is_read(table):
+            self.report.read(label or table, self.source.row_counts[table])
+        return self.source.rows(table)
+
+    def row_id(self, table, row):
+        value = as_uuid(row.get("id"))
+        if value is None:
+            self.report.skip(table, row.get("id"), "its id is not a UUID")
+        return value
+
+    def fractal_of(self, table, row_id, legacy_root):
+        """The fractal a top-level row belongs to, from its legacy root_id; None if unplaceable."""
+        root_goal = as_uuid(legacy_root)
+        if root_goal is None:
+            self.report.skip(table, row_id, "orphan: it has no root_id, so it belongs to no fractal")
+            return None
+        info = self.goals.get(root_goal)
+        if info is None:
+            self.report.skip(table, row_id, f"orphan: its fractal root {legacy_root} does not exist")
+            return None
+        if info.root != root_goal:
+            self.report.repaired(table, row_id, f"root_id {legacy_root} is not a fractal root; used {info.root}")
+        return info.root
+
+    def unique_name(self, used, scope, name, table, row_id, deleted):
+        """Live names are unique per scope (case-insensitive): rename a clash instead of losing the row."""
+        if deleted is not None:
+            return name
+        candidate, counter = name, 2
+        while (scope, candidate.lower()) in used:
+            candidate = f"{name} ({counter})"
+            counter += 1
+        if candidate != name:
+            self.report.repaired(table, row_id, f"name {name!r} already used; renamed to {candidate!r}")
+        used.add((scope, candidate.lower()))
+        return candidate
+
+    def save(self, model, table, objects, available=None):
+        """Insert the new objects; report ids that exist already. Returns ids that are unusable."""
+        unusable = set()
+        if not objects:
+            return unusable
+        existing = {}
+        ids = [obj.pk for obj in objects]
+        for start in range(0, len(ids), BATCH):
+            existing.update(model.all_objects.filter(pk__in=ids[start : start + BATCH]).values_list("pk", "root_id"))
+        fresh = []
+        # Only sessions and instances are looked up later (by their notes); values are too many to keep.
+        track = model in (PracticeSession, ActivityInstance)
+        for obj in objects:
+            source_table = getattr(obj, "import_source", table)
+            if obj.pk in existing:
+                if existing[obj.pk] == obj.root_id:
+                    self.report.skip(source_table, obj.pk, ALREADY_IMPORTED)
+                    if track:
+                        self.already_ids.add(obj.pk)
+                else:
+                    self.report.skip(source_table, obj.pk, "this id is already used by another fractal")
+                    unusable.add(obj.pk)
+            else:
+                fresh.append(obj)
+                if track:
+                    self.fresh_ids.add(obj.pk)
+        model.all_objects.bulk_create(fresh, batch_size=BATCH)
+        for obj in fresh:
+            # Rows made from JSON are counted under the source they were read from.
+            self.report.imported(getattr(obj, "import_source", table))
+        if available is not None:
+            for pk in unusable:
+                available.pop(pk, None)
+        return unusable
+
+    def existing_live_names(self, model, scope_field, roots):
+        rows = model.all_objects.filter(deleted_at__isnull=True, **{f"{scope_field}__in": roots})
+        return {(scope, name) for scope, name in rows.values_list(scope_field, Lower("name"))}
+
+    # --- goals -----------------------------------------------------------------------------
+    def json_objects(self, table, row_id, items, what):
+        """``(index, item)`` for the objects of a legacy JSON list; a list that is something else,
+        or an item that is not an object, is reported as dropped instead of stopping the import.
+        Indexes count every item, so ids derived from them stay the same."""
+        if items is None:
+            return
+        if not isinstance(items, list):
+            self.report.repaired(table, row_id, f"{what} is not a JSON list; dropped")
+            return
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+            else:
+                self.report.repaired(table, row_id, f"{what}[{index}] is not a JSON object; dropped")

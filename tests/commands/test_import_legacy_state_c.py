@@ -1,0 +1,250 @@
+"""State C files (January 2026), detection and refusals, the clocks, the report (LEGACY_SCHEMA.md)."""
+
+import datetime
+import json
+import sqlite3
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from goals.models import Goal
+from goals.models.profile import Profile
+from ops.legacy import LegacyFileError, import_legacy
+from ops.legacy.source import CORE_TABLES
+from sessions.models import ActivityInstance, MetricValue, PracticeSession, ProgramBlock, ScheduledSession
+from tests.commands.legacy_files import U, build_state_b, build_state_c
+
+UTC = datetime.UTC
+
+
+@pytest.fixture
+def state_c(tmp_path):
+    return build_state_c(tmp_path / "goals.db")
+
+
+@pytest.fixture
+def imported_c(owner, state_c):
+    return import_legacy(state_c, owner, source_tz="Europe/Berlin")
+
+
+def test_a_state_c_file_is_detected_and_its_sessions_are_imported_with_their_goals(imported_c):
+    assert imported_c.state == "C"
+    s1 = PracticeSession.all_objects.get(pk=U("c-s1"))
+    assert str(s1.root_id) == U("c-root") and str(s1.template_id) == U("c-template")
+    assert {str(goal.pk) for goal in s1.goals.all()} == {U("c-short"), U("c-immediate")}
+    assert s1.started_at == datetime.datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    assert PracticeSession.all_objects.filter(pk=U("c-s2")).exists()
+    assert imported_c.reasons_for("session_goals") == [f"orphan: session {U('c-s-gone')} does not exist"]
+
+
+def test_instances_with_only_a_session_id_are_imported_with_their_set_values(imported_c):
+    instance = ActivityInstance.all_objects.get(pk=U("c-i1"))
+    assert str(instance.session_id) == U("c-s1")
+    values = MetricValue.all_objects.filter(instance=instance).order_by("set_number")
+    assert [(value.set_number, value.value) for value in values] == [(1, 10.0), (2, 8.0)]
+    assert ActivityInstance.all_objects.filter(session_id=U("c-s2")).count() == 2
+
+
+def test_completed_at_is_kept_from_the_file_for_goals_and_sessions(imported_c):
+    # Audit times are UTC from January 5, 2026 on.
+    assert Goal.all_objects.get(pk=U("c-short")).completed_at == datetime.datetime(2026, 1, 20, 18, 0, tzinfo=UTC)
+    s1 = PracticeSession.all_objects.get(pk=U("c-s1"))
+    assert s1.completed_at == datetime.datetime(2026, 1, 10, 10, 30, tzinfo=UTC)
+
+
+def test_notes_go_to_the_session_and_instance_notes_and_set_notes_say_their_set(imported_c):
+    assert PracticeSession.all_objects.get(pk=U("c-s1")).notes == "Felt strong"
+    assert ActivityInstance.all_objects.get(pk=U("c-i1")).notes == "Left hand weaker\n\nSet 2: Slipped"
+    assert imported_c.tables["notes"].imported == 3
+
+
+def test_notes_with_no_home_are_reported_as_not_kept_never_dropped_silently(imported_c):
+    not_kept = {row_id: what for _table, row_id, what in imported_c.not_kept}
+    assert "Use the 20 mm edge" in not_kept[U("c-note-activity")]
+    assert "Typo" in not_kept[U("c-note-deleted")]
+    assert imported_c.reasons_for("notes", U("c-note-activity"))
+    counts = imported_c.tables["notes"]
+    assert counts.read == counts.imported + counts.skipped == 5
+
+
+def test_day_templates_become_scheduled_sessions_and_the_session_of_the_day_is_linked(imported_c):
+    scheduled = ScheduledSession.all_objects.get(pk=U("c-plan1"))
+    assert str(scheduled.template_id) == U("c-template")
+    assert str(scheduled.session_id) == U("c-s1")
+    assert scheduled.completed and scheduled.completed_at == datetime.datetime(2026, 1, 10, 10, 30, tzinfo=UTC)
+    assert imported_c.reasons_for("program_day_templates", U("c-plan-orphan"))
+
+
+def test_a_completed_day_with_nothing_scheduled_is_reported_as_not_kept(imported_c):
+    assert any("is_completed" in what for table, _id, what in imported_c.not_kept if table == "program_days")
+
+
+def test_a_goal_planned_on_a_program_day_joins_the_days_block(imported_c):
+    block = ProgramBlock.all_objects.get(pk=U("c-block"))
+    assert U("c-immediate") in {str(goal.pk) for goal in block.goals.all()}
+
+
+def test_timers_are_read_as_local_or_utc_row_by_row(imported_c):
+    utc_row = ActivityInstance.all_objects.get(pk=U("c-i1"))
+    assert utc_row.time_start == datetime.datetime(2026, 1, 10, 9, 5, tzinfo=UTC)
+    local_row = ActivityInstance.all_objects.get(pk=U("c-i2"))
+    assert local_row.time_start == datetime.datetime(2025, 12, 28, 9, 1, tzinfo=UTC)
+    mixed = ActivityInstance.all_objects.get(pk=U("c-i3"))
+    assert mixed.time_start == datetime.datetime(2025, 12, 28, 9, 20, tzinfo=UTC)
+    assert mixed.time_stop == datetime.datetime(2025, 12, 28, 9, 30, tzinfo=UTC)
+    assert mixed.duration_seconds == 600
+    assert imported_c.clocks["timer times read as local"] == 3
+    assert imported_c.clocks["timer times read as UTC"] == 3
+    assert imported_c.clocks["legacy durations disagreeing by over a minute"] == 1
+    repair = [what for table, row, what in imported_c.repairs if row == U("c-i3")]
+    assert any("duration_seconds 4200 → 600" in what for what in repair)
+
+
+def test_the_source_zone_becomes_the_owners_time_zone_while_it_is_the_default(imported_c, owner):
+    assert Profile.for_user(owner).time_zone == "Europe/Berlin"
+
+
+def test_an_owner_time_zone_already_chosen_is_left_alone(owner, state_c):
+    profile = Profile.for_user(owner)
+    profile.time_zone = "America/New_York"
+    profile.save()
+    import_legacy(state_c, owner, source_tz="Europe/Berlin")
+    assert Profile.for_user(owner).time_zone == "America/New_York"
+
+
+def test_every_table_of_the_file_appears_in_the_report(imported_c, state_c):
+    db = sqlite3.connect(state_c)
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    db.close()
+    assert set(imported_c.file_tables) == tables
+    assert imported_c.file_tables["sessions"]["status"] == "read"
+
+
+def test_a_re_run_imports_nothing_and_its_arithmetic_adds_up(owner, state_c):
+    first = import_legacy(state_c, owner, source_tz="Europe/Berlin")
+    second = import_legacy(state_c, owner, source_tz="Europe/Berlin")
+    for name in ("goals", "practice_sessions", "session_goals", "notes", "activity_instances", "metric_values"):
+        one, two = first.tables[name], second.tables[name]
+        assert one.read == one.imported + one.skipped, name
+        assert two.imported == 0, name
+        assert two.read == two.skipped, name
+        assert second.already_imported(name) == one.imported, name
+
+
+def test_an_unknown_table_with_rows_is_refused_naming_it(owner, tmp_path):
+    path = build_state_c(tmp_path / "goals.db", "CREATE TABLE foo (x); INSERT INTO foo VALUES (1), (2);")
+    with pytest.raises(LegacyFileError, match="table `foo` with 2 rows is not read by this version"):
+        import_legacy(path, owner)
+    assert not Goal.all_objects.exists()
+    with pytest.raises(CommandError, match="nothing was imported") as refused:
+        call_command("import_legacy", str(path), owner="owner", stdout=StringIO())
+    assert refused.value.returncode == 1
+
+
+def test_an_ignored_unknown_table_is_imported_around_and_listed_as_skipped(owner, tmp_path):
+    path = build_state_c(tmp_path / "goals.db", "CREATE TABLE foo (x); INSERT INTO foo VALUES (1);")
+    out = StringIO()
+    call_command("import_legacy", str(path), owner="owner", ignore_table=["foo"], stdout=out)
+    assert Goal.all_objects.filter(pk=U("c-root")).exists()
+    assert "foo: 1 row(s), skipped" in out.getvalue()
+
+
+def test_an_unknown_column_holding_data_is_refused_naming_it(owner, tmp_path):
+    path = build_state_c(tmp_path / "goals.db", "ALTER TABLE goals ADD COLUMN mood TEXT; UPDATE goals SET mood='x';")
+    with pytest.raises(LegacyFileError, match=r"column `goals\.mood` with 5 values"):
+        import_legacy(path, owner)
+    report = import_legacy(path, owner, ignore=["goals.mood"])
+    assert "mood" in report.file_tables["goals"]["reason"]
+
+
+@pytest.mark.parametrize("table", CORE_TABLES)
+def test_a_file_missing_a_core_table_is_refused(owner, tmp_path, table):
+    path = build_state_c(tmp_path / "goals.db", f"DROP TABLE {table};")
+    with pytest.raises(LegacyFileError, match=f"`{table}`"):
+        import_legacy(path, owner)
+    assert not Goal.all_objects.exists()
+
+
+def test_a_file_mixing_the_markers_of_two_states_is_refused(owner, tmp_path):
+    path = build_state_c(tmp_path / "goals.db", "CREATE TABLE practice_sessions (id TEXT);")
+    with pytest.raises(LegacyFileError, match="no known state"):
+        import_legacy(path, owner)
+
+
+def test_state_c_rows_in_a_file_without_a_sessions_table_are_refused(owner, tmp_path):
+    path = build_state_b(tmp_path / "goals.db")
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE session_goals (session_id, goal_id, goal_type); INSERT INTO session_goals VALUES (1,2,3);"
+    )
+    db.close()
+    with pytest.raises(LegacyFileError, match="session_goals"):
+        import_legacy(path, owner)
+
+
+def test_the_report_option_writes_every_repair_as_json(owner, state_c, tmp_path):
+    target = tmp_path / "report.json"
+    out = StringIO()
+    call_command(
+        "import_legacy", str(state_c), owner="owner", source_tz="Europe/Berlin", report=str(target), stdout=out
+    )
+    data = json.loads(target.read_text())
+    assert data["state"] == "C"
+    assert data["tables"]["notes"]["imported"] == 3
+    assert {"table", "row", "what"} <= set(data["repairs"][0])
+    assert any(item["row"] == U("c-mid") for item in data["repairs"])
+    assert "Repairs:" in out.getvalue() and "Clocks:" in out.getvalue()
+
+
+AUDIT = ["deleted_at", "updated_at", "sort_order", "root_id"]
+# LEGACY_SCHEMA.md "Columns added over time", oldest first: (tables, {table: columns}).
+ADDITIONS = [
+    ([], {"goals": ["updated_at"]}),
+    ([], {"activity_definitions": ["metrics_multiplicative"]}),
+    ([], {"metric_definitions": ["is_multiplicative", "is_top_set_metric"]}),
+    (["split_definitions"], {"activity_definitions": ["has_splits"], "metric_values": ["split_definition_id"]}),
+    (["activity_groups"], {"activity_definitions": ["group_id"]}),
+    ([], {"goals": ["attributes", "session_start", "session_end", "template_id", "total_duration_seconds"]}),
+    (["programs", "program_blocks", "program_days", "scheduled_sessions"], {}),
+    ([], {"activity_instances": ["completed", "notes", "data"]}),
+    (
+        [],
+        dict.fromkeys(("activity_definitions", "metric_definitions", "activity_instances", "metric_values"), AUDIT)
+        | {"session_templates": ["deleted_at", "updated_at"]},
+    ),
+    (["program_day_templates"], {"goals": ["program_day_id"], "program_days": ["is_completed"]}),
+    ([], {"goals": ["completed_at"]}),
+    (["sessions", "session_goals"], {"activity_instances": ["session_id"]}),
+    (["notes"], {}),
+]
+
+
+def file_of_week(path, week):
+    """The state-C file as it was before addition number ``week`` (everything from there on removed)."""
+    build_state_c(path)
+    db = sqlite3.connect(path)
+    for tables, columns in reversed(ADDITIONS[week:]):
+        for table in tables:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        for table, names in columns.items():
+            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            for name in names:
+                if name in present:
+                    db.execute(f'ALTER TABLE {table} DROP COLUMN "{name}"')
+    db.commit()
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize("week", range(len(ADDITIONS) + 1))
+def test_a_file_of_every_week_imports_and_accounts_for_every_row(owner, tmp_path, week):
+    path = file_of_week(tmp_path / "goals.db", week)
+    report = import_legacy(path, owner, source_tz="Europe/Berlin")
+    assert report.state == ("C" if week >= 12 else "B")
+    assert Goal.all_objects.filter(pk=U("c-root")).exists()
+    for name in ("goals", "activity_definitions", "metric_definitions", "activity_instances", "metric_values"):
+        counts = report.tables[name]
+        assert counts.read == counts.imported + counts.skipped, name
+    if week >= 12:
+        assert PracticeSession.all_objects.filter(pk=U("c-s1")).exists()
