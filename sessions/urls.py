@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analytics, detail, fractals, goals, listing, programs, templates, trash
+from .views import account, analytics, detail, fractals, goals, listing, programs, templates, trash
 
 fractal = "fractals/<uuid:root_id>/"
 goal = f"{fractal}goals/<uuid:goal_id>/"
@@ -13,6 +13,11 @@ program = f"{fractal}programs/<uuid:program_id>/"
 # Fractal list, tree, goal page with its targets, and the trash.
 urlpatterns = [
     path("", fractals.fractal_list, name="fractal-list"),
+    # Account data (Settings): download, restore, the private calendar feed.
+    path("settings/export/", account.account_export, name="account-export"),
+    path("settings/import/", account.account_import, name="account-import"),
+    path("settings/import/confirm/", account.account_import_confirm, name="account-import-confirm"),
+    path("calendar/<str:token>.ics", account.calendar_feed, name="calendar-feed"),
     path(fractal, fractals.fractal_tree, name="fractal-tree"),
     path(goal, goals.goal_detail, name="goal-detail"),
     path(f"{goal}targets/new/", goals.target_create, name="target-create"),
