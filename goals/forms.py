@@ -1,19 +1,90 @@
 import zoneinfo
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from .accounts import email_taken
 from .models import ROOT_LEVELS, Goal, GoalLevel, Profile
-
-
-class SignupForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
 
 
 def time_zone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def clean_unique_email(form, instance=None):
+    email = (form.cleaned_data.get("email") or "").strip()
+    if email and email_taken(email, exclude_user=instance):
+        raise ValidationError("Another account already uses this email address.")
+    return email
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False,
+        help_text="Optional. Lets you reset a forgotten password once you have confirmed it.",
+    )
+    # Filled from the browser by a small script; "UTC" when the script does not run.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+    def clean_email(self):
+        return clean_unique_email(self)
+
+    def clean_time_zone(self):
+        zone = (self.cleaned_data.get("time_zone") or "").strip()
+        return zone if zone in zoneinfo.available_timezones() else "UTC"
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            profile = Profile.for_user(user)
+            profile.time_zone = self.cleaned_data["time_zone"]
+            profile.save(update_fields=["time_zone"])
+        return user
+
+
+class AccountForm(forms.ModelForm):
+    """Username and email, changed from Settings (the password has its own page)."""
+
+    email = forms.EmailField(required=False, help_text="Used only for password reset, once confirmed.")
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "email"]
+
+    def clean_email(self):
+        return clean_unique_email(self, instance=self.instance)
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's reset form, sending only to accounts whose email is verified."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if Profile.for_user(user).email_is_verified:
+                yield user
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your password; nothing was deleted.")
+        return password
 
 
 class ProfileForm(forms.ModelForm):
@@ -23,6 +94,11 @@ class ProfileForm(forms.ModelForm):
         model = Profile
         fields = ["time_zone", "theme"]
         widgets = {"theme": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A filter box above the long menu (static/js/zone_filter.js).
+        self.fields["time_zone"].widget.attrs["data-filterable"] = "time zones"
 
 
 class FractalForm(forms.Form):

@@ -4,7 +4,14 @@ from . import views
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/verify-email/<str:token>/", views.verify_email, name="verify-email"),
+    # Ours before django.contrib.auth.urls (included after this file): same names, our pages.
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("settings/", views.settings_view, name="settings"),
+    path("settings/account/", views.account_update, name="account-update"),
+    path("settings/account/verify/", views.verification_resend, name="verification-resend"),
+    path("settings/account/delete/", views.account_delete, name="account-delete"),
+    path("settings/calendar/", views.calendar_token, name="calendar-token"),
     path("settings/token/", views.api_token, name="api-token"),
     path("fractals/new/", views.fractal_create, name="fractal-create"),
     path("fractals/<uuid:root_id>/delete/", views.fractal_delete, name="fractal-delete"),

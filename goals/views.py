@@ -6,7 +6,8 @@ Pages that also show sessions or targets (fractal list, tree, goal detail, trash
 
 from django.conf import settings as django_settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,8 +18,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from . import accounts
 from .access import get_fractal_for_user, get_scoped_or_404
-from .forms import FractalForm, GoalForm, MoveGoalForm, ProfileForm, SignupForm, add_model_errors
+from .forms import (
+    AccountForm,
+    DeleteAccountForm,
+    FractalForm,
+    GoalForm,
+    MoveGoalForm,
+    ProfileForm,
+    ResetRequestForm,
+    SignupForm,
+    add_model_errors,
+)
 from .models import Goal, Profile
 from .undo import deleted_with_undo
 
@@ -59,8 +71,28 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.get_username()}! Create your first fractal below.")
+        if user.email:
+            accounts.send_verification_email(request, user)
+            messages.info(request, f"We sent a link to {user.email}: follow it to confirm the address.")
         return redirect("fractal-list")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def settings_page(request, form=None, account_form=None, status=200):
+    profile = Profile.for_user(request.user)
+    context = {
+        "form": form or ProfileForm(instance=profile),
+        "account_form": account_form or AccountForm(instance=request.user),
+        "profile": profile,
+        "token": Token.objects.filter(user=request.user).first(),
+        "new_key": request.session.pop("new_api_token", None),
+        "calendar_url": (
+            request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": profile.calendar_token}))
+            if profile.calendar_token
+            else None
+        ),
+    }
+    return render(request, "accounts/settings.html", context, status=status)
 
 
 @login_required
@@ -71,9 +103,93 @@ def settings_view(request):
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("settings")
-    token = Token.objects.filter(user=request.user).first()
-    new_key = request.session.pop("new_api_token", None)
-    return render(request, "accounts/settings.html", {"form": form, "token": token, "new_key": new_key})
+    return settings_page(request, form=form)
+
+
+@login_required
+@require_POST
+def account_update(request):
+    user = request.user
+    old_email = user.email
+    form = AccountForm(request.POST, instance=user)
+    if not form.is_valid():
+        user.refresh_from_db()
+        return settings_page(request, account_form=form, status=400)
+    form.save()
+    messages.success(request, "Account saved.")
+    if user.email and user.email.casefold() != old_email.casefold():
+        accounts.send_verification_email(request, user)
+        messages.info(request, f"We sent a link to {user.email}: follow it to confirm the address.")
+    return redirect("settings")
+
+
+@login_required
+@require_POST
+def verification_resend(request):
+    if not request.user.email:
+        messages.error(request, "Add an email address first.")
+    elif Profile.for_user(request.user).email_is_verified:
+        messages.info(request, "Your email address is already verified.")
+    else:
+        accounts.send_verification_email(request, request.user)
+        messages.success(request, f"We sent a new link to {request.user.email}.")
+    return redirect("settings")
+
+
+def verify_email(request, token):
+    """The link from the verification mail; the signed token is the credential."""
+    try:
+        user = accounts.verify_email(token)
+    except accounts.VerificationError as error:
+        return render(request, "registration/verify_email_failed.html", {"reason": str(error)}, status=400)
+    messages.success(request, f"Thank you: {user.email} is confirmed. It can now be used to reset your password.")
+    return redirect("settings" if request.user.is_authenticated else "login")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Our pages and wording; verified emails only; the same answer whatever the address; throttled."""
+
+    form_class = ResetRequestForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not accounts.reset_allowed(email, self.request.META.get("REMOTE_ADDR", "")):
+            return render(self.request, "registration/password_reset_throttled.html", status=429)
+        return super().form_valid(form)
+
+
+@login_required
+def account_delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        username = user.get_username()
+        logout(request)
+        accounts.erase_account(user)
+        messages.success(request, f"The account “{username}” and all of its data were deleted.")
+        return redirect("login")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "summary": accounts.erasure_summary(request.user)}
+    return render(request, "accounts/delete.html", context, status=status)
+
+
+@login_required
+@require_POST
+def calendar_token(request):
+    action = request.POST.get("action")
+    profile = Profile.for_user(request.user)
+    if action == "rotate":
+        profile.rotate_calendar_token()
+        messages.success(request, "Your calendar feed has a new private address; the old one stopped working.")
+    elif action == "revoke":
+        profile.revoke_calendar_token()
+        messages.success(request, "Your calendar feed is off; its address no longer works.")
+    else:
+        messages.error(request, "Unknown calendar feed action.")
+    return redirect("settings")
 
 
 @login_required

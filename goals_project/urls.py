@@ -3,10 +3,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # goals.urls first: its password reset page replaces Django's under the same name.
+    path("", include("goals.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(("goals_project.api_urls", "api"))),
     path("", include("front.urls")),
-    path("", include("goals.urls")),
     path("", include("activities.urls")),
     path("", include("sessions.urls")),
     path("", include("insights.urls")),

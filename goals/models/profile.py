@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.db import models
 
 
 class Theme(models.TextChoices):
+    SYSTEM = "system", "Follow the system"
     LIGHT = "light", "Light"
     DARK = "dark", "Dark"
 
@@ -16,17 +18,36 @@ def validate_time_zone(value):
 
 
 class Profile(models.Model):
-    """Per-user preferences: the time zone times are shown in, and the colour theme."""
+    """Per-user preferences (time zone, colour theme), the verified email and the calendar feed key."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.LIGHT)
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    # The address a verification link was followed for; mail goes only to the user's email while
+    # it still equals this one (changing the email un-verifies it).
+    verified_email = models.EmailField(blank=True, default="")
+    # The secret in the private calendar feed URL; empty when the feed is off.
+    calendar_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         db_table = "user_profiles"
 
     def __str__(self):
         return f"Preferences of {self.user}"
+
+    @property
+    def email_is_verified(self):
+        email = self.user.email
+        return bool(email) and email.casefold() == self.verified_email.casefold()
+
+    def rotate_calendar_token(self):
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
+
+    def revoke_calendar_token(self):
+        self.calendar_token = None
+        self.save(update_fields=["calendar_token"])
 
     @classmethod
     def for_user(cls, user):

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -200,6 +201,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # A page in the site's layout (status 429) instead of axes' bare text response.
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Email: an SMTP URL (smtp://user:pass@host:587/?tls=True); without one, mail is printed to the
+# console (development). The testing profile captures mail in memory.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    globals().update(dj_email_url.parse(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fractal Goals <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A password reset link works once, and for this many seconds (two hours by default).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 60 * 60)))
+# An email verification link works for this many seconds (three days by default).
+EMAIL_VERIFICATION_TIMEOUT = int(os.environ.get("EMAIL_VERIFICATION_TIMEOUT", str(3 * 24 * 60 * 60)))
+# Password reset requests allowed per hour, for one address and for one client IP.
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "10"))
 
 LOGGING = {
     "version": 1,

@@ -34,7 +34,7 @@ def test_an_unknown_time_zone_is_refused_and_nothing_changes(owner_client, owner
     assert response.status_code == 200
     assert "time_zone" in response.context["form"].errors
     profile = Profile.for_user(owner)
-    assert (profile.time_zone, profile.theme) == ("UTC", "light")
+    assert (profile.time_zone, profile.theme) == ("UTC", "system")
 
 
 def test_times_are_shown_in_the_users_time_zone(owner_client, owner, fractal):

@@ -43,6 +43,16 @@ ALLOW_LIST = [
     (r"^static/|^media/", "Static files."),
     (r"^api/(schema|docs|redoc|swagger)", "The OpenAPI schema and its docs: no user data."),
     (r"^api/auth/|^api/token", "API sign-in (token) endpoints: about the caller's own credentials."),
+    (
+        r"^settings/legacy-import/<str:upload_id>/",
+        "The review of one uploaded goals.db: its id is a random key kept under the signed-in user's own "
+        "folder (tests/pages/test_legacy_import_pages.py: a stranger gets 404 and changes nothing).",
+    ),
+    (
+        r"^calendar/",
+        "The private calendar feed: no sign-in, its secret token is the credential "
+        "(tests/pages/test_account_data.py: a bad, rotated or revoked token answers 404).",
+    ),
 ]
 
 # Path parameter (without _id/_pk suffix) → attribute of the world holding the object.
