@@ -228,3 +228,4 @@ LOGGING = {
 
 # Largest goals.db accepted by Settings → "Import from the old app" (bytes).
 LEGACY_UPLOAD_MAX_BYTES = int(os.environ.get("LEGACY_UPLOAD_MAX_BYTES", 200 * 1024 * 1024))
+LEGACY_UPLOAD_DIR = os.environ.get("LEGACY_UPLOAD_DIR", "")  # empty: the system temp folder

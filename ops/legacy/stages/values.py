@@ -74,18 +74,24 @@ class ValuesStage:
             self.save(MetricValue, "metric_values", objects)
             objects.clear()
 
+    def _json_sets(self, instance_id, raw, report=True):
+        data, problem = load_json(raw)
+        if problem:
+            if report:
+                self.report.skip("metric_values (JSON sets)", instance_id, f"activity_instances.data: {problem}")
+            return None
+        return (data or {}).get("sets") if isinstance(data, dict) else None
+
     def _values(self):
         objects = []
-        json_sets = {}
-        for instance_id, raw in self.instance_data.items():
-            data, problem = load_json(raw)
-            if problem:
-                self.report.skip("metric_values (JSON sets)", instance_id, f"activity_instances.data: {problem}")
-                continue
-            sets = (data or {}).get("sets") if isinstance(data, dict) else None
+        # First pass: which instances keep their sets in the JSON (the parsed JSON is not kept: it is
+        # read again below, one instance at a time, so the whole set data never sits in memory).
+        for instance_id, raw in list(self.instance_data.items()):
+            sets = self._json_sets(instance_id, raw)
             if sets:
-                json_sets[instance_id] = sets
                 self.instances_with_json_sets.add(instance_id)
+            else:
+                del self.instance_data[instance_id]
         for row in self.read_rows("metric_values"):
             pk = self.row_id("metric_values", row)
             if pk is None:
@@ -112,7 +118,8 @@ class ValuesStage:
             if value is not None:
                 self._add_value(objects, value)
         table = "metric_values (JSON sets)"
-        for instance_id, sets in json_sets.items():
+        for instance_id in list(self.instance_data):
+            sets = self._json_sets(instance_id, self.instance_data.pop(instance_id), report=False)
             if not isinstance(sets, list):
                 self.report.skip(table, instance_id, "activity_instances.data: sets is not a list")
                 continue
