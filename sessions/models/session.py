@@ -51,6 +51,10 @@ class PracticeSession(FractalScopedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
 
+    soft_delete = {"template": "keep"}
+    # A session whose every goal link goes to the trash (its goals deleted) goes with them.
+    soft_delete_with_all = ("goal_links",)
+
     class Meta(FractalScopedModel.Meta):
         db_table = "practice_sessions"
         ordering = ["-created_at"]
@@ -115,16 +119,6 @@ class PracticeSession(FractalScopedModel):
                 "session ends before it starts",
                 {"ended_at": None, "total_duration_seconds": None},
             )
-        ]
-
-    def soft_delete_cascade(self):
-        from .achievement import TargetAchievement
-
-        return [
-            SessionSection.all_objects.filter(session=self),
-            ActivityInstance.all_objects.filter(session=self),
-            MetricValue.all_objects.filter(instance__session=self),
-            TargetAchievement.all_objects.filter(session=self),
         ]
 
     # --- creation and goals --------------------------------------------------------------
@@ -240,6 +234,8 @@ class PracticeSessionGoal(FractalScopedModel):
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="goal_links", db_index=False)
     goal = models.ForeignKey("goals.Goal", on_delete=models.CASCADE, related_name="session_links", db_index=False)
 
+    soft_delete = {"session": "cascade", "goal": "cascade"}
+
     class Meta(FractalScopedModel.Meta):
         db_table = "practice_session_goals"
         constraints = [
@@ -270,6 +266,8 @@ class SessionSection(FractalScopedModel, OrderedModel):
     name = models.CharField(max_length=255)
     planned_minutes = models.PositiveIntegerField(null=True, blank=True)
 
+    soft_delete = {"session": "cascade"}
+
     class Meta(FractalScopedModel.Meta):
         db_table = "session_sections"
         ordering = ["sort_order", "created_at"]
@@ -287,12 +285,6 @@ class SessionSection(FractalScopedModel, OrderedModel):
     def siblings(self):
         return SessionSection.objects.filter(session_id=self.session_id)
 
-    def soft_delete_cascade(self):
-        return [
-            ActivityInstance.all_objects.filter(section=self),
-            MetricValue.all_objects.filter(instance__section=self),
-        ]
-
 
 class ActivityInstance(FractalScopedModel, OrderedModel):
     root = root_field(db_index=False)  # covered by instance_root_created_idx
@@ -306,6 +298,8 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
     duration_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     completed = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+
+    soft_delete = {"session": "cascade", "section": "cascade", "activity": "keep"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "activity_instances"
@@ -373,9 +367,6 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
                 {"time_stop": None, "duration_seconds": None},
             )
         ]
-
-    def soft_delete_cascade(self):
-        return [MetricValue.all_objects.filter(instance=self)]
 
     # --- timer ---------------------------------------------------------------------------
     @property
@@ -468,6 +459,8 @@ class MetricValue(FractalScopedModel):
     split = models.ForeignKey(SplitDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="values")
     set_number = models.PositiveSmallIntegerField(null=True, blank=True)
     value = models.FloatField(validators=[validate_finite])
+
+    soft_delete = {"instance": "cascade", "metric": "keep", "split": "keep"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "metric_values"
