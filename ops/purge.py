@@ -2,8 +2,8 @@
 
 Children go before parents, in the order of the soft-delete graph (``goals.softdelete``); the
 relink records of a purged row (keys its delete cleared) go with it. A row is kept (and
-reported) when deleting it would also remove a row that is live or trashed more recently, or when a PROTECT relation still points at it (an
-activity definition with live instances, for example).
+reported) when deleting it would also remove a row that is live or trashed more recently, or
+when a PROTECT relation still points at it (an activity definition with live instances, say).
 """
 
 import datetime

@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -110,6 +110,15 @@ class PracticeSession(FractalScopedModel):
             raise ValidationError({"ended_at": "A session cannot end before it starts."})
         if not self.completed and self.completed_at is not None:
             raise ValidationError({"completed_at": "Only a completed session has a completion time."})
+        if self.completed and self.started_at and self.ended_at:
+            # Derived from the session's own times, so editing either keeps it true.
+            self.total_duration_seconds = whole_seconds(self.started_at, self.ended_at)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"started_at", "ended_at", "completed"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "total_duration_seconds"}
+        super().save(*args, **kwargs)
 
     @classmethod
     def integrity_rules(cls):
@@ -203,11 +212,16 @@ class PracticeSession(FractalScopedModel):
             ):
                 instance.time_stop = max(when, instance.time_start)
                 instance.save(update_fields=["time_stop", "duration_seconds"])
+            # A session logged after the fact takes its times from its activities, not from
+            # when "complete" was pressed; "now" only when nothing was timed at all.
+            times = ActivityInstance.objects.filter(session=self).aggregate(
+                first=Min("time_start"), last=Max("time_stop")
+            )
             if self.started_at is None:
-                first = ActivityInstance.objects.filter(session=self).aggregate(first=Min("time_start"))["first"]
-                self.started_at = min(first, when) if first else when
+                self.started_at = min(times["first"], when) if times["first"] else when
             if self.ended_at is None:
-                self.ended_at = max(when, self.started_at)
+                last = times["last"]
+                self.ended_at = max(last if last else when, self.started_at)
             self.total_duration_seconds = whole_seconds(self.started_at, self.ended_at)
             self.completed = True
             self.completed_at = when
