@@ -51,10 +51,6 @@ class ActivityGroup(FractalScopedModel, OrderedModel):
     def siblings(self):
         return ActivityGroup.objects.filter(root_id=self.root_id)
 
-    def before_soft_delete(self):
-        # Deleting a group ungroups its activities; they stay in the library.
-        ActivityDefinition.all_objects.filter(group=self).update(group=None)
-
 
 class ActivityDefinition(FractalScopedModel, OrderedModel):
     root = root_field(db_index=False)  # covered by activity_def_root_name_idx
@@ -74,6 +70,8 @@ class ActivityDefinition(FractalScopedModel, OrderedModel):
         default=False, help_text="Offer the product of the multiplicative metrics (e.g. weight × reps)."
     )
     has_splits = models.BooleanField(default=False, help_text="Values are recorded per split (e.g. left/right).")
+
+    soft_delete = {"group": "unlink"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "activity_definitions"
@@ -100,12 +98,6 @@ class ActivityDefinition(FractalScopedModel, OrderedModel):
 
     def scope_relations(self):
         return [("group", self.group)] if self.group_id else []
-
-    def soft_delete_cascade(self):
-        return [
-            MetricDefinition.all_objects.filter(activity=self),
-            SplitDefinition.all_objects.filter(activity=self),
-        ]
 
     def validate_structure(self, metrics, splits):
         """Check the metric and split lists an activity is saved with (live ones only)."""
@@ -138,6 +130,8 @@ class MetricDefinition(FractalScopedModel, OrderedModel):
         default=False, help_text="The metric that decides which set is the top set."
     )
     is_multiplicative = models.BooleanField(default=False, help_text="Part of the product series.")
+
+    soft_delete = {"activity": "cascade"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "metric_definitions"
@@ -179,6 +173,8 @@ class SplitDefinition(FractalScopedModel, OrderedModel):
     activity = models.ForeignKey(ActivityDefinition, on_delete=models.CASCADE, related_name="splits", db_index=False)
     name = models.CharField(max_length=100)
 
+    soft_delete = {"activity": "cascade"}
+
     class Meta(FractalScopedModel.Meta):
         db_table = "split_definitions"
         ordering = ["sort_order", "name"]
@@ -217,7 +213,7 @@ class Target(FractalScopedModel, OrderedModel):
     name = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)
 
-    goal_cascade_field = "goal"
+    soft_delete = {"goal": "cascade", "activity": "cascade"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "targets"
@@ -238,9 +234,6 @@ class Target(FractalScopedModel, OrderedModel):
     def siblings(self):
         return Target.objects.filter(goal_id=self.goal_id)
 
-    def soft_delete_cascade(self):
-        return [TargetMetric.all_objects.filter(target=self)]
-
 
 class TargetMetric(FractalScopedModel):
     """One (metric, threshold) pair of a target: met when a recorded value is ≥ threshold."""
@@ -249,7 +242,7 @@ class TargetMetric(FractalScopedModel):
     metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="target_thresholds")
     threshold = models.FloatField(validators=[validate_finite])
 
-    goal_cascade_field = "target__goal"
+    soft_delete = {"target": "cascade", "metric": "cascade"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "target_metrics"

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 
+from goals import softdelete
 from goals.models import FractalScopedModel, Goal
 
 ROOT_FIELD = "root"
@@ -141,6 +142,15 @@ def find_problems(root_ids=None, using=None):
                 "live row in a deleted fractal",
                 True,
             )
+        for field in softdelete.cascade_parents(model):
+            if parent is not None and field.name == parent.name:
+                continue  # reported above
+            problems += _rows(
+                rows.filter(deleted_at__isnull=True, **{f"{field.name}__deleted_at__isnull": False}),
+                table,
+                f"live row whose {field.name} is in the trash",
+                True,
+            )
         for field in linked_fields(model):
             linked = rows.filter(**{f"{field.name}__isnull": False})
             problems += _rows(
@@ -227,16 +237,19 @@ def repair(root_ids=None):
                     break
                 model.all_objects.filter(pk__in=ids).update(root_id=parent_root)
                 changes.append(f"{table}: re-derived the root of {len(ids)} row(s) from their {parent.name}")
-            stale = model.all_objects.filter(deleted_at__isnull=True, **{f"{parent.name}__deleted_at__isnull": False})
-            if root_ids is not None:
-                stale = stale.filter(root_id__in=root_ids)
-            ids = list(stale.values_list("pk", flat=True))
-            if ids:
-                deleted_at = Subquery(
-                    parent.related_model.all_objects.filter(pk=OuterRef(parent.attname)).values("deleted_at")[:1]
+            for field in [parent, *(f for f in softdelete.cascade_parents(model) if f.name != parent.name)]:
+                stale = model.all_objects.filter(
+                    deleted_at__isnull=True, **{f"{field.name}__deleted_at__isnull": False}
                 )
-                model.all_objects.filter(pk__in=ids).update(deleted_at=deleted_at)
-                changes.append(f"{table}: moved {len(ids)} live row(s) under a deleted {parent.name} to the trash")
+                if root_ids is not None:
+                    stale = stale.filter(root_id__in=root_ids)
+                ids = list(stale.values_list("pk", flat=True))
+                if ids:
+                    deleted_at = Subquery(
+                        field.related_model.all_objects.filter(pk=OuterRef(field.attname)).values("deleted_at")[:1]
+                    )
+                    model.all_objects.filter(pk__in=ids).update(deleted_at=deleted_at)
+                    changes.append(f"{table}: moved {len(ids)} live row(s) under a deleted {field.name} to the trash")
         for model in scoped_models():
             if parent_field(model) is not None:
                 continue

@@ -3,7 +3,7 @@
 from django.db.models import Count, OuterRef, Subquery
 
 from .models import Goal
-from .models.goal import _scoped_models
+from .softdelete import scoped_models as _scoped_models
 
 
 def last_activity_by_root(root_ids):

@@ -1,8 +1,9 @@
 """Hard-delete rows that have been in the trash longer than a given age.
 
-Children go before parents. A row is kept (and reported) when deleting it would also remove a
-row that is live or trashed more recently, or when a PROTECT relation still points at it (an
-activity definition with live instances, for example).
+Children go before parents, in the order of the soft-delete graph (``goals.softdelete``); the
+relink records of a purged row (keys its delete cleared) go with it. A row is kept (and
+reported) when deleting it would also remove a row that is live or trashed more recently, or
+when a PROTECT relation still points at it (an activity definition with live instances, say).
 """
 
 import datetime
@@ -14,7 +15,7 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from goals.integrity import _ordered_for_repair
+from goals import softdelete
 from goals.models import FractalScopedModel
 
 
@@ -47,7 +48,7 @@ def purge_deleted(older_than_days, dry_run=False, progress=None, using=DEFAULT_D
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     result = PurgeResult(cutoff=cutoff)
     with transaction.atomic(using=using):
-        for model in reversed(_ordered_for_repair()):
+        for model in reversed(softdelete.ordered_models()):
             table = model._meta.db_table
             due = list(model.all_objects.filter(deleted_at__lt=cutoff).order_by("deleted_at"))
             if progress and due:
@@ -77,6 +78,7 @@ def purge_deleted(older_than_days, dry_run=False, progress=None, using=DEFAULT_D
                     result.kept.append((table, str(obj.pk), reason))
                     continue
                 _total, per_model = collector.delete()
+                softdelete.forget_unlinks(model, [obj.pk])
                 for label, count in per_model.items():
                     if count:
                         result.deleted[label] += count

@@ -1,6 +1,6 @@
 """API endpoints that span the domain apps: the fractal's trash and the goal tree with target progress."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -8,39 +8,18 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from activities.models import ActivityDefinition, ActivityGroup, Target
+from activities.models import Target
+from front import trash
 from goals.access import get_fractal_for_user
 from goals.api.base import FractalScopedMixin, run_model_operation
 from goals.api.serializers import tree_response
 from goals.models import Goal
-from sessions.models import ActivityInstance, PracticeSession, Program, SessionTemplate, TargetAchievement
+from sessions.models import TargetAchievement
 
 from .serializers import GoalProgressNodeSerializer, TrashItemSerializer, TrashRestoreSerializer
 
-
 # --- trash ------------------------------------------------------------------------------------
-def _trash_sources():
-    """(type, model, queryset filter) for what the trash lists: rows deleted by the user.
-
-    Rows removed together with a parent (a goal's subtree, a target of a deleted goal) come back
-    with that parent, so only the parent is listed.
-    """
-    return {
-        "goal": (Goal, lambda qs: qs.exclude(parent__isnull=True).exclude(parent__deleted_at=F("deleted_at"))),
-        "activity_group": (ActivityGroup, lambda qs: qs),
-        "activity": (ActivityDefinition, lambda qs: qs),
-        "target": (Target, lambda qs: qs.select_related("activity").exclude(goal__deleted_at=F("deleted_at"))),
-        "session": (PracticeSession, lambda qs: qs),
-        "instance": (
-            ActivityInstance,
-            lambda qs: qs.select_related("activity", "session").exclude(session__deleted_at=F("deleted_at")),
-        ),
-        "template": (SessionTemplate, lambda qs: qs),
-        "program": (Program, lambda qs: qs),
-    }
-
-
-TRASH_TYPES = list(_trash_sources())
+TRASH_TYPES = list(trash.BY_API_TYPE)
 
 
 class TrashQuerySerializer(serializers.Serializer):
@@ -67,12 +46,11 @@ class TrashViewSet(FractalScopedMixin):
         query.is_valid(raise_exception=True)
         wanted = query.validated_data.get("type")
         items = []
-        for kind, (model, narrow) in _trash_sources().items():
-            if wanted and kind != wanted:
+        for kind in trash.KINDS:
+            if wanted and kind.api_type != wanted:
                 continue
-            rows = narrow(model.all_objects.filter(root_id=self.fractal.pk, deleted_at__isnull=False))
-            for row in rows.order_by("-deleted_at")[:500]:
-                items.append({"type": kind, "id": row.pk, "name": str(row), "deleted_at": row.deleted_at})
+            for row in trash.listed(kind, self.fractal)[:500]:
+                items.append({"type": kind.api_type, "id": row.pk, "name": str(row), "deleted_at": row.deleted_at})
         items.sort(key=lambda item: item["deleted_at"], reverse=True)
         page = self.paginate_queryset(items)
         return self.get_paginated_response(TrashItemSerializer(page, many=True).data)
@@ -82,10 +60,8 @@ class TrashViewSet(FractalScopedMixin):
     def restore(self, request, *args, **kwargs):
         payload = TrashRestoreInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        model, _ = _trash_sources()[payload.validated_data["type"]]
-        row = get_object_or_404(
-            model.all_objects, root_id=self.fractal.pk, deleted_at__isnull=False, pk=payload.validated_data["id"]
-        )
+        kind = trash.BY_API_TYPE[payload.validated_data["type"]]
+        row = get_object_or_404(trash.restorable(kind, self.fractal), pk=payload.validated_data["id"])
         deleted_at = row.deleted_at
         run_model_operation(row.restore)
         return Response(

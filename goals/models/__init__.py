@@ -1,4 +1,4 @@
-from .base import FractalQuerySet, FractalScopedModel, OrderedModel, root_field
+from .base import FractalQuerySet, FractalScopedModel, OrderedModel, SoftDeleteUnlink, root_field
 from .goal import ROOT_LEVELS, SESSION_LEVELS, Goal, GoalLevel
 from .profile import Profile, Theme
 
@@ -11,6 +11,7 @@ __all__ = [
     "GoalLevel",
     "OrderedModel",
     "Profile",
+    "SoftDeleteUnlink",
     "Theme",
     "root_field",
 ]

@@ -178,54 +178,27 @@ class FractalScopedModel(models.Model):
         return []
 
     # --- soft delete ---------------------------------------------------------------------
-    def soft_delete_cascade(self):
-        """Querysets of dependents that only make sense with this object.
-
-        They are soft-deleted together with it, stamped with the same ``deleted_at``, which is
-        how ``restore()`` knows exactly what this delete removed.
-        """
-        return []
-
-    def before_soft_delete(self):
-        """Hook for side effects of a delete that are not a cascade."""
+    # How this model follows each foreign key to another scoped row when that row goes to the
+    # trash: {"field": "cascade" | "unlink" | "protect" | "keep"}; read by goals.softdelete.
+    soft_delete = {}
 
     @property
     def is_deleted(self):
         return self.deleted_at is not None
 
     def delete(self, using=None, keep_parents=False):
-        """Soft delete: hide this row and its dependents. Returns the deletion timestamp."""
-        if self.deleted_at is not None:
-            return self.deleted_at
-        when = timezone.now()
-        with transaction.atomic():
-            self.before_soft_delete()
-            for queryset in self.soft_delete_cascade():
-                queryset.filter(deleted_at__isnull=True).update(deleted_at=when, updated_at=when)
-            type(self).all_objects.filter(pk=self.pk).update(deleted_at=when, updated_at=when)
-            self.deleted_at = when
-            self.updated_at = when
-        return when
+        """Soft delete: hide this row and what the soft-delete graph takes with it."""
+        from goals import softdelete
+
+        return softdelete.delete(self)
 
     delete.alters_data = True
 
-    def validate_restore(self):
-        """Raise ValidationError when restoring would break a rule (e.g. a live duplicate name)."""
-        self.validate_constraints()
-
     def restore(self):
         """Undo the soft delete of this row and of exactly what that delete removed with it."""
-        if self.deleted_at is None:
-            return
-        when = self.deleted_at
-        with transaction.atomic():
-            self.deleted_at = None
-            self.validate_restore()
-            now = timezone.now()
-            for queryset in self.soft_delete_cascade():
-                queryset.filter(deleted_at=when).update(deleted_at=None, updated_at=now)
-            type(self).all_objects.filter(pk=self.pk).update(deleted_at=None, updated_at=now)
-            self.updated_at = now
+        from goals import softdelete
+
+        softdelete.restore(self)
 
     restore.alters_data = True
 
@@ -284,3 +257,19 @@ class OrderedModel(models.Model):
         self.refresh_from_db(fields=["sort_order"])
 
     move.alters_data = True
+
+
+class SoftDeleteUnlink(models.Model):
+    """A key a soft delete cleared ("unlink"), so restoring the deleted row puts it back."""
+
+    deleted_at = models.DateTimeField(db_index=True)
+    table = models.CharField(max_length=100)
+    row_id = models.CharField(max_length=64)
+    field = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        db_table = "soft_delete_unlinks"
+
+    def __str__(self):
+        return f"{self.table} {self.row_id}.{self.field} -> {self.target_id}"

@@ -81,6 +81,8 @@ class Goal(FractalScopedModel, OrderedModel):
         help_text="Set on fractal roots only; other goals reach their owner through the root.",
     )
 
+    soft_delete = {"parent": "cascade"}
+
     objects = GoalLiveManager()
     all_objects = models.Manager.from_queryset(GoalQuerySet)()
 
@@ -255,37 +257,3 @@ class Goal(FractalScopedModel, OrderedModel):
             self.completed_at = None
             self.save(update_fields=["completed", "completed_at"])
         return self
-
-    # --- soft delete ---------------------------------------------------------------------
-    def soft_delete_cascade(self):
-        if self.parent_id is None:
-            # Deleting a fractal hides everything in it.
-            querysets = []
-            for model in _scoped_models():
-                queryset = model.all_objects.filter(root_id=self.pk)
-                if model is Goal:
-                    queryset = queryset.exclude(pk=self.pk)
-                querysets.append(queryset)
-            return querysets
-        # All descendants, live or not: delete() only stamps live rows, and restore() only
-        # brings back rows stamped by this delete.
-        subtree = self.descendant_ids(live_only=False)
-        querysets = [Goal.all_objects.filter(pk__in=subtree)]
-        # Rows that hang off a removed goal (targets and their parts) go with it; such models
-        # name the path to their goal in ``goal_cascade_field``.
-        for model in _scoped_models():
-            goal_field = getattr(model, "goal_cascade_field", None)
-            if goal_field:
-                querysets.append(model.all_objects.filter(**{f"{goal_field}__in": [self.pk, *subtree]}))
-        return querysets
-
-    def validate_restore(self):
-        if self.parent_id is not None and Goal.all_objects.filter(pk=self.parent_id, deleted_at__isnull=False).exists():
-            raise ValidationError("Its parent goal is in the trash; restore the parent first.")
-        super().validate_restore()
-
-
-def _scoped_models():
-    from django.apps import apps
-
-    return [model for model in apps.get_models() if issubclass(model, FractalScopedModel) and not model._meta.abstract]

@@ -20,7 +20,10 @@ class TargetAchievement(FractalScopedModel):
     )
     achieved_at = models.DateTimeField()
 
-    goal_cascade_field = "target__goal"
+    # Restoring an achievement after the target was met again meanwhile: the newer one wins and
+    # the restored one stays in the trash (a target has one live achievement).
+    soft_delete_restore_conflict = "stay"
+    soft_delete = {"target": "cascade", "session": "cascade", "instance": "cascade", "split": "keep"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "target_achievements"

@@ -46,13 +46,6 @@ class Program(FractalScopedModel):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "A program cannot end before it starts."})
 
-    def soft_delete_cascade(self):
-        return [
-            ProgramBlock.all_objects.filter(program=self),
-            ProgramDay.all_objects.filter(block__program=self),
-            ScheduledSession.all_objects.filter(day__block__program=self),
-        ]
-
 
 class ProgramBlock(FractalScopedModel, OrderedModel):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="blocks", db_index=False)
@@ -66,6 +59,8 @@ class ProgramBlock(FractalScopedModel, OrderedModel):
     legacy_id = models.CharField(
         max_length=40, blank=True, editable=False, help_text="The old app's block id (a JavaScript timestamp)."
     )
+
+    soft_delete = {"program": "cascade"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "program_blocks"
@@ -98,12 +93,6 @@ class ProgramBlock(FractalScopedModel, OrderedModel):
             errors["color"] = error.messages[0]
         if errors:
             raise ValidationError(errors)
-
-    def soft_delete_cascade(self):
-        return [
-            ProgramDay.all_objects.filter(block=self),
-            ScheduledSession.all_objects.filter(day__block=self),
-        ]
 
     def dates(self):
         day = self.start_date
@@ -157,6 +146,8 @@ class ProgramDay(FractalScopedModel, OrderedModel):
     name = models.CharField(max_length=255, blank=True)
     notes = models.TextField(blank=True)
 
+    soft_delete = {"block": "cascade"}
+
     class Meta(FractalScopedModel.Meta):
         db_table = "program_days"
         ordering = ["date", "day_number", "sort_order"]
@@ -190,9 +181,6 @@ class ProgramDay(FractalScopedModel, OrderedModel):
         block = self.block
         if self.date and not (block.start_date <= self.date <= block.end_date):
             raise ValidationError({"date": "The date is outside the block."})
-
-    def soft_delete_cascade(self):
-        return [ScheduledSession.all_objects.filter(day=self)]
 
     def update(self, **fields):
         """Edit this one day (date, name, notes); the date must stay inside the block and be free.
@@ -240,6 +228,8 @@ class ScheduledSession(FractalScopedModel, OrderedModel):
     )
     completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    soft_delete = {"day": "cascade", "template": "keep", "session": "keep"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "scheduled_sessions"

@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -50,6 +50,10 @@ class PracticeSession(FractalScopedModel):
     completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
+
+    soft_delete = {"template": "keep"}
+    # A session whose every goal link goes to the trash (its goals deleted) goes with them.
+    soft_delete_with_all = ("goal_links",)
 
     class Meta(FractalScopedModel.Meta):
         db_table = "practice_sessions"
@@ -106,6 +110,15 @@ class PracticeSession(FractalScopedModel):
             raise ValidationError({"ended_at": "A session cannot end before it starts."})
         if not self.completed and self.completed_at is not None:
             raise ValidationError({"completed_at": "Only a completed session has a completion time."})
+        if self.completed and self.started_at and self.ended_at:
+            # Derived from the session's own times, so editing either keeps it true.
+            self.total_duration_seconds = whole_seconds(self.started_at, self.ended_at)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"started_at", "ended_at", "completed"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "total_duration_seconds"}
+        super().save(*args, **kwargs)
 
     @classmethod
     def integrity_rules(cls):
@@ -115,16 +128,6 @@ class PracticeSession(FractalScopedModel):
                 "session ends before it starts",
                 {"ended_at": None, "total_duration_seconds": None},
             )
-        ]
-
-    def soft_delete_cascade(self):
-        from .achievement import TargetAchievement
-
-        return [
-            SessionSection.all_objects.filter(session=self),
-            ActivityInstance.all_objects.filter(session=self),
-            MetricValue.all_objects.filter(instance__session=self),
-            TargetAchievement.all_objects.filter(session=self),
         ]
 
     # --- creation and goals --------------------------------------------------------------
@@ -209,11 +212,16 @@ class PracticeSession(FractalScopedModel):
             ):
                 instance.time_stop = max(when, instance.time_start)
                 instance.save(update_fields=["time_stop", "duration_seconds"])
+            # A session logged after the fact takes its times from its activities, not from
+            # when "complete" was pressed; "now" only when nothing was timed at all.
+            times = ActivityInstance.objects.filter(session=self).aggregate(
+                first=Min("time_start"), last=Max("time_stop")
+            )
             if self.started_at is None:
-                first = ActivityInstance.objects.filter(session=self).aggregate(first=Min("time_start"))["first"]
-                self.started_at = min(first, when) if first else when
+                self.started_at = min(times["first"], when) if times["first"] else when
             if self.ended_at is None:
-                self.ended_at = max(when, self.started_at)
+                last = times["last"]
+                self.ended_at = max(last if last else when, self.started_at)
             self.total_duration_seconds = whole_seconds(self.started_at, self.ended_at)
             self.completed = True
             self.completed_at = when
@@ -239,6 +247,8 @@ class PracticeSessionGoal(FractalScopedModel):
     root = root_field(db_index=False)  # covered by session_goal_root_updated_idx
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="goal_links", db_index=False)
     goal = models.ForeignKey("goals.Goal", on_delete=models.CASCADE, related_name="session_links", db_index=False)
+
+    soft_delete = {"session": "cascade", "goal": "cascade"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "practice_session_goals"
@@ -270,6 +280,8 @@ class SessionSection(FractalScopedModel, OrderedModel):
     name = models.CharField(max_length=255)
     planned_minutes = models.PositiveIntegerField(null=True, blank=True)
 
+    soft_delete = {"session": "cascade"}
+
     class Meta(FractalScopedModel.Meta):
         db_table = "session_sections"
         ordering = ["sort_order", "created_at"]
@@ -287,12 +299,6 @@ class SessionSection(FractalScopedModel, OrderedModel):
     def siblings(self):
         return SessionSection.objects.filter(session_id=self.session_id)
 
-    def soft_delete_cascade(self):
-        return [
-            ActivityInstance.all_objects.filter(section=self),
-            MetricValue.all_objects.filter(instance__section=self),
-        ]
-
 
 class ActivityInstance(FractalScopedModel, OrderedModel):
     root = root_field(db_index=False)  # covered by instance_root_created_idx
@@ -306,6 +312,8 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
     duration_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     completed = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+
+    soft_delete = {"session": "cascade", "section": "cascade", "activity": "keep"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "activity_instances"
@@ -373,9 +381,6 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
                 {"time_stop": None, "duration_seconds": None},
             )
         ]
-
-    def soft_delete_cascade(self):
-        return [MetricValue.all_objects.filter(instance=self)]
 
     # --- timer ---------------------------------------------------------------------------
     @property
@@ -468,6 +473,8 @@ class MetricValue(FractalScopedModel):
     split = models.ForeignKey(SplitDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="values")
     set_number = models.PositiveSmallIntegerField(null=True, blank=True)
     value = models.FloatField(validators=[validate_finite])
+
+    soft_delete = {"instance": "cascade", "metric": "keep", "split": "keep"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "metric_values"

@@ -31,12 +31,6 @@ class SessionTemplate(FractalScopedModel):
     def __str__(self):
         return self.name
 
-    def soft_delete_cascade(self):
-        return [
-            TemplateSection.all_objects.filter(template=self),
-            TemplateActivity.all_objects.filter(section__template=self),
-        ]
-
     @property
     def planned_minutes(self):
         return sum(section.planned_minutes or 0 for section in self.sections.all())
@@ -150,6 +144,8 @@ class TemplateSection(FractalScopedModel, OrderedModel):
     name = models.CharField(max_length=255)
     planned_minutes = models.PositiveIntegerField(null=True, blank=True)
 
+    soft_delete = {"template": "cascade"}
+
     class Meta(FractalScopedModel.Meta):
         db_table = "template_sections"
         ordering = ["sort_order", "created_at"]
@@ -164,13 +160,12 @@ class TemplateSection(FractalScopedModel, OrderedModel):
     def siblings(self):
         return TemplateSection.objects.filter(template_id=self.template_id)
 
-    def soft_delete_cascade(self):
-        return [TemplateActivity.all_objects.filter(section=self)]
-
 
 class TemplateActivity(FractalScopedModel, OrderedModel):
     section = models.ForeignKey(TemplateSection, on_delete=models.CASCADE, related_name="activities", db_index=False)
     activity = models.ForeignKey(ActivityDefinition, on_delete=models.PROTECT, related_name="template_entries")
+
+    soft_delete = {"section": "cascade", "activity": "cascade"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "template_section_activities"
