@@ -15,8 +15,8 @@ from rest_framework.authtoken.models import Token
 
 from goals.integrity import _ordered_for_repair
 from goals.models import Goal, Profile
-from sessions.models import MetricValue, PracticeSession, ScheduledSession
 from ops.portability import dumps, export_fractal
+from sessions.models import MetricValue, PracticeSession, ScheduledSession
 from tests.commands.demo_fractal import build_demo_fractal
 from tests.conftest import PASSWORD
 
