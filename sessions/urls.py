@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analytics, detail, fractals, goals, listing, programs, templates, trash
+from .views import analytics, detail, fractals, goals, listing, practice, programs, templates, trash
 
 fractal = "fractals/<uuid:root_id>/"
 goal = f"{fractal}goals/<uuid:goal_id>/"
@@ -34,6 +34,9 @@ urlpatterns += [
     path(f"{session}delete/", detail.session_delete, name="session-delete"),
     path(f"{session}activities/add/", detail.session_add_activity, name="session-add-activity"),
     path(f"{session}reorder/", detail.session_reorder, name="session-reorder"),
+    path(f"{goal}start-practice/", practice.goal_start_practice, name="goal-start-practice"),
+    path(f"{session}repeat/", practice.session_repeat, name="session-repeat"),
+    path(f"{session}duplicate/", practice.session_duplicate, name="session-duplicate"),
     path(f"{instance}move/", detail.instance_move, name="instance-move"),
     path(f"{instance}remove/", detail.instance_remove, name="instance-remove"),
     path(f"{instance}timer/", detail.instance_timer, name="instance-timer"),
