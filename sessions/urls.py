@@ -34,6 +34,7 @@ urlpatterns += [
     path(f"{session}delete/", detail.session_delete, name="session-delete"),
     path(f"{session}activities/add/", detail.session_add_activity, name="session-add-activity"),
     path(f"{session}reorder/", detail.session_reorder, name="session-reorder"),
+    path("sessions/running/", practice.running_session, name="running-session"),
     path(f"{goal}start-practice/", practice.goal_start_practice, name="goal-start-practice"),
     path(f"{session}repeat/", practice.session_repeat, name="session-repeat"),
     path(f"{session}duplicate/", practice.session_duplicate, name="session-duplicate"),

@@ -6,6 +6,7 @@ Starting while another session is still running asks first (a page with both cho
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -74,3 +75,23 @@ def session_repeat(request, root_id, session_id):
 @require_POST
 def session_duplicate(request, root_id, session_id):
     return _copy(request, root_id, session_id, start=False)
+
+
+@login_required
+def running_session(request):
+    """The user's running session for the header ("In progress: …"), fetched by a small script.
+
+    Asked for after the page has loaded, so no page pays a query for it.
+    """
+    running = running_sessions(request.user).only("id", "root_id", "name", "started_at").first()
+    if running is None:
+        return JsonResponse({"running": None})
+    return JsonResponse(
+        {
+            "running": {
+                "name": running.name,
+                "url": session_url(running),
+                "started_at": running.started_at.timestamp(),
+            }
+        }
+    )

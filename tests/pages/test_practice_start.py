@@ -95,3 +95,15 @@ def test_copies_are_for_the_owner_only(name, stranger_client, anonymous_client, 
     assert stranger_client.post(copy_url(name, session)).status_code == 404
     assert anonymous_client.post(copy_url(name, session)).status_code == 302
     assert PracticeSession.objects.count() == 1
+
+
+def test_the_running_session_is_reported_for_the_header(owner_client, stranger_client, anonymous_client, session):
+    running_url = reverse("running-session")
+    assert owner_client.get(running_url).json() == {"running": None}
+    session.start()
+    body = owner_client.get(running_url).json()["running"]
+    assert body["name"] == "Pull day" and body["url"] == copy_url("session-detail", session)
+    assert stranger_client.get(running_url).json() == {"running": None}
+    assert anonymous_client.get(running_url).status_code == 302
+    session.complete()
+    assert owner_client.get(running_url).json() == {"running": None}
