@@ -1,8 +1,9 @@
 from django.urls import path
 
-from .views import detail, listing, programs, templates
+from .views import detail, listing, practice, programs, templates
 
 fractal = "fractals/<uuid:root_id>/"
+goal = f"{fractal}goals/<uuid:goal_id>/"
 sessions = f"{fractal}sessions/"
 session = f"{sessions}<uuid:session_id>/"
 instance = f"{session}instances/<uuid:instance_id>/"
@@ -21,6 +22,10 @@ urlpatterns = [
     path(f"{session}delete/", detail.session_delete, name="session-delete"),
     path(f"{session}activities/add/", detail.session_add_activity, name="session-add-activity"),
     path(f"{session}reorder/", detail.session_reorder, name="session-reorder"),
+    path("sessions/running/", practice.running_session, name="running-session"),
+    path(f"{goal}start-practice/", practice.goal_start_practice, name="goal-start-practice"),
+    path(f"{session}repeat/", practice.session_repeat, name="session-repeat"),
+    path(f"{session}duplicate/", practice.session_duplicate, name="session-duplicate"),
     path(f"{instance}move/", detail.instance_move, name="instance-move"),
     path(f"{instance}remove/", detail.instance_remove, name="instance-remove"),
     path(f"{instance}timer/", detail.instance_timer, name="instance-timer"),

@@ -246,6 +246,14 @@ class FromTemplateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False)
 
 
+class StartPracticeSerializer(serializers.Serializer):
+    goal = ScopedRelatedField(Goal)
+
+
+class CopySessionSerializer(serializers.Serializer):
+    start = serializers.BooleanField(default=True, help_text="Start the copy now (repeat) or leave it planned.")
+
+
 class CompletionSerializer(serializers.Serializer):
     session = PracticeSessionSerializer()
     targets_met = serializers.ListField(child=serializers.UUIDField(), help_text="Targets met in this session.")

@@ -21,6 +21,7 @@ from sessions.models import (
     SessionSection,
     SessionTemplate,
 )
+from sessions.practice import copy_session, start_practice
 from sessions.targets import evaluate_goal
 
 from .filters import (
@@ -37,6 +38,7 @@ from .filters import (
 from .serializers import (
     ActivityInstanceSerializer,
     CompletionSerializer,
+    CopySessionSerializer,
     EvaluationSerializer,
     FromSessionSerializer,
     FromTemplateSerializer,
@@ -51,6 +53,7 @@ from .serializers import (
     ScheduleSerializer,
     SectionSerializer,
     SessionTemplateSerializer,
+    StartPracticeSerializer,
     StartScheduledSerializer,
     TimerSerializer,
     ValueEntrySerializer,
@@ -87,7 +90,7 @@ class PracticeSessionViewSet(FractalScopedViewSet):
     ordering = ["-created_at"]
 
     def get_serializer_class(self):
-        if self.action in ("list", "create", "from_template"):
+        if self.action in ("list", "create", "from_template", "start_practice"):
             return PracticeSessionSerializer
         return PracticeSessionDetailSerializer
 
@@ -142,6 +145,25 @@ class PracticeSessionViewSet(FractalScopedViewSet):
         data = payload.validated_data
         session = run_model_operation(data["template"].create_session, data["goals"], name=data.get("name"))
         return self._detail(session, status.HTTP_201_CREATED)
+
+    @extend_schema(request=StartPracticeSerializer, responses={201: PracticeSessionDetailSerializer})
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None, url_path="start-practice")
+    def start_practice(self, request, *args, **kwargs):
+        """Create a session linked to one short-term or immediate goal, started now."""
+        payload = StartPracticeSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        session = run_model_operation(start_practice, payload.validated_data["goal"])
+        return self._detail(session, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CopySessionSerializer, responses={201: PracticeSessionDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="copy")
+    def copy(self, request, *args, **kwargs):
+        """Repeat (``start``: true, the default) or duplicate a session: same goals, sections, activities."""
+        session = self.get_object()
+        payload = CopySessionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        copy = run_model_operation(copy_session, session, start=payload.validated_data["start"])
+        return self._detail(copy, status.HTTP_201_CREATED)
 
 
 class SectionViewSet(FractalScopedViewSet):

@@ -1,0 +1,69 @@
+"""Starting practice in one tap: from a goal, or by repeating (or duplicating) a past session.
+
+One function per operation, called by the pages and the API alike.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from goals.models import SESSION_LEVELS
+
+from .models import ActivityInstance, PracticeSession, SessionSection
+
+
+def running_sessions(user):
+    """The user's sessions that are started and not yet complete, newest first."""
+    return (
+        PracticeSession.objects.owned_by(user).filter(started_at__isnull=False, completed=False).order_by("-started_at")
+    )
+
+
+def start_practice(goal, when=None):
+    """A new session linked to ``goal`` (short-term or immediate), started now."""
+    if goal.level not in SESSION_LEVELS:
+        raise ValidationError("Practice starts from a short-term or immediate goal.")
+    if goal.completed:
+        raise ValidationError(f"“{goal.name}” is already complete; reopen it to practise for it.")
+    return PracticeSession.create(goal.root_id, [goal], goal.name, started_at=when or timezone.now())
+
+
+def copy_session(session, start=False, when=None):
+    """A new session with the goals, sections and activities of ``session`` (not its values).
+
+    ``start`` starts it at once ("Repeat"); otherwise it is a plan ("Duplicate"). The page shows
+    last time's values beside each activity, read from the session this one copies.
+    """
+    if session.deleted_at is not None:
+        raise ValidationError("This session is in the trash.")
+    goals = [goal for goal in session.goals.all() if goal.deleted_at is None]
+    sections = list(SessionSection.objects.filter(session=session).order_by("sort_order", "created_at"))
+    instances = list(
+        ActivityInstance.objects.filter(session=session).select_related("activity").order_by("sort_order", "created_at")
+    )
+    with transaction.atomic():
+        copy = PracticeSession.create(
+            session.root_id,
+            goals,
+            session.name,
+            template=session.template if session.template_id and session.template.deleted_at is None else None,
+            planned_minutes=session.planned_minutes,
+            description=session.description,
+            started_at=(when or timezone.now()) if start else None,
+        )
+        new_sections = {}
+        for section in sections:
+            new_sections[section.pk] = SessionSection(
+                session=copy, name=section.name, planned_minutes=section.planned_minutes, sort_order=section.sort_order
+            )
+            new_sections[section.pk].save()
+        for instance in instances:
+            if instance.activity.deleted_at is not None:
+                continue
+            ActivityInstance(
+                session=copy,
+                section=new_sections.get(instance.section_id),
+                activity=instance.activity,
+                sort_order=instance.sort_order,
+            ).save()
+    return copy
