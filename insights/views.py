@@ -6,6 +6,9 @@ targets, deadlines) come from ``analytics_overview``, which the page loads with 
 history never delays the chart.
 """
 
+import datetime
+import zoneinfo
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
@@ -16,12 +19,24 @@ from django.utils.safestring import mark_safe
 
 from activities.models import ActivityDefinition, MetricDefinition
 from goals.access import get_fractal_for_user
+from goals.models import Profile
 
 from . import analytics
 from .charts import Bar, Point, Series, bar_chart, format_number, line_chart
 from .forms import AnalyticsFilterForm
 
 WEEKS = 12
+
+
+def user_calendar(user):
+    """The user's time zone and first weekday (0 Monday, 6 Sunday), from their preferences."""
+    # The time-zone middleware has already read (and cached) the profile on the user.
+    profile = user.profile if hasattr(user, "profile") else Profile(user=user)
+    try:
+        tz = zoneinfo.ZoneInfo(profile.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = datetime.UTC
+    return tz, profile.week_start
 
 
 def duration_text(seconds):
@@ -148,8 +163,8 @@ def analytics_page(request, root_id):
     else:
         form.offer(activity, metrics)
 
-    today = timezone.now().date()
-    weeks = analytics.practice_weeks(fractal, weeks=WEEKS, today=today)
+    tz, week_start = user_calendar(request.user)
+    weeks = analytics.practice_weeks(fractal, weeks=WEEKS, tz=tz, week_start=week_start)
     sessions_chart = bar_chart(
         [
             Bar(
@@ -197,12 +212,13 @@ def analytics_overview(request, root_id):
     band; otherwise a page of its own, the no-JavaScript fallback the page links to.
     """
     fractal = get_fractal_for_user(request.user, root_id)
-    today = timezone.now().date()
+    tz, _ = user_calendar(request.user)
+    today = timezone.localdate(timezone=tz)
     totals = analytics.totals(fractal)
     goals = analytics.goal_summary(fractal, today=today)
     context = {
         "fractal": fractal,
-        "streaks": analytics.streaks(fractal, today=today),
+        "streaks": analytics.streaks(fractal, tz=tz),
         "totals": totals,
         "total_time": duration_text(totals["seconds"]),
         "goals": goals,

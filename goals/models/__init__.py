@@ -1,6 +1,6 @@
 from .base import FractalQuerySet, FractalScopedModel, OrderedModel, root_field
 from .goal import ROOT_LEVELS, SESSION_LEVELS, Goal, GoalLevel
-from .profile import Profile, Theme
+from .profile import Profile, Theme, WeekStart
 
 __all__ = [
     "ROOT_LEVELS",
@@ -12,5 +12,6 @@ __all__ = [
     "OrderedModel",
     "Profile",
     "Theme",
+    "WeekStart",
     "root_field",
 ]
