@@ -6,7 +6,7 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .accounts import email_taken
-from .models import ROOT_LEVELS, Goal, GoalLevel, Profile
+from .models import ROOT_LEVELS, Goal, GoalLevel, Profile, WeekStart
 
 
 def time_zone_choices():
@@ -89,16 +89,29 @@ class DeleteAccountForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=time_zone_choices, help_text="All times are shown in this time zone.")
+    week_start = forms.TypedChoiceField(
+        choices=WeekStart.choices,
+        coerce=int,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Weeks start on",
+        help_text="Weeks in analytics start on this day.",
+    )
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "theme"]
+        fields = ["time_zone", "week_start", "theme"]
         widgets = {"theme": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A filter box above the long menu (static/js/zone_filter.js).
         self.fields["time_zone"].widget.attrs["data-filterable"] = "time zones"
+
+    def clean_week_start(self):
+        # A form that does not send it (older clients) keeps the current choice.
+        value = self.cleaned_data.get("week_start")
+        return self.instance.week_start if value in (None, "") else value
 
 
 class FractalForm(forms.Form):

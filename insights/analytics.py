@@ -2,14 +2,15 @@
 
 Used by the analytics page and by the API. Every function runs a fixed number of queries:
 the database aggregates, and Python only folds rows that are already one per set, per day
-or per level. Deleted rows never count. Days and weeks are calendar days in UTC.
+or per level. Deleted rows never count. Days and weeks are calendar days in the zone passed
+(the user's; UTC when none), weeks starting on the weekday passed (Monday when none).
 """
 
 import datetime
 
 from django.db import NotSupportedError
 from django.db.models import Case, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Sum, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import MetricDefinition, Target
@@ -23,12 +24,17 @@ def _root_id(root):
     return getattr(root, "pk", root)
 
 
-def _today(today):
-    return today or timezone.now().astimezone(UTC).date()
+def _today(today, tz=None):
+    return today or timezone.now().astimezone(tz or UTC).date()
 
 
-def _day_start(day):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=UTC)
+def _day_start(day, tz=None):
+    # zoneinfo gives the offset in force at that local midnight, so DST changes are honoured.
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz or UTC)
+
+
+def _local_day(moment, tz):
+    return moment.astimezone(tz or UTC).date()
 
 
 # --- activity progress -------------------------------------------------------------------
@@ -133,27 +139,34 @@ def _completed_sessions(root):
     )
 
 
-def practice_weeks(root, weeks=12, today=None):
-    """Completed sessions and practice seconds per week (Monday first), oldest first."""
-    today = _today(today)
-    this_week = today - datetime.timedelta(days=today.weekday())
+def practice_weeks(root, weeks=12, today=None, tz=None, week_start=0):
+    """Completed sessions and practice seconds per week, oldest first.
+
+    Weeks start on ``week_start`` (``date.weekday()`` numbering: 0 Monday, 6 Sunday) and days
+    are calendar days in ``tz``. The database reads only the sessions of those weeks (by the
+    index on the session time); Python puts each in its local day, which stays right across
+    DST changes.
+    """
+    today = _today(today, tz)
+    this_week = today - datetime.timedelta(days=(today.weekday() - week_start) % 7)
     first_week = this_week - datetime.timedelta(weeks=weeks - 1)
-    days = (
+    rows = (
         _completed_sessions(root)
-        .filter(x__gte=_day_start(first_week), x__lt=_day_start(this_week + datetime.timedelta(days=7)))
-        .annotate(day=TruncDate("x", tzinfo=UTC))
-        .values("day")
-        .annotate(sessions=Count("id"), seconds=Sum("total_duration_seconds"))
-        .order_by("day")
+        .filter(
+            x__gte=_day_start(first_week, tz),
+            x__lt=_day_start(this_week + datetime.timedelta(days=7), tz),
+        )
+        .values_list("x", "total_duration_seconds")
     )
     result = [
         {"week_start": first_week + datetime.timedelta(weeks=index), "sessions": 0, "seconds": 0}
         for index in range(weeks)
     ]
-    for row in days:
-        index = (row["day"] - first_week).days // 7
-        result[index]["sessions"] += row["sessions"]
-        result[index]["seconds"] += row["seconds"] or 0
+    for moment, seconds in rows:
+        index = (_local_day(moment, tz) - first_week).days // 7
+        if 0 <= index < weeks:
+            result[index]["sessions"] += 1
+            result[index]["seconds"] += seconds or 0
     return result
 
 
@@ -180,12 +193,18 @@ class UTCDayOrdinal(Func):
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
-def streaks(root, today=None):
-    """Current and longest runs of consecutive UTC days with a completed session."""
-    today = _today(today).toordinal()
-    # Ordered by the time of the index ``session_root_done_when_idx``, so the database reads that
-    # index in order and sorts nothing; days repeat (several sessions a day) and are folded here.
-    days = _completed_sessions(root).annotate(day=UTCDayOrdinal("x")).order_by("x").values_list("day", flat=True)
+def streaks(root, today=None, tz=None):
+    """Current and longest runs of consecutive days (in ``tz``) with a completed session."""
+    today = _today(today, tz).toordinal()
+    if tz is None or tz == UTC:
+        days = _completed_sessions(root).annotate(day=UTCDayOrdinal("x")).order_by("x").values_list("day", flat=True)
+    else:
+        # Ordered by the time of ``session_root_done_when_idx`` (an index read, no sort); each
+        # time is put in its local day here, with the offset in force at that moment.
+        days = (
+            _local_day(moment, tz).toordinal()
+            for moment in _completed_sessions(root).order_by("x").values_list("x", flat=True)
+        )
     longest = run = current = 0
     previous = None
     for day in days:

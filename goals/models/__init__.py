@@ -1,6 +1,6 @@
 from .base import FractalQuerySet, FractalScopedModel, OrderedModel, SoftDeleteUnlink, root_field
 from .goal import ROOT_LEVELS, SESSION_LEVELS, Goal, GoalLevel
-from .profile import Profile, Theme
+from .profile import Profile, Theme, WeekStart
 
 __all__ = [
     "ROOT_LEVELS",
@@ -13,5 +13,6 @@ __all__ = [
     "Profile",
     "SoftDeleteUnlink",
     "Theme",
+    "WeekStart",
     "root_field",
 ]

@@ -12,13 +12,21 @@ class Theme(models.TextChoices):
     DARK = "dark", "Dark"
 
 
+class WeekStart(models.IntegerChoices):
+    """The first day of the user's week, numbered as ``date.weekday()`` numbers days."""
+
+    MONDAY = 0, "Monday"
+    SUNDAY = 6, "Sunday"
+
+
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a known time zone.")
 
 
 class Profile(models.Model):
-    """Per-user preferences (time zone, colour theme), the verified email and the calendar feed key."""
+    """Per-user preferences (time zone, first day of the week, colour theme), the verified email and
+    the calendar feed key."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
@@ -28,6 +36,9 @@ class Profile(models.Model):
     verified_email = models.EmailField(blank=True, default="")
     # The secret in the private calendar feed URL; empty when the feed is off.
     calendar_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    week_start = models.PositiveSmallIntegerField(
+        choices=WeekStart.choices, default=WeekStart.MONDAY, help_text="Weeks in analytics start on this day."
+    )
 
     class Meta:
         db_table = "user_profiles"

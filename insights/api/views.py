@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from goals.api.base import FractalScopedMixin
 from insights import analytics
+from insights.views import user_calendar
 from sessions.models import PracticeSession
 
 from .serializers import (
@@ -59,16 +60,18 @@ class AnalyticsViewSet(FractalScopedMixin):
     @extend_schema(parameters=[WeeklyQuerySerializer], responses=WeeklySerializer)
     @action(detail=False, methods=["get"])
     def weekly(self, request, *args, **kwargs):
-        """Completed sessions and practice seconds per week (Monday first), oldest first."""
+        """Completed sessions and practice seconds per week (the user's first weekday and zone), oldest first."""
         query = self._query(WeeklyQuerySerializer)
-        weeks = analytics.practice_weeks(self.fractal, weeks=query["weeks"])
+        tz, week_start = user_calendar(request.user)
+        weeks = analytics.practice_weeks(self.fractal, weeks=query["weeks"], tz=tz, week_start=week_start)
         return Response({"weeks": PracticeWeekSerializer(weeks, many=True).data})
 
     @extend_schema(responses=StreaksSerializer)
     @action(detail=False, methods=["get"])
     def streaks(self, request, *args, **kwargs):
-        """Current and longest runs of consecutive days (UTC) with a completed session."""
-        return Response(StreaksSerializer(analytics.streaks(self.fractal)).data)
+        """Current and longest runs of consecutive days (in the user's zone) with a completed session."""
+        tz, _ = user_calendar(request.user)
+        return Response(StreaksSerializer(analytics.streaks(self.fractal, tz=tz)).data)
 
     @extend_schema(responses=SummarySerializer)
     @action(detail=False, methods=["get"])

@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -109,3 +110,18 @@ def test_summary_has_totals_levels_targets_and_deadlines(api, fractal, everythin
     assert [row["level"] for row in body["completed_per_level"]] == [level.value for level in GoalLevel]
     assert body["targets_open"] == 1 and body["targets_met"] == 0
     assert [goal["id"] for goal in body["upcoming_deadlines"]] == [str(short_term_goal.pk)]
+
+
+def test_weekly_weeks_start_on_the_users_chosen_weekday_in_their_zone(api, owner, fractal):
+    from goals.models import Profile
+
+    profile = Profile.for_user(owner)
+    profile.time_zone, profile.week_start = "America/New_York", 6
+    profile.save()
+    owner.refresh_from_db()  # forget the profile cached on the fixture's user
+    response = api.get(url(fractal, "analytics/weekly/?weeks=2"))
+    assert response.status_code == 200
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo("America/New_York"))
+    starts = [datetime.date.fromisoformat(week["week_start"]) for week in response.json()["weeks"]]
+    assert all(start.weekday() == 6 for start in starts)
+    assert starts[-1] <= today < starts[-1] + datetime.timedelta(days=7)

@@ -82,3 +82,19 @@ def test_token_actions_need_post_and_sign_in(owner_client, anonymous_client):
     response = anonymous_client.post(reverse("api-token"), {"action": "create"})
     assert response.status_code == 302
     assert not Token.objects.exists()
+
+
+def test_choosing_sunday_as_the_first_weekday_is_saved_and_shown(owner_client, owner):
+    response = owner_client.post(reverse("settings"), {"time_zone": "UTC", "theme": "light", "week_start": "6"})
+    assert response.status_code == 302
+    assert Profile.for_user(owner).week_start == 6
+    page = owner_client.get(reverse("settings"))
+    assert b"Weeks start on" in page.content
+    assert str(page.context["form"]["week_start"].value()) == "6"
+
+
+def test_an_unknown_first_weekday_is_refused_and_nothing_changes(owner_client, owner):
+    response = owner_client.post(reverse("settings"), {"time_zone": "UTC", "theme": "light", "week_start": "3"})
+    assert response.status_code == 200
+    assert "week_start" in response.context["form"].errors
+    assert Profile.for_user(owner).week_start == 0

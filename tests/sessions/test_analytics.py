@@ -358,3 +358,62 @@ def test_whole_history_figures_equal_a_plain_count_of_a_generated_fractal(django
     expected = sorted(open_goals, key=lambda goal: (goal.deadline, goal.sort_order, goal.created_at))[:10]
     assert analytics.goal_summary(root, today=today)["upcoming_deadlines"] == expected
     assert len(expected) == 10
+
+
+# --- days and weeks in the user's zone ----------------------------------------------------
+
+NEW_YORK = __import__("zoneinfo").ZoneInfo("America/New_York")
+
+
+def test_a_session_at_nine_in_the_evening_in_new_york_counts_on_that_local_day(fractal):
+    # 21:00 in New York on Tuesday 17 Nov is 02:00 UTC on Wednesday 18 Nov.
+    evening = datetime.datetime(2026, 11, 17, 21, 0, tzinfo=NEW_YORK)
+    PracticeSessionFactory(root=fractal, started_at=evening, completed=True, completed_at=evening)
+    assert analytics.streaks(fractal, today=datetime.date(2026, 11, 17), tz=NEW_YORK) == {"current": 1, "longest": 1}
+    assert analytics.streaks(fractal, today=datetime.date(2026, 11, 19), tz=NEW_YORK)["current"] == 0
+    assert analytics.streaks(fractal, today=datetime.date(2026, 11, 19))["current"] == 1  # UTC: Wednesday
+
+
+def test_streaks_cross_the_dst_change_in_the_users_zone(fractal):
+    # New York leaves DST on Sunday 1 Nov 2026: local 23:30 each night, before and after.
+    for day in (30, 31):
+        moment = datetime.datetime(2026, 10, day, 23, 30, tzinfo=NEW_YORK)
+        PracticeSessionFactory(root=fractal, started_at=moment, completed=True, completed_at=moment)
+    for day in (1, 2):
+        moment = datetime.datetime(2026, 11, day, 23, 30, tzinfo=NEW_YORK)
+        PracticeSessionFactory(root=fractal, started_at=moment, completed=True, completed_at=moment)
+    assert analytics.streaks(fractal, today=datetime.date(2026, 11, 2), tz=NEW_YORK) == {"current": 4, "longest": 4}
+
+
+def test_weeks_start_on_sunday_or_monday_as_the_user_prefers(fractal):
+    # Sunday 15 Nov and Monday 16 Nov 2026, late evening in New York (next day in UTC).
+    for day, seconds in ((15, 600), (16, 1200)):
+        moment = datetime.datetime(2026, 11, day, 22, 0, tzinfo=NEW_YORK)
+        completed = moment + datetime.timedelta(seconds=seconds)
+        PracticeSessionFactory(
+            root=fractal,
+            started_at=moment,
+            ended_at=completed,
+            total_duration_seconds=seconds,
+            completed=True,
+            completed_at=completed,
+        )
+    monday = analytics.practice_weeks(fractal, weeks=2, today=TODAY, tz=NEW_YORK, week_start=0)
+    assert monday == [
+        {"week_start": datetime.date(2026, 11, 9), "sessions": 1, "seconds": 600},
+        {"week_start": datetime.date(2026, 11, 16), "sessions": 1, "seconds": 1200},
+    ]
+    sunday = analytics.practice_weeks(fractal, weeks=2, today=TODAY, tz=NEW_YORK, week_start=6)
+    assert sunday == [
+        {"week_start": datetime.date(2026, 11, 8), "sessions": 0, "seconds": 0},
+        {"week_start": datetime.date(2026, 11, 15), "sessions": 2, "seconds": 1800},
+    ]
+
+
+def test_zoned_practice_numbers_run_a_constant_number_of_queries(fractal, django_assert_num_queries):
+    for size in (3, 30):
+        for index in range(size):
+            completed_session(fractal, TODAY - datetime.timedelta(days=index))
+        with django_assert_num_queries(2):
+            analytics.practice_weeks(fractal, today=TODAY, tz=NEW_YORK, week_start=6)
+            analytics.streaks(fractal, today=TODAY, tz=NEW_YORK)
