@@ -41,7 +41,9 @@ def database_config(env):
     """DATABASE_URL wins; otherwise the profile's SQLite file in WAL mode with a busy timeout."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # Persistent connections (PostgreSQL): kept CONN_MAX_AGE seconds, checked before reuse.
+        conn_max_age = int(os.environ.get("CONN_MAX_AGE", "600"))
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
     else:
         config = {
             "ENGINE": "django.db.backends.sqlite3",
@@ -92,6 +94,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the duration it logs covers every other middleware.
+    "ops.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,9 +205,18 @@ AXES_RESET_ON_SUCCESS = True
 # A page in the site's layout (status 429) instead of axes' bare text response.
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# LOG_FORMAT=json: one JSON object per line (with request id and duration for each request);
+# otherwise plain text. Request lines are INFO: LOG_LEVEL=INFO shows them.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "ops.request_log.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
