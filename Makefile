@@ -4,10 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make serve: gunicorn as in production (static files by whitenoise after collectstatic).
+WEB_CONCURRENCY ?= 2
+GUNICORN_THREADS ?= 4
+GUNICORN_TIMEOUT ?= 30
 # The suite runs on every core; pass PYTEST_ARGS= to run it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test test-fast setup setup-dev migrate demo browser lint check test-postgres clean
+.PHONY: run serve test test-fast setup setup-dev migrate demo browser lint check test-postgres clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +37,12 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: migrate
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn goals_project.wsgi:application --bind $(HOST):$(PORT) \
+		--workers $(WEB_CONCURRENCY) --threads $(GUNICORN_THREADS) --timeout $(GUNICORN_TIMEOUT) \
+		--access-logfile - --error-logfile -
 
 browser:
 	@bash scripts/ensure_chromium.sh

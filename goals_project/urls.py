@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ops.health import healthz, readyz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # goals.urls first: its password reset page replaces Django's under the same name.
     path("", include("goals.urls")),

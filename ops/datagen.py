@@ -9,6 +9,10 @@ Growth model: practice happens at a steady rate (about ``SESSIONS_PER_DAY``), so
 mean more years of history, and each activity is "in rotation" for a while, as in a real training
 log. A ten times larger dataset is therefore ten times the history, not ten times denser days:
 recent pages and a single activity's series keep a similar size while the totals grow.
+
+The ``log`` shape is the shape of a real practice log instead (the old app's files): a fixed
+library of ``LOG_LIBRARY_SIZE`` activities, every one in use over the whole history, so ten times
+the history is ten times the instances of each activity.
 """
 
 import bisect
@@ -40,6 +44,8 @@ SESSIONS_PER_DAY = 1.5
 ROTATION_DAYS = 400  # how long an activity stays in use
 SESSIONS_PER_ACTIVITY = 40  # library size grows with the history
 MIN_GOALS = 5  # a root and one goal per level down to immediate
+SHAPES = ("rotating", "log")
+LOG_LIBRARY_SIZE = 40  # the log shape's fixed library, used across the whole history
 
 # Share of the non-root goals at each level below an ultimate root (long-term … nano).
 LEVEL_SHARES = [0.002, 0.01, 0.06, 0.2, 0.33, 0.398]
@@ -119,8 +125,11 @@ def _uuid(rng):
 
 
 class _Builder:
-    def __init__(self, owner, goals, sessions, instances_per_session, values_per_instance, seed, now, progress):
+    def __init__(
+        self, owner, goals, sessions, instances_per_session, values_per_instance, seed, now, progress, shape="rotating"
+    ):
         self.owner = owner
+        self.shape = shape
         self.goal_total = goals
         self.session_total = sessions
         self.instances_per_session = instances_per_session
@@ -233,7 +242,10 @@ class _Builder:
     # --- activity library ----------------------------------------------------------------
     def build_library(self):
         rng = self.rng
-        activity_count = max(6, self.session_total // SESSIONS_PER_ACTIVITY)
+        if self.shape == "log":
+            activity_count = LOG_LIBRARY_SIZE
+        else:
+            activity_count = max(6, self.session_total // SESSIONS_PER_ACTIVITY)
         group_count = max(2, min(len(GROUP_NAMES), activity_count // 5))
         root_id = self.root.pk
         created = self.root.created_at
@@ -260,6 +272,8 @@ class _Builder:
             order = group_orders.get(group_key, 0)
             group_orders[group_key] = order + 1
             intro = first + stride * (index + rng.random() * 0.5)
+            if self.shape == "log":
+                intro = -window * rng.random()  # in use from before the history starts
             self.rotation_starts.append(intro)
             activity = self.stamp(
                 ActivityDefinition(
@@ -333,6 +347,8 @@ class _Builder:
 
     def active_activities(self, day):
         """Indexes of the activities in rotation on ``day`` (days since the start of the history)."""
+        if self.shape == "log":
+            return list(range(len(self.activities)))
         low = bisect.bisect_left(self.rotation_starts, day - ROTATION_DAYS)
         high = bisect.bisect_right(self.rotation_starts, day)
         if high - low < 1:
@@ -606,12 +622,19 @@ def generate_fractal(
     seed=0,
     now=None,
     progress=None,
+    shape="rotating",
 ):
-    """Write one synthetic fractal owned by ``owner`` (a user) and return it with row counts."""
+    """Write one synthetic fractal owned by ``owner`` (a user) and return it with row counts.
+
+    ``shape`` is ``rotating`` (activities enter and leave use; the library grows with the
+    history) or ``log`` (a fixed library used across the whole history).
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"Unknown shape {shape!r}; choose one of {', '.join(SHAPES)}.")
     if sessions < 1 or instances_per_session < 0 or values_per_instance < 0:
         raise ValueError("Sessions must be at least 1; instances and values cannot be negative.")
     level_counts(goals)  # validates the size before anything is written
-    builder = _Builder(owner, goals, sessions, instances_per_session, values_per_instance, seed, now, progress)
+    builder = _Builder(owner, goals, sessions, instances_per_session, values_per_instance, seed, now, progress, shape)
     with transaction.atomic():
         builder.build_goals()
         builder.build_library()

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 
-from .models import ActivityInstance, MetricValue, SessionSection, TargetAchievement
+from .models import ActivityInstance, MetricValue, PracticeSession, SessionSection, TargetAchievement
 
 MAX_SETS = 50
 
@@ -138,23 +138,50 @@ def load_instances(session):
     )
 
 
+# The "last time" lookup looks first among this many earlier sessions (newest first), which an
+# index range serves at any length of history; only an activity not practised in them is looked
+# up through all of its instances.
+RECENT_SESSIONS = 200
+
+
 def previous_instances(session, activity_ids):
-    """For each activity, its latest instance with values in an earlier session: {activity_id: instance}."""
+    """For each activity, its latest instance with values in an earlier session: {activity_id: instance}.
+
+    One query whatever the history: per activity, the latest instance among the ``RECENT_SESSIONS``
+    earlier sessions (read from the sessions' when-index, then the (activity, session) index), else
+    (``COALESCE`` evaluates it only then) the latest of all its instances.
+    """
     if not activity_ids:
         return {}
     when = session.started_at or session.created_at
+    recent = (
+        PracticeSession.objects.filter(root_id=session.root_id)
+        .exclude(pk=session.pk)
+        .annotate(when=Coalesce("started_at", "created_at"))
+        .filter(when__lt=when)
+        .order_by("-when", "-created_at")
+        .values("pk")[:RECENT_SESSIONS]
+    )
+    with_values = Exists(MetricValue.objects.filter(instance_id=OuterRef("pk")))
+    in_recent = (
+        ActivityInstance.objects.filter(activity_id=OuterRef("pk"), session_id__in=recent)
+        .filter(with_values)
+        .annotate(session_when=Coalesce("session__started_at", "session__created_at"))
+        .order_by("-session_when", "-session__created_at", "-created_at")
+        .values("pk")[:1]
+    )
     earlier = (
         ActivityInstance.objects.filter(activity_id=OuterRef("pk"), session__deleted_at__isnull=True)
         .exclude(session_id=session.pk)
         .annotate(session_when=Coalesce("session__started_at", "session__created_at"))
         .filter(session_when__lt=when)
-        .filter(Exists(MetricValue.objects.filter(instance_id=OuterRef("pk"))))
-        .order_by("-session_when", "-created_at")
+        .filter(with_values)
+        .order_by("-session_when", "-session__created_at", "-created_at")
         .values("pk")[:1]
     )
     latest = (
         ActivityDefinition.all_objects.filter(pk__in=activity_ids)
-        .annotate(previous_id=Subquery(earlier))
+        .annotate(previous_id=Coalesce(Subquery(in_recent), Subquery(earlier)))
         .values_list("previous_id", flat=True)
     )
     ids = [pk for pk in latest if pk is not None]

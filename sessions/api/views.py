@@ -21,6 +21,7 @@ from sessions.models import (
     SessionSection,
     SessionTemplate,
 )
+from sessions.pagination import SessionPagination
 from sessions.practice import copy_session, start_practice
 from sessions.targets import evaluate_goal
 
@@ -86,6 +87,8 @@ class PracticeSessionViewSet(FractalScopedViewSet):
 
     model = PracticeSession
     filterset_class = PracticeSessionFilter
+    # Page numbers whose last page costs the first's, or keyset pages with ?cursor=.
+    pagination_class = SessionPagination
     ordering_fields = ["created_at", "started_at", "ended_at", "completed_at", "name"]
     ordering = ["-created_at"]
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from goals.access import get_fractal_for_user
 
 from ..forms import NewSessionForm, SectionFormSet, SessionFilterForm
 from ..models import ActivityInstance, PracticeSession, TargetAchievement
+from ..pagination import MirroredPaginator
 
 PAGE_SIZE = 25
 
@@ -48,7 +48,8 @@ def session_list(request, root_id):
         )
         .order_by("-when", "-created_at")
     )
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Newest first, ties broken by id; a page past the middle is read from the oldest end.
+    page = MirroredPaginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     for session in page:
         names = []
         for instance in session.live_instances:

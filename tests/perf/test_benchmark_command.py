@@ -17,21 +17,36 @@ def tiny_run(db, tmp_path, capsys):
     return json.loads(report_file.read_text()), capsys.readouterr().out
 
 
+def _shape(report, shape="rotating"):
+    return report["shapes"][shape]
+
+
 def test_benchmark_prints_one_row_per_measurement_with_a_verdict(tiny_run):
     _, output = tiny_run
-    assert "Budgets at the tiny size" in output
-    table = output.split("Budgets at the tiny size", 1)[1].splitlines()
-    for measurement in benchmark.MEASUREMENTS:
-        row = next(line for line in table if line.startswith(measurement.label))
-        assert row.rstrip().endswith(("pass", "FAIL", "missing route"))
+    for shape in benchmark.SHAPES:
+        heading = f"Budgets at the tiny size, {shape} shape"
+        assert heading in output
+        table = output.split(heading, 1)[1].splitlines()
+        for measurement in benchmark.MEASUREMENTS:
+            row = next(line for line in table if line.startswith(measurement.label))
+            assert row.rstrip().endswith(("pass", "FAIL", "floor", "missing route"))
+
+
+def test_benchmark_states_the_machine_it_ran_on(tiny_run):
+    report, output = tiny_run
+    facts = report["environment"]
+    assert facts["cpu_model"] and facts["cpus"] >= 1 and facts["python"] and facts["database_version"]
+    assert output.startswith(f"Machine: {facts['cpu_model']}, {facts['cpus']} cores")
 
 
 def test_benchmark_writes_figures_for_every_measurement(tiny_run):
     report, _ = tiny_run
-    keys = [row["key"] for row in report["results"]]
-    assert keys == [measurement.key for measurement in benchmark.MEASUREMENTS]
-    assert report["datasets"]["tiny"]["rows"]["sessions"] == benchmark.SIZES["tiny"]["sessions"]
-    evaluation = next(row for row in report["results"] if row["key"] == "evaluate_goal")
+    for shape in benchmark.SHAPES:
+        keys = [row["key"] for row in _shape(report, shape)["results"]]
+        assert keys == [measurement.key for measurement in benchmark.MEASUREMENTS]
+        assert _shape(report, shape)["datasets"]["tiny"]["rows"]["sessions"] == benchmark.SIZES["tiny"]["sessions"]
+        assert set(_shape(report, shape)["floors_ms"]) == set(benchmark.FLOORS)
+    evaluation = next(row for row in _shape(report)["results"] if row["key"] == "evaluate_goal")
     assert evaluation["status"] == "ok"
     assert evaluation["queries"] > 0
     assert evaluation["median_ms"] is not None
@@ -39,28 +54,60 @@ def test_benchmark_writes_figures_for_every_measurement(tiny_run):
 
 def test_measured_routes_answer_200_or_are_reported_missing(tiny_run):
     report, _ = tiny_run
-    for row in report["results"]:
-        assert row["status"] in {"ok", "missing route"}, row
+    for shape in benchmark.SHAPES:
+        for row in _shape(report, shape)["results"]:
+            assert row["status"] in {"ok", "missing route"}, row
 
 
 def test_benchmark_reuses_the_dataset_of_its_marker_owner(tiny_run, capsys):
     call_command("benchmark", "--size", "tiny", "--repeat", "1", "--only", "fractal_list")
-    assert "Reusing the tiny dataset" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "Reusing the tiny dataset, rotating shape" in output
+    assert "Reusing the tiny dataset, log shape" in output
     assert Goal.objects.filter(owner__username="benchmark-tiny", parent__isnull=True).count() == 1
+    assert Goal.objects.filter(owner__username="benchmark-log-tiny", parent__isnull=True).count() == 1
 
 
 def test_measuring_a_tree_alone_also_measures_the_rows_baseline_its_rule_needs(tiny_run, tmp_path):
     report_file = tmp_path / "tree.json"
-    call_command("benchmark", "--size", "tiny", "--repeat", "1", "--only", "tree_api", "--json", str(report_file))
+    call_command(
+        "benchmark",
+        "--size",
+        "tiny",
+        "--shape",
+        "log",
+        "--repeat",
+        "1",
+        "--only",
+        "tree_api",
+        "--json",
+        str(report_file),
+    )
     report = json.loads(report_file.read_text())
-    assert [row["key"] for row in report["results"]] == ["tree_api", benchmark.TREE_ROWS]
-    assert all(row["status"] == "ok" for row in report["results"])
+    assert list(report["shapes"]) == ["log"]
+    results = _shape(report, "log")["results"]
+    assert [row["key"] for row in results] == ["tree_api", benchmark.TREE_ROWS]
+    assert all(row["status"] == "ok" for row in results)
+
+
+def test_measuring_a_page_alone_also_measures_the_floors_of_its_budget(tiny_run, tmp_path):
+    report_file = tmp_path / "session.json"
+    call_command(
+        "benchmark", "--size", "tiny", "--shape", "rotating", "--repeat", "1", "--only", "session_page",
+        "--json", str(report_file),
+    )  # fmt: skip
+    results = _shape(json.loads(report_file.read_text()))["results"]
+    assert [row["key"] for row in results] == [benchmark.SIGNED_IN_PAGE, benchmark.SESSION_ROWS, "session_page"]
+    session = results[-1]
+    assert session["budget"] == "≤10×page+session"
+    assert session["budget_ms"] == pytest.approx(10 * (results[0]["median_ms"] + results[1]["median_ms"]))
 
 
 def test_benchmark_query_plans_are_reported(tiny_run):
     report, output = tiny_run
-    assert "Query plans (tiny)" in output
-    plans = report["plans"]["tiny"]["evaluate_goal"]
+    assert "Query plans (rotating tiny)" in output
+    assert "Query plans (log tiny)" in output
+    plans = _shape(report)["plans"]["tiny"]["evaluate_goal"]
     assert plans and all(plan["plan"] for plan in plans)
 
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from activities.models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, Target, TargetMetric
 from goals.models import Goal, GoalLevel
-from ops.datagen import generate_fractal, level_counts
+from ops.datagen import LOG_LIBRARY_SIZE, generate_fractal, level_counts
 from sessions.models import (
     ActivityInstance,
     MetricValue,
@@ -141,3 +141,38 @@ def test_command_reports_progress_and_creates_the_owner(db, capsys):
     output = capsys.readouterr().out
     assert "sessions" in output and "3/3" in output
     assert Goal.objects.filter(owner__username="bench", parent__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize("sessions", [40, 400])
+def test_the_log_shape_keeps_one_fixed_library_for_the_whole_history(db, sessions):
+    owner = UserFactory(username=f"log-{sessions}")
+    root = generate_fractal(
+        owner, goals=60, sessions=sessions, instances_per_session=5, values_per_instance=3, seed=2, now=NOW, shape="log"
+    ).root
+    assert ActivityDefinition.all_objects.filter(root_id=root.pk).count() == LOG_LIBRARY_SIZE
+    sessions_in_order = list(PracticeSession.all_objects.filter(root_id=root.pk).order_by("started_at"))
+    first_tenth = sessions_in_order[: len(sessions_in_order) // 10]
+    last_tenth = sessions_in_order[-len(first_tenth) :]
+    early = set(ActivityInstance.all_objects.filter(session__in=first_tenth).values_list("activity_id", flat=True))
+    late = set(ActivityInstance.all_objects.filter(session__in=last_tenth).values_list("activity_id", flat=True))
+    assert early & late, "the same activities are used at the start and at the end of the history"
+    if sessions == 400:
+        assert len(early & late) > LOG_LIBRARY_SIZE // 2
+
+
+def test_the_rotating_shape_grows_its_library_with_the_history(db):
+    owner = UserFactory(username="rotating")
+    root = generate_fractal(owner, goals=60, sessions=800, instances_per_session=2, values_per_instance=1, seed=2).root
+    assert ActivityDefinition.all_objects.filter(root_id=root.pk).count() == 800 // 40
+
+
+def test_an_unknown_shape_is_refused_before_anything_is_written(db):
+    with pytest.raises(ValueError, match="Unknown shape"):
+        generate_fractal(UserFactory(), goals=60, sessions=5, instances_per_session=1, values_per_instance=1, shape="x")
+    assert not Goal.all_objects.exists()
+
+
+def test_the_command_generates_the_log_shape(db, capsys):
+    call_command("generate_data", "--goals", "30", "--sessions", "20", "--shape", "log", "--owner", "log-owner")
+    root = Goal.objects.get(owner__username="log-owner", parent__isnull=True)
+    assert ActivityDefinition.objects.filter(root_id=root.pk).count() == LOG_LIBRARY_SIZE

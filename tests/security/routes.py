@@ -41,6 +41,7 @@ ALLOW_LIST = [
     (r"^admin/", "Django admin: staff only, its own permission system (users are never staff here)."),
     (r"^accounts/", "Sign-in, sign-out, sign-up and password pages: public or about the user themselves."),
     (r"^static/|^media/", "Static files."),
+    (r"^(healthz|readyz)$", "Health endpoints for a load balancer: public by design, no user data."),
     (r"^api/(schema|docs|redoc|swagger)", "The OpenAPI schema and its docs: no user data."),
     (r"^api/auth/|^api/token", "API sign-in (token) endpoints: about the caller's own credentials."),
     (

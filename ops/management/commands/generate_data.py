@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ops.datagen import generate_fractal, get_or_create_owner
+from ops.datagen import SHAPES, generate_fractal, get_or_create_owner
 
 
 class Command(BaseCommand):
@@ -25,6 +25,13 @@ class Command(BaseCommand):
             help="Recorded values per instance (fewer for activities without sets that have fewer cells).",
         )
         parser.add_argument("--owner", default="generated", help="Username owning the fractal (created if missing).")
+        parser.add_argument(
+            "--shape",
+            choices=SHAPES,
+            default="rotating",
+            help="rotating: activities enter and leave use, the library grows with the history (default); "
+            "log: a fixed library of 40 activities used across the whole history, as in a real practice log.",
+        )
         parser.add_argument("--seed", type=int, default=0, help="Random seed; the same seed gives the same data.")
 
     def handle(self, *args, **options):
@@ -50,6 +57,7 @@ class Command(BaseCommand):
                 instances_per_session=options["instances_per_session"],
                 values_per_instance=options["values_per_instance"],
                 seed=options["seed"],
+                shape=options["shape"],
                 progress=progress,
             )
         except ValueError as error:
