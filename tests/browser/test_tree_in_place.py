@@ -45,3 +45,17 @@ def test_dragging_a_goal_onto_a_goal_one_level_up_moves_it_there(page_as, owner)
     moved = Goal.objects.get(name="Intervals")
     assert moved.parent_id == new.pk
     assert page.js_errors == []
+
+
+def test_the_tree_fits_a_phone_and_its_actions_menu_opens(page_as, owner):
+    fractal = FractalFactory(owner=owner, name="Get strong")
+    parent = fractal
+    for name in ["Calisthenics", "Levers and pulling strength", "Front lever", "Tuck front lever 3 × 10 s"]:
+        parent = GoalFactory(parent=parent, name=name)
+    page = page_as(owner)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"/fractals/{fractal.pk}/")
+    row = page.locator("summary.goal-row", has_text="Tuck front lever")
+    row.get_by_title("Actions").click()
+    expect(row.get_by_role("button", name="Complete")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
