@@ -118,3 +118,18 @@ def test_dropping_with_a_bad_position_is_refused(owner_client, fractal, position
 
 def test_the_root_cannot_be_dropped(owner_client, fractal):
     assert owner_client.post(url("tree-drop", fractal), {"parent": str(fractal.pk), "position": "0"}).status_code == 400
+
+
+@pytest.mark.parametrize("sessions", [1, 8])
+def test_the_row_fragment_takes_the_same_queries_whatever_the_goal_holds(
+    owner_client, fractal, short_term_goal, sessions, django_assert_num_queries
+):
+    from tests.factories import PracticeSessionFactory, TargetFactory
+
+    for _ in range(sessions):
+        PracticeSessionFactory(root=fractal, goals=[short_term_goal])
+        TargetFactory(goal=short_term_goal)
+    with django_assert_num_queries(10):  # the same at both sizes
+        response = owner_client.get(url("tree-row", short_term_goal))
+    assert response.status_code == 200
+    assert f"{sessions} session" in response.content.decode()
