@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import fractals, goals, trash
+from .views import fractals, goals, trash, tree_edit
 
 fractal = "fractals/<uuid:root_id>/"
 goal = f"{fractal}goals/<uuid:goal_id>/"
@@ -13,6 +13,10 @@ urlpatterns = [
     path(f"{goal}targets/new/", goals.target_create, name="target-create"),
     path(f"{goal}targets/<uuid:target_id>/edit/", goals.target_edit, name="target-edit"),
     path(f"{goal}targets/<uuid:target_id>/delete/", goals.target_delete, name="target-delete"),
+    path(f"{goal}row/", tree_edit.tree_row, name="tree-row"),
+    path(f"{goal}add-in-place/", tree_edit.tree_add, name="tree-add"),
+    path(f"{goal}rename/", tree_edit.tree_rename, name="tree-rename"),
+    path(f"{goal}drop/", tree_edit.tree_drop, name="tree-drop"),
     path(f"{fractal}trash/", trash.trash, name="trash"),
     path(f"{fractal}trash/<slug:kind>/<uuid:object_id>/restore/", trash.trash_restore, name="trash-restore"),
 ]

@@ -46,14 +46,14 @@ TREE_FIELDS = ("id", "parent_id", "name", "level", "completed", "completed_at", 
 TREE_ROW_LIMIT = 1000
 
 
-def goal_links_base(fractal):
+def goal_links_base(fractal, relative=True):
     """The prefix of goal URLs, relative to the tree page when possible (keeps a big page small).
 
     Row links are built from it: thousands of reverse() calls would dominate the page.
     """
     tree = reverse("fractal-tree", kwargs={"root_id": fractal.pk})
     base = reverse("goal-detail", kwargs={"root_id": fractal.pk, "goal_id": fractal.pk}).removesuffix(f"{fractal.pk}/")
-    return base.removeprefix(tree) if base.startswith(tree) else base
+    return base.removeprefix(tree) if relative and base.startswith(tree) else base
 
 
 @dataclass
@@ -195,6 +195,7 @@ def fractal_tree(request, root_id):
         "tree": tree,
         "rows": tree_rows(tree),
         "goals_base": goal_links_base(fractal),
+        "goals_url": goal_links_base(fractal, relative=False),
         "query": query,
         "hide_completed": hide_completed,
         "focus": focus,

@@ -35,8 +35,10 @@ def test_a_new_user_goes_from_sign_up_to_a_completed_goal(page, screenshot):
         # The inline form comes from tree.js (deferred); a click before it runs opens the
         # separate add page instead, which is the no-JavaScript path.
         page.wait_for_load_state("domcontentloaded")
-        page.locator(f"a[aria-label$='under {parent}']").click()
-        form = page.locator("form.add-child")
+        row = page.locator("summary.goal-row", has=page.get_by_role("link", name=parent, exact=True))
+        row.get_by_title("Actions").click()
+        row.locator("[data-add-child]").click()
+        form = page.locator("form.add-child").last  # forms stay open after an in-place add
         form.get_by_label("Name").fill(child)
         form.get_by_role("button", name="Add").click()
         expect(page.locator("#goal-tree")).to_contain_text(child)
@@ -100,9 +102,12 @@ def test_a_new_user_goes_from_sign_up_to_a_completed_goal(page, screenshot):
 
     # The tree shows it.
     page.get_by_role("navigation", name="Get strong").get_by_role("link", name="Tree").click()
-    row = page.locator("summary", has_text="Weighted pull-up 5 × 10 kg")
+    row = page.locator("summary.goal-row", has_text="Weighted pull-up 5 × 10 kg")
     expect(row.locator(".targets")).to_have_text("targets 1/1")
+    expect(row.locator(".done-mark")).to_be_visible()
+    row.get_by_title("Actions").click()
     expect(row.get_by_role("button", name="Reopen")).to_be_visible()
+    row.get_by_title("Actions").click()
     screenshot(page, "first_run_tree")
     short_term.refresh_from_db()
     assert short_term.completed
