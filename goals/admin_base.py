@@ -11,6 +11,7 @@ from django.db import transaction
 
 from .integrity import find_problems, repair
 from .models import Goal
+from .services import delete_object, restore_object
 
 
 class LifeFilter(admin.SimpleListFilter):
@@ -33,7 +34,7 @@ def soft_delete_selected(modeladmin, request, queryset):
     count = 0
     with transaction.atomic():
         for obj in queryset.filter(deleted_at__isnull=True):
-            obj.delete()
+            delete_object(obj)
             count += 1
     modeladmin.message_user(request, f"{count} row(s) moved to the trash.", messages.SUCCESS)
 
@@ -43,8 +44,7 @@ def restore_selected(modeladmin, request, queryset):
     restored, refused = 0, []
     for obj in queryset.filter(deleted_at__isnull=False):
         try:
-            with transaction.atomic():
-                obj.restore()
+            restore_object(obj)
             restored += 1
         except ValidationError as error:
             refused.append(f"{obj}: {' '.join(error.messages)}")

@@ -32,6 +32,7 @@ from .forms import (
     add_model_errors,
 )
 from .models import Goal, Profile
+from .services import delete_object, restore_object
 from .undo import deleted_with_undo
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def fractal_create(request):
 @require_POST
 def fractal_delete(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
-    fractal.delete()
+    delete_object(fractal)
     deleted_with_undo(
         request, f"Deleted the fractal “{fractal.name}”.", reverse("fractal-restore", kwargs={"root_id": fractal.pk})
     )
@@ -249,8 +250,7 @@ def fractal_delete(request, root_id):
 def fractal_restore(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id, include_deleted=True)
     try:
-        with transaction.atomic():
-            fractal.restore()
+        restore_object(fractal)
     except ValidationError as error:
         messages.error(request, f"“{fractal.name}” cannot be restored: {error_text(error)}")
     else:
@@ -356,7 +356,7 @@ def goal_delete(request, root_id, goal_id):
     goal = get_goal(fractal, goal_id)
     if goal.parent_id is None:
         raise Http404("Delete a fractal from the fractal list.")
-    goal.delete()
+    delete_object(goal)
     restore_url = reverse("goal-restore", kwargs={"root_id": fractal.pk, "goal_id": goal.pk})
     deleted_with_undo(request, f"Deleted “{goal.name}” and the goals below it.", restore_url)
     return redirect(tree_url(fractal))
@@ -368,8 +368,7 @@ def goal_restore(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_goal(fractal, goal_id, manager=Goal.all_objects)
     try:
-        with transaction.atomic():
-            goal.restore()
+        restore_object(goal)
     except ValidationError as error:
         messages.error(request, f"“{goal.name}” cannot be restored: {error_text(error)}")
         return redirect_next(request, tree_url(fractal))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from activities.models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, Target, TargetMetric
 from goals.models import Goal, GoalLevel
 from sessions.models import SessionTemplate
+from sessions.services import complete_session
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-password"
@@ -164,5 +165,5 @@ def seed_demo(now=None, rng=None):
             instance.completed = True
             instance.save(update_fields=["completed"])
             instance.record_values(entries)
-        session.complete(when=clock)
+        complete_session(session, when=clock)
     return user, root

@@ -8,6 +8,7 @@ from activities.models import ActivityDefinition
 from goals.models import SESSION_LEVELS, Goal
 from goals.widgets import QuickSelect
 
+from .filtering import filter_sessions
 from .models import PracticeSession, PracticeSessionGoal, SessionSection, SessionTemplate
 
 
@@ -83,17 +84,12 @@ class SessionFilterForm(forms.Form):
             queryset = queryset.filter(when__date__gte=data["start"])
         if data.get("end"):
             queryset = queryset.filter(when__date__lte=data["end"])
-        if data.get("goal"):
-            # A subquery, not a join: no duplicate rows, so the list needs no DISTINCT.
-            linked = PracticeSessionGoal.objects.filter(goal=data["goal"]).values("session_id")
-            queryset = queryset.filter(pk__in=linked)
-        if data.get("completed") == "yes":
-            queryset = queryset.filter(completed=True)
-        elif data.get("completed") == "no":
-            queryset = queryset.filter(completed=False)
-        if data.get("template"):
-            queryset = queryset.filter(template=data["template"])
-        return queryset
+        return filter_sessions(
+            queryset,
+            goal=data.get("goal") or None,
+            completed={"yes": True, "no": False}.get(data.get("completed")),
+            template=data.get("template") or None,
+        )
 
 
 class NewSessionForm(forms.Form):

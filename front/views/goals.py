@@ -14,7 +14,8 @@ from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
 from goals.models import Goal
 from sessions.models import PracticeSession
-from sessions.targets import evaluate_goal, target_progress
+from sessions.services import reevaluate_targets
+from sessions.targets import target_progress
 from sessions.views.common import session_url
 
 RECENT_SESSIONS = 10
@@ -70,7 +71,7 @@ def _target_form_page(request, fractal, goal, target=None):
         except ValidationError as error:
             add_model_errors(form, error)
         else:
-            evaluation = evaluate_goal(goal)
+            evaluation = reevaluate_targets(goal)
             messages.success(request, "Target saved.")
             if evaluation.completed_now:
                 messages.success(request, f"All targets of “{goal.name}” are met: the goal is completed.")

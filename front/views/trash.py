@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from front.trash import BY_PAGE_KIND, listed, restorable
 from goals.access import get_fractal_for_user, get_scoped_or_404
+from goals.services import restore_object
 
 
 @login_required
@@ -32,8 +32,7 @@ def trash_restore(request, root_id, kind, object_id):
         raise Http404("Nothing of that kind is kept in the trash.")
     obj = get_scoped_or_404(restorable(BY_PAGE_KIND[kind], fractal), fractal, pk=object_id)
     try:
-        with transaction.atomic():
-            obj.restore()
+        restore_object(obj)
     except ValidationError as error:
         messages.error(request, f"“{obj}” cannot be restored: {' '.join(error.messages)}")
     else:

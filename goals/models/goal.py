@@ -30,6 +30,10 @@ class GoalLevel(models.TextChoices):
         index = levels.index(self)
         return levels[index + 1] if index + 1 < len(levels) else None
 
+    def may_parent(self, level):
+        """The level rule, once: a goal's child is exactly one level below it."""
+        return self.next_level is not None and self.next_level == level
+
     @property
     def previous_level(self):
         index = GoalLevel.ordered().index(self)
@@ -168,7 +172,7 @@ class Goal(FractalScopedModel, OrderedModel):
             parent = self.parent
             if parent.pk == self.pk:
                 errors["parent"] = "A goal cannot be its own parent."
-            elif GoalLevel(parent.level).next_level != level:
+            elif not GoalLevel(parent.level).may_parent(level):
                 expected = GoalLevel(parent.level).next_level
                 errors["level"] = (
                     f"A child of a {GoalLevel(parent.level).label.lower()} must be a {expected.label.lower()}."

@@ -3,6 +3,7 @@ import django_filters
 from activities.models import ActivityDefinition, MetricDefinition
 from goals.api.base import FractalFilterSet, scoped_choices
 from goals.models import Goal
+from sessions.filtering import filter_sessions
 from sessions.models import (
     ActivityInstance,
     MetricValue,
@@ -19,17 +20,23 @@ from sessions.models import (
 class PracticeSessionFilter(FractalFilterSet):
     started = django_filters.DateFromToRangeFilter(field_name="started_at")
     created = django_filters.DateFromToRangeFilter(field_name="created_at")
-    goal = django_filters.ModelChoiceFilter(queryset=scoped_choices(Goal), field_name="goals")
+    goal = django_filters.ModelChoiceFilter(queryset=scoped_choices(Goal), method="filter_shared")
     activity = django_filters.ModelChoiceFilter(
         queryset=scoped_choices(ActivityDefinition), field_name="instances__activity", distinct=True
     )
-    template = django_filters.ModelChoiceFilter(queryset=scoped_choices(SessionTemplate))
-    completed = django_filters.BooleanFilter()
+    template = django_filters.ModelChoiceFilter(queryset=scoped_choices(SessionTemplate), method="filter_shared")
+    completed = django_filters.BooleanFilter(method="filter_shared")
     name = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
         model = PracticeSession
         fields = ["completed", "template", "goal"]
+
+    def filter_shared(self, queryset, name, value):
+        # The goal, completion and template rules are the sessions page's (sessions/filtering.py).
+        if value is None or value == "":
+            return queryset
+        return filter_sessions(queryset, **{name: value})
 
 
 class SectionFilter(FractalFilterSet):

@@ -23,7 +23,7 @@ from sessions.models import (
 )
 from sessions.pagination import SessionPagination
 from sessions.practice import copy_session, start_practice
-from sessions.targets import evaluate_goal
+from sessions.services import complete_session, reevaluate_targets, reopen_session
 
 from .filters import (
     ActivityInstanceFilter,
@@ -71,7 +71,7 @@ class TargetWithEvaluationViewSet(TargetViewSet):
     def evaluate(self, request, *args, **kwargs):
         """Re-evaluate every target of this target's goal; completes the goal when all are met."""
         target = self.get_object()
-        evaluation = run_model_operation(evaluate_goal, target.goal)
+        evaluation = run_model_operation(reevaluate_targets, target.goal)
         return Response(
             {
                 "goal": target.goal_id,
@@ -122,7 +122,7 @@ class PracticeSessionViewSet(FractalScopedViewSet):
     def complete(self, request, *args, **kwargs):
         """Finish the session: stop timers, derive the duration and evaluate the linked goals' targets."""
         session = self.get_object()
-        result = run_model_operation(session.complete)
+        result = run_model_operation(complete_session, session)
         session = self.model.objects.prefetch_related(*session_prefetch()).get(pk=session.pk)
         return Response(
             {
@@ -136,7 +136,7 @@ class PracticeSessionViewSet(FractalScopedViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request, *args, **kwargs):
         session = self.get_object()
-        run_model_operation(session.reopen)
+        run_model_operation(reopen_session, session)
         return self._detail(session)
 
     @extend_schema(request=FromTemplateSerializer, responses={201: PracticeSessionDetailSerializer})

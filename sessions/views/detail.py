@@ -20,6 +20,7 @@ from goals.widgets import option_tags
 from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm
 from ..models import ActivityInstance, PracticeSession
 from ..page_data import MAX_SETS, parse_grid, session_page
+from ..services import complete_session, reopen_session
 
 
 def _messages_of(error):
@@ -120,11 +121,8 @@ def session_complete(request, root_id, session_id):
     if problems:
         return page.respond(error=problems)
     try:
-        with transaction.atomic():
-            # Values sent with "Mark complete" are recorded before the targets are evaluated.
-            for instance, entries in grids:
-                instance.record_values(entries)
-            result = page.session.complete()
+        # Values sent with "Mark complete" are recorded before the targets are evaluated.
+        result = complete_session(page.session, grids)
     except ValidationError as error:
         return page.respond(error=error)
     page.session.refresh_from_db()
@@ -142,7 +140,7 @@ def session_complete(request, root_id, session_id):
 @require_POST
 def session_reopen(request, root_id, session_id):
     page = Page(request, root_id, session_id)
-    page.session.reopen()
+    reopen_session(page.session)
     return page.respond()
 
 

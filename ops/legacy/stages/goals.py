@@ -80,7 +80,7 @@ class GoalsStage:
                     except Skip:
                         raise Skip(f"its parent {parent} could not be imported") from None
                     parent_level = GoalLevel(goal_rows[parent]["type"])
-                    if parent_level.next_level != level:
+                    if not parent_level.may_parent(level):
                         raise Skip(f"a {level} cannot be a child of a {parent_level.value}")
                     result = (root, depth + 1)
             except Skip as error:
