@@ -1,4 +1,6 @@
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from activities.models import ActivityDefinition, MetricDefinition
 from goals.api.base import FractalFilterSet, scoped_choices
@@ -17,10 +19,15 @@ from sessions.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.UUID)
+class LinkedGoalFilter(django_filters.ModelChoiceFilter):
+    """A goal id; the schema cannot read its type from the model (the relation is ``goals``)."""
+
+
 class PracticeSessionFilter(FractalFilterSet):
     started = django_filters.DateFromToRangeFilter(field_name="started_at")
     created = django_filters.DateFromToRangeFilter(field_name="created_at")
-    goal = django_filters.ModelChoiceFilter(queryset=scoped_choices(Goal), method="filter_shared")
+    goal = LinkedGoalFilter(queryset=scoped_choices(Goal), method="filter_shared")
     activity = django_filters.ModelChoiceFilter(
         queryset=scoped_choices(ActivityDefinition), field_name="instances__activity", distinct=True
     )
