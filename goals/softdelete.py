@@ -109,40 +109,57 @@ def _label(model):
     return model._meta.verbose_name
 
 
-def _collect_delete(obj):
-    """{model: set of pks} that deleting ``obj`` takes to the trash (live rows only)."""
+def _walk(obj, rows_of, owners_of):
+    """{model: set of pks}: ``obj`` and, until nothing new turns up, every cascade dependent of a
+    found row among ``rows_of(model)`` and every owner ``owners_of`` adds for found rows.
+
+    A fractal root takes every row of its fractal among ``rows_of``. Delete and restore differ
+    only in which rows count (live ones, or the ones stamped by that delete) and in the owner
+    step, so both walk the graph here.
+    """
     from goals.models import Goal
 
-    taken = defaultdict(set)
-    taken[type(obj)].add(obj.pk)
-    frontier = {type(obj): {obj.pk}}
+    found = defaultdict(set)
+    found[type(obj)].add(obj.pk)
     if isinstance(obj, Goal) and obj.parent_id is None:
         for model in scoped_models():
-            ids = set(model.all_objects.filter(root_id=obj.pk, deleted_at__isnull=True).values_list("pk", flat=True))
-            taken[model] |= ids
-        return taken
+            found[model] |= set(rows_of(model).filter(root_id=obj.pk).values_list("pk", flat=True))
+        return found
+    frontier = {type(obj): {obj.pk}}
     while frontier:
         next_frontier = defaultdict(set)
+
+        def add(model, pks, next_frontier=next_frontier):
+            new = set(pks) - found[model]
+            if new:
+                found[model] |= new
+                next_frontier[model] |= new
+
         for model, ids in frontier.items():
             for child, field, mode in dependents(model):
-                if mode != CASCADE:
-                    continue
-                rows = child.all_objects.filter(deleted_at__isnull=True, **{f"{field.attname}__in": ids})
-                new = set(rows.values_list("pk", flat=True)) - taken[child]
-                if new:
-                    taken[child] |= new
-                    next_frontier[child] |= new
+                if mode == CASCADE:
+                    add(child, rows_of(child).filter(**{f"{field.attname}__in": ids}).values_list("pk", flat=True))
             for owner, link_field in _with_all_owners(model):
-                candidates = (
-                    set(model.all_objects.filter(pk__in=ids).values_list(link_field.attname, flat=True)) - taken[owner]
-                )
-                for candidate in candidates:
-                    others = model.all_objects.filter(deleted_at__isnull=True, **{link_field.attname: candidate})
-                    if not others.exclude(pk__in=taken[model]).exists():
-                        taken[owner].add(candidate)
-                        next_frontier[owner].add(candidate)
+                add(owner, owners_of(model, owner, link_field, ids, found))
         frontier = next_frontier
-    return taken
+    return found
+
+
+def _collect_delete(obj):
+    """{model: set of pks} that deleting ``obj`` takes to the trash (live rows only)."""
+
+    def owners_of(model, owner, link_field, ids, found):
+        # An owner that goes when all its links go: every live link is now in the set.
+        candidates = set(model.all_objects.filter(pk__in=ids).values_list(link_field.attname, flat=True))
+        return [
+            candidate
+            for candidate in candidates - found[owner]
+            if not model.all_objects.filter(deleted_at__isnull=True, **{link_field.attname: candidate})
+            .exclude(pk__in=found[model])
+            .exists()
+        ]
+
+    return _walk(obj, lambda model: model.all_objects.filter(deleted_at__isnull=True), owners_of)
 
 
 @cache
@@ -199,41 +216,13 @@ def delete(obj):
 
 def _collect_restore(obj):
     """{model: set of pks} stamped by the delete that removed ``obj``."""
-    from goals.models import Goal
-
     when = obj.deleted_at
-    back = defaultdict(set)
-    back[type(obj)].add(obj.pk)
-    if isinstance(obj, Goal) and obj.parent_id is None:
-        for model in scoped_models():
-            back[model] |= set(model.all_objects.filter(root_id=obj.pk, deleted_at=when).values_list("pk", flat=True))
-        return back
-    frontier = {type(obj): {obj.pk}}
-    while frontier:
-        next_frontier = defaultdict(set)
-        for model, ids in frontier.items():
-            for child, field, mode in dependents(model):
-                if mode != CASCADE:
-                    continue
-                rows = child.all_objects.filter(deleted_at=when, **{f"{field.attname}__in": ids})
-                new = set(rows.values_list("pk", flat=True)) - back[child]
-                if new:
-                    back[child] |= new
-                    next_frontier[child] |= new
-            for owner, link_field in _with_all_owners(model):
-                owners = (
-                    set(
-                        owner.all_objects.filter(
-                            deleted_at=when, pk__in=model.all_objects.filter(pk__in=ids).values(link_field.attname)
-                        ).values_list("pk", flat=True)
-                    )
-                    - back[owner]
-                )
-                if owners:
-                    back[owner] |= owners
-                    next_frontier[owner] |= owners
-        frontier = next_frontier
-    return back
+
+    def owners_of(model, owner, link_field, ids, found):
+        links = model.all_objects.filter(pk__in=ids).values(link_field.attname)
+        return owner.all_objects.filter(deleted_at=when, pk__in=links).values_list("pk", flat=True)
+
+    return _walk(obj, lambda model: model.all_objects.filter(deleted_at=when), owners_of)
 
 
 def restore(obj):
