@@ -5,8 +5,9 @@ its htmx partials and the value-saving view agree on cell names.
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
@@ -142,6 +143,8 @@ def load_instances(session):
 # index range serves at any length of history; only an activity not practised in them is looked
 # up through all of its instances.
 RECENT_SESSIONS = 200
+# The window's start when a fractal has fewer earlier sessions than that: all of them.
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def previous_instances(session, activity_ids):
@@ -154,19 +157,29 @@ def previous_instances(session, activity_ids):
     if not activity_ids:
         return {}
     when = session.started_at or session.created_at
-    recent = (
+    # The window: the earlier sessions from the RECENT_SESSIONS-th newest on, as a range of the
+    # sessions' when-index that each activity's probe walks newest first (stopping at its first
+    # hit) through the (activity, session) index. A range rather than an IN list, so that
+    # PostgreSQL's planner also walks the index instead of hashing the whole sessions table.
+    window_start = (
         PracticeSession.objects.filter(root_id=session.root_id)
         .exclude(pk=session.pk)
         .annotate(when=Coalesce("started_at", "created_at"))
         .filter(when__lt=when)
         .order_by("-when", "-created_at")
-        .values("pk")[:RECENT_SESSIONS]
+        .values("when")[RECENT_SESSIONS - 1 : RECENT_SESSIONS]
     )
     with_values = Exists(MetricValue.objects.filter(instance_id=OuterRef("pk")))
     in_recent = (
-        ActivityInstance.objects.filter(activity_id=OuterRef("pk"), session_id__in=recent)
-        .filter(with_values)
+        ActivityInstance.objects.filter(
+            activity_id=OuterRef("pk"),
+            session__root_id=session.root_id,
+            session__deleted_at__isnull=True,
+        )
+        .exclude(session_id=session.pk)
         .annotate(session_when=Coalesce("session__started_at", "session__created_at"))
+        .filter(session_when__lt=when, session_when__gte=Coalesce(Subquery(window_start), Value(EARLIEST)))
+        .filter(with_values)
         .order_by("-session_when", "-session__created_at", "-created_at")
         .values("pk")[:1]
     )

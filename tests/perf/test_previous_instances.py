@@ -65,3 +65,17 @@ def test_last_time_is_one_query_plus_the_found_instances_prefetches(history):
     with CaptureQueriesContext(connection) as captured:
         page_data.previous_instances(session, activity_ids)
     assert len(captured) == 5  # the lookup, then the instances, their metrics, splits and values
+
+
+@pytest.mark.parametrize("recent", [1, 2, 4])
+def test_last_time_is_right_when_sessions_share_a_start_at_the_window_edge(history, monkeypatch, recent):
+    # The window is a range of start times, so sessions tied with its oldest one are all inside it.
+    tied = history[1:6]
+    PracticeSession.all_objects.filter(pk__in=[s.pk for s in tied]).update(started_at=tied[-1].started_at)
+    monkeypatch.setattr(page_data, "RECENT_SESSIONS", recent)
+    session = history[0]
+    practised = ActivityInstance.objects.filter(session__in=[session, *tied])
+    activity_ids = set(practised.values_list("activity_id", flat=True))
+    found = page_data.previous_instances(session, activity_ids)
+    for activity_id in activity_ids:
+        assert getattr(found.get(activity_id), "pk", None) == plain_previous(session, activity_id), activity_id
