@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.access import get_fractal_for_user, get_scoped_or_404
+from goals.forms import add_model_errors
 from goals.widgets import option_tags
 
 from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm, SessionTimesForm
@@ -179,8 +180,7 @@ def session_times(request, root_id, session_id):
         set_session_times(page.session, form.cleaned_data["started_at"], form.cleaned_data["ended_at"])
     except ValidationError as error:
         page.session.refresh_from_db()
-        for key, texts in getattr(error, "error_dict", {"__all__": error.error_list}).items():
-            form.add_error(key if key in form.fields else None, texts)
+        add_model_errors(form, error)
         return page.respond(error=_form_messages(form), times_form=form)
     return page.respond()
 
