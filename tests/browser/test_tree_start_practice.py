@@ -1,5 +1,6 @@
 """At phone size, a goal row's actions menu in the tree starts practice in one tap."""
 
+import datetime
 import re
 
 from django.urls import reverse
@@ -24,6 +25,16 @@ def test_start_practice_from_a_goal_row_of_the_tree_at_390_px(page_as, owner, fr
     assert session.is_running and list(session.goals.all()) == [short_term_goal]
     expect(page.locator("h1")).to_have_text(short_term_goal.name)
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+    # The session's own start, edited on its page (the owner's zone is UTC here).
+    page.locator("summary", has_text="Times").click()
+    earlier = (session.started_at - datetime.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("Start", exact=True).fill(earlier)
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("button", name="Save times").click()
+    expect(page.locator("#session-body .session-times")).to_contain_text(earlier.replace("T", " "))
+    session.refresh_from_db()
+    assert session.started_at.strftime("%Y-%m-%dT%H:%M") == earlier
 
     # From the tree again, a second start asks first.
     page.goto(reverse("fractal-tree", kwargs={"root_id": fractal.pk}))
