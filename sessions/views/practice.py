@@ -163,7 +163,13 @@ def scheduled_start(request, root_id, program_id, scheduled_id):
 
 
 def _pick_goals(request, fractal, scheduled, form, status):
-    context = {"fractal": fractal, "program": scheduled.day.block.program, "scheduled": scheduled, "form": form}
+    context = {
+        "fractal": fractal,
+        "program": scheduled.day.block.program,
+        "scheduled": scheduled,
+        "form": form,
+        "needs_goals": not scheduled.day.block.session_goals(),
+    }
     return render(request, "plans/scheduled_start.html", context, status=status)
 
 
