@@ -1,7 +1,9 @@
 import contextlib
+import datetime
 import uuid
 
 from django import forms
+from django.utils import timezone
 
 from activities.forms import LabelledRowForm
 from activities.models import ActivityDefinition
@@ -17,9 +19,33 @@ def session_goals(fractal):
     return Goal.objects.for_fractal(fractal).filter(level__in=SESSION_LEVELS).order_by("level", "name")
 
 
+def session_goals_in_tree_order(fractal):
+    """The goals a session may link to, in the order the tree shows them (each short-term goal
+    followed by its immediate goals), for menus that offer them. Two queries whatever the size."""
+    children = {}
+    for pk, parent_id in (
+        Goal.objects.for_fractal(fractal).order_by("sort_order", "created_at").values_list("pk", "parent_id")
+    ):
+        children.setdefault(parent_id, []).append(pk)
+    order, stack = [], list(reversed(children.get(None, [])))
+    while stack:
+        pk = stack.pop()
+        order.append(pk)
+        stack.extend(reversed(children.get(pk, [])))
+    position = {pk: index for index, pk in enumerate(order)}
+    goals = Goal.objects.for_fractal(fractal).filter(level__in=SESSION_LEVELS)
+    return sorted(goals, key=lambda goal: position.get(goal.pk, len(position)))
+
+
 class GoalChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, goal):
         return f"{goal.name} ({goal.get_level_display()})"
+
+
+def offer_goals_in_tree_order(field, fractal):
+    """Limit ``field`` (a GoalChoiceField) to the session goals of ``fractal``, listed in tree order."""
+    field.queryset = session_goals(fractal)
+    field.choices = [(goal.pk, field.label_from_instance(goal)) for goal in session_goals_in_tree_order(fractal)]
 
 
 class SessionFilterForm(forms.Form):
@@ -161,3 +187,85 @@ class InstanceTimesForm(forms.Form):
 class InstanceNotesForm(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     completed = forms.BooleanField(required=False)
+
+
+class SessionTimesForm(forms.Form):
+    """The session's own start and end, typed in the user's time zone (checked by the model rule)."""
+
+    started_at = forms.DateTimeField(
+        required=False, label="Start", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ended_at = forms.DateTimeField(
+        required=False, label="End", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        self.session = session
+        kwargs.setdefault("initial", {"started_at": session.started_at, "ended_at": session.ended_at})
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.format = "%Y-%m-%dT%H:%M"
+        if not session.completed:
+            del self.fields["ended_at"]  # set when the session is completed
+
+    def clean(self):
+        cleaned = super().clean()
+        # The inputs show minutes: a time sent back unchanged keeps its seconds.
+        for name in ("started_at", "ended_at"):
+            stored, sent = getattr(self.session, name), cleaned.get(name)
+            if stored and sent and stored.replace(second=0, microsecond=0) == sent:
+                cleaned[name] = stored
+        cleaned.setdefault("ended_at", self.session.ended_at)
+        return cleaned
+
+
+class LogSessionForm(forms.Form):
+    """A session that already happened: its day, start and end (user's time zone), goals, activities."""
+
+    name = forms.CharField(max_length=255, required=False, help_text="Left empty: the template's or first goal's.")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label="Started", widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label="Ended", widget=forms.TimeInput(attrs={"type": "time"}))
+    past_midnight = forms.BooleanField(required=False, label="Ended after midnight (the next day)")
+    goals = GoalChoiceField(queryset=Goal.objects.none(), widget=forms.CheckboxSelectMultiple)
+    template = forms.ModelChoiceField(
+        queryset=SessionTemplate.objects.none(),
+        required=False,
+        empty_label="(none)",
+        help_text="Its sections and activities are added to the session.",
+    )
+    activities = forms.ModelMultipleChoiceField(
+        queryset=ActivityDefinition.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, fractal, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_goals_in_tree_order(self.fields["goals"], fractal)
+        self.fields["template"].queryset = SessionTemplate.objects.for_fractal(fractal).order_by("name")
+        activities = ActivityDefinition.objects.for_fractal(fractal).order_by("name")
+        self.fields["activities"].queryset = activities
+        self.fields["activities"].choices = list(activities.values_list("pk", "name"))
+
+    def _moment(self, day, time):
+        zone = timezone.get_current_timezone()
+        moment = datetime.datetime.combine(day, time).replace(tzinfo=zone)
+        # A wall time that does not exist (a clock change) does not survive the round trip.
+        if moment.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != moment.replace(tzinfo=None):
+            raise forms.ValidationError(f"{time:%H:%M} does not exist on {day:%d %b %Y} in your time zone.")
+        return moment
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        if day and start and end:
+            try:
+                cleaned["started_at"] = self._moment(day, start)
+                end_day = day + datetime.timedelta(days=1) if cleaned.get("past_midnight") else day
+                cleaned["ended_at"] = self._moment(end_day, end)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        goals = cleaned.get("goals")
+        if not cleaned.get("name", "").strip() and not cleaned.get("template") and goals:
+            cleaned["name"] = goals[0].name
+        return cleaned

@@ -7,8 +7,9 @@ fractal is ever accepted. The forms validate input; the models do the work.
 from django import forms
 from django.core.exceptions import ValidationError
 
-from goals.models import SESSION_LEVELS, Goal
+from goals.models import Goal
 
+from .forms import offer_goals_in_tree_order
 from .models import PracticeSession, SessionTemplate
 from .models.program import WEEKDAYS
 
@@ -18,13 +19,6 @@ WEEKDAY_CHOICES = [(str(index), name.title()) for index, name in enumerate(WEEKD
 class GoalChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, goal):
         return f"{goal.name} ({goal.get_level_display()})"
-
-
-def fractal_goals(root, session_levels_only=False):
-    goals = Goal.objects.filter(root_id=root.pk).order_by("level", "sort_order", "name")
-    if session_levels_only:
-        goals = goals.filter(level__in=SESSION_LEVELS)
-    return goals
 
 
 # --- session templates -------------------------------------------------------------------
@@ -129,7 +123,20 @@ class SessionGoalsForm(forms.Form):
 
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = fractal_goals(root, session_levels_only=True)
+        offer_goals_in_tree_order(self.fields["goals"], root)
+
+
+class ScheduledGoalsForm(forms.Form):
+    """The goals of a planned program session started when neither its block nor its program has any."""
+
+    goals = GoalChoiceField(queryset=Goal.objects.none(), widget=forms.CheckboxSelectMultiple)
+    remember = forms.BooleanField(
+        required=False, initial=True, label="Also link these goals to the program (its next days start in one tap)"
+    )
+
+    def __init__(self, *args, root, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_goals_in_tree_order(self.fields["goals"], root)
 
 
 class SaveAsTemplateForm(forms.Form):
@@ -153,11 +160,17 @@ class ProgramForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     start_date = forms.DateField(widget=DateInput)
     end_date = forms.DateField(widget=DateInput)
-    goals = GoalChoiceField(queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    goals = GoalChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Sessions started from its days serve these goals.",
+    )
 
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = fractal_goals(root)
+        # Only the goals a session can link to, in tree order: those are what its days serve.
+        offer_goals_in_tree_order(self.fields["goals"], root)
 
     def clean(self):
         data = super().clean()
@@ -171,11 +184,17 @@ class BlockForm(forms.Form):
     start_date = forms.DateField(widget=DateInput)
     end_date = forms.DateField(widget=DateInput)
     color = forms.CharField(max_length=7, initial="#4f7cac", widget=forms.TextInput(attrs={"type": "color"}))
-    goals = GoalChoiceField(queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    goals = GoalChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Sessions started from its days serve these goals.",
+    )
 
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = fractal_goals(root)
+        # Only the goals a session can link to, in tree order: those are what its days serve.
+        offer_goals_in_tree_order(self.fields["goals"], root)
 
 
 class ScheduleForm(forms.Form):

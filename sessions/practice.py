@@ -1,4 +1,5 @@
-"""Starting practice in one tap: from a goal, or by repeating (or duplicating) a past session.
+"""Starting practice in one tap: from a goal, a template or a program day, or by repeating (or
+duplicating) a past session; and logging a session that already happened.
 
 One function per operation, called by the pages and the API alike.
 """
@@ -10,6 +11,7 @@ from django.utils import timezone
 from goals.models import SESSION_LEVELS
 
 from .models import ActivityInstance, PracticeSession, SessionSection
+from .services import complete_session
 
 
 def running_sessions(user):
@@ -67,3 +69,55 @@ def copy_session(session, start=False, when=None):
                 sort_order=instance.sort_order,
             ).save()
     return copy
+
+
+def template_goals(template):
+    """The goals a one-tap start from ``template`` serves: those of its latest session, when still open.
+
+    Empty when the template was never used (or those goals are gone): the page then asks for them.
+    """
+    latest = PracticeSession.objects.filter(template=template).order_by("-created_at").first()
+    if latest is None:
+        return []
+    return [
+        goal
+        for goal in latest.goals.all()
+        if goal.deleted_at is None and goal.level in SESSION_LEVELS and not goal.completed
+    ]
+
+
+def start_from_template(template, goals, name=None, when=None):
+    """A session with the template's sections and activities, linked to ``goals``, started now."""
+    return template.create_session(goals, name=name or None, started_at=when or timezone.now())
+
+
+def start_scheduled(scheduled, goals=None, remember=False, when=None):
+    """Start a planned program session; ``goals`` chosen on the spot replace the block's (or program's).
+
+    ``remember`` also links those goals to the program, so its next days start in one tap.
+    """
+    with transaction.atomic():
+        if goals and remember:
+            scheduled.day.block.program.goals.add(*goals)
+        return scheduled.start(goals=list(goals) if goals else None, when=when)
+
+
+def log_past_session(root, goals, name, started_at, ended_at, activities=(), template=None, notes=""):
+    """Record a session that already happened: its own times, goals and activities; completed at its end.
+
+    The times follow the session rule (``PracticeSession.check_times``); the duration comes from them.
+    Values can then be entered on the session's page.
+    """
+    PracticeSession.check_times(started_at, ended_at, completed=True)
+    with transaction.atomic():
+        fields = {"started_at": started_at, "ended_at": ended_at, "notes": notes}
+        if template is not None:
+            session = template.create_session(goals, name=name or None, **fields)
+        else:
+            session = PracticeSession.create(root, goals, name, **fields)
+        start = ActivityInstance.objects.filter(session=session, section__isnull=True).count()
+        for index, activity in enumerate(activities):
+            session.add_activity(activity, sort_order=start + index)
+        complete_session(session, when=ended_at)
+    session.refresh_from_db()
+    return session

@@ -14,7 +14,14 @@ from goals.services import delete_object, restore_object
 from .models import PracticeSession
 from .targets import evaluate_for_session, evaluate_goal
 
-__all__ = ["complete_session", "delete_object", "reevaluate_targets", "reopen_session", "restore_object"]
+__all__ = [
+    "complete_session",
+    "delete_object",
+    "reevaluate_targets",
+    "reopen_session",
+    "restore_object",
+    "set_session_times",
+]
 
 
 def complete_session(session, grids=(), when=None):
@@ -26,6 +33,16 @@ def complete_session(session, grids=(), when=None):
         for instance, entries in grids:
             instance.record_values(entries)
         return session.complete(when=when)
+
+
+def set_session_times(session, started_at, ended_at):
+    """Change a session's own times; a completed one's duration follows and its targets are re-evaluated
+    (a target over a date range or a program block may now count it, or no longer)."""
+    with transaction.atomic():
+        session.set_times(started_at, ended_at)
+        if session.completed:
+            evaluate_for_session(session)
+    return session
 
 
 def reopen_session(session):

@@ -12,7 +12,7 @@ from django.template.loader import get_template
 from django.utils import formats, timezone
 from django.utils.timesince import timesince
 
-from goals.models import GoalLevel
+from goals.models import SESSION_LEVELS, GoalLevel
 
 register = template.Library()
 
@@ -22,6 +22,7 @@ LEVELS = {
     level.value: (level.label, level.next_level.label.lower() if level.next_level else None) for level in GoalLevel
 }
 CHILD_LEVELS = {level.value: level.next_level.value if level.next_level else "" for level in GoalLevel}
+PRACTICE_LEVELS = frozenset(level.value for level in SESSION_LEVELS)
 
 
 class _Labels:
@@ -73,6 +74,7 @@ def row_facts(rows, goals_base, today, soon):
                 "name": goal.name,
                 "level": goal.level,
                 "completed": goal.completed,
+                "practise": goal.level in PRACTICE_LEVELS and not goal.completed,
                 "matched": node.matched,
                 "base": f"{goals_base}{goal.id}/",
                 "label": label,

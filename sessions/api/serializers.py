@@ -19,6 +19,7 @@ from sessions.models import (
     TemplateActivity,
     TemplateSection,
 )
+from sessions.services import reevaluate_targets
 
 AUDIT = ["created_at", "updated_at", "deleted_at"]
 
@@ -202,10 +203,14 @@ class PracticeSessionSerializer(ScopedModelSerializer):
         return super().to_representation(instance)
 
     def validate(self, attrs):
-        start = attrs.get("started_at", getattr(self.instance, "started_at", None))
-        end = attrs.get("ended_at", getattr(self.instance, "ended_at", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"ended_at": "A session cannot end before it starts."})
+        if "started_at" in attrs or "ended_at" in attrs:
+            # The session page's rule for its own times, not a copy of it.
+            run_model_operation(
+                PracticeSession.check_times,
+                attrs.get("started_at", getattr(self.instance, "started_at", None)),
+                attrs.get("ended_at", getattr(self.instance, "ended_at", None)),
+                completed=getattr(self.instance, "completed", False),
+            )
         return attrs
 
     def create(self, validated_data):
@@ -224,6 +229,8 @@ class PracticeSessionSerializer(ScopedModelSerializer):
             clean_and_save(instance)
             if goals is not None:
                 run_model_operation(instance.set_goals, goals)
+            if instance.completed and {"started_at", "ended_at"} & set(validated_data):
+                reevaluate_targets(instance)
         instance.live_sections = None
         return instance
 
@@ -244,6 +251,26 @@ class FromTemplateSerializer(serializers.Serializer):
     template = ScopedRelatedField(SessionTemplate)
     goals = ScopedRelatedField(Goal, many=True)
     name = serializers.CharField(max_length=255, required=False)
+    start = serializers.BooleanField(default=False, help_text="Start the session now (practice from a template).")
+
+
+class LogSessionSerializer(serializers.Serializer):
+    """A session that already happened; its times follow the same rule as the session's own times."""
+
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    goals = ScopedRelatedField(Goal, many=True)
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    activities = ScopedRelatedField(ActivityDefinition, many=True, required=False)
+    template = ScopedRelatedField(SessionTemplate, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if len(attrs.get("activities", [])) > 100:
+            raise serializers.ValidationError({"activities": "Log at most 100 activities at once."})
+        if not attrs.get("name", "").strip() and not attrs.get("template") and attrs.get("goals"):
+            attrs["name"] = attrs["goals"][0].name
+        return attrs
 
 
 class StartPracticeSerializer(serializers.Serializer):

@@ -22,7 +22,7 @@ from sessions.models import (
     SessionTemplate,
 )
 from sessions.pagination import SessionPagination
-from sessions.practice import copy_session, start_practice
+from sessions.practice import copy_session, log_past_session, start_from_template, start_practice
 from sessions.services import complete_session, reevaluate_targets, reopen_session
 
 from .filters import (
@@ -43,6 +43,7 @@ from .serializers import (
     EvaluationSerializer,
     FromSessionSerializer,
     FromTemplateSerializer,
+    LogSessionSerializer,
     MetricValueSerializer,
     PracticeSessionDetailSerializer,
     PracticeSessionSerializer,
@@ -146,7 +147,30 @@ class PracticeSessionViewSet(FractalScopedViewSet):
         payload = FromTemplateSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        session = run_model_operation(data["template"].create_session, data["goals"], name=data.get("name"))
+        if data["start"]:
+            session = run_model_operation(start_from_template, data["template"], data["goals"], name=data.get("name"))
+        else:
+            session = run_model_operation(data["template"].create_session, data["goals"], name=data.get("name"))
+        return self._detail(session, status.HTTP_201_CREATED)
+
+    @extend_schema(request=LogSessionSerializer, responses={201: PracticeSessionDetailSerializer})
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None, url_path="log")
+    def log(self, request, *args, **kwargs):
+        """Record a session that already happened (its own times, goals, activities), completed at its end."""
+        payload = LogSessionSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        session = run_model_operation(
+            log_past_session,
+            self.fractal,
+            data["goals"],
+            data.get("name", ""),
+            data["started_at"],
+            data["ended_at"],
+            activities=data.get("activities", []),
+            template=data.get("template"),
+            notes=data.get("notes", ""),
+        )
         return self._detail(session, status.HTTP_201_CREATED)
 
     @extend_schema(request=StartPracticeSerializer, responses={201: PracticeSessionDetailSerializer})

@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -129,6 +130,45 @@ class PracticeSession(FractalScopedModel):
                 {"ended_at": None, "total_duration_seconds": None},
             )
         ]
+
+    # --- the session's own times, as a user enters them ---------------------------------
+    EARLIEST_DATE = datetime.date(2000, 1, 1)
+    LONGEST = datetime.timedelta(hours=24)
+    CLOCK_SLACK = datetime.timedelta(minutes=1)  # a device clock a little ahead is not "the future"
+
+    @classmethod
+    def check_times(cls, started_at, ended_at, completed=False, now=None):
+        """The one rule for times typed by a user (session page, "Log a past session", the API).
+
+        The end is after the start, neither is in the future, the start is from 2000 on and a
+        session lasts at most 24 hours; a completed session has both times.
+        """
+        now = now or timezone.now()
+        errors = {}
+        if completed and (started_at is None or ended_at is None):
+            errors["started_at" if started_at is None else "ended_at"] = "A completed session has a start and an end."
+        if ended_at is not None and started_at is None:
+            errors.setdefault("started_at", "Enter a start time as well.")
+        for name, value in (("started_at", started_at), ("ended_at", ended_at)):
+            if value is not None and value > now + cls.CLOCK_SLACK:
+                errors.setdefault(name, "This time is in the future.")
+        if started_at is not None and timezone.localdate(started_at) < cls.EARLIEST_DATE:
+            errors.setdefault("started_at", f"Enter a date from {cls.EARLIEST_DATE.year} on.")
+        if started_at is not None and ended_at is not None:
+            if ended_at <= started_at:
+                errors.setdefault("ended_at", "A session must end after it starts.")
+            elif ended_at - started_at > cls.LONGEST:
+                errors.setdefault("ended_at", "A session lasts at most 24 hours.")
+        if errors:
+            raise ValidationError(errors)
+
+    def set_times(self, started_at, ended_at):
+        """Change the session's start and end (a completed session's duration follows)."""
+        self.check_times(started_at, ended_at, completed=self.completed)
+        self.started_at = started_at
+        self.ended_at = ended_at
+        self.save(update_fields=["started_at", "ended_at"])
+        return self
 
     # --- creation and goals --------------------------------------------------------------
     @classmethod

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.access import get_fractal_for_user, get_scoped_or_404
+from goals.forms import add_model_errors
 from goals.widgets import option_tags
 
-from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm
+from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm, SessionTimesForm
 from ..models import ActivityInstance, PracticeSession
 from ..page_data import MAX_SETS, parse_grid, session_page
-from ..services import complete_session, reopen_session
+from ..services import complete_session, reopen_session, set_session_times
 
 
 def _messages_of(error):
@@ -66,6 +67,7 @@ class Page:
             "fractal": self.fractal,
             "session": self.session,
             "edit_form": page_options.pop("edit_form", None) or SessionEditForm(instance=self.session),
+            "times_form": page_options.pop("times_form", None) or SessionTimesForm(session=self.session),
             "library": library,
             "library_options": option_tags(library, chosen=library[0].pk if library else None),
             "search": search,
@@ -163,6 +165,23 @@ def session_edit(request, root_id, session_id):
         page.session.refresh_from_db()
         return page.respond(error=_form_messages(form), edit_form=form)
     form.save()
+    return page.respond()
+
+
+@login_required
+@require_POST
+def session_times(request, root_id, session_id):
+    """Edit the session's own start and end, by the same rule as the API (PracticeSession.check_times)."""
+    page = Page(request, root_id, session_id)
+    form = SessionTimesForm(request.POST, session=page.session)
+    if not form.is_valid():
+        return page.respond(error=_form_messages(form), times_form=form)
+    try:
+        set_session_times(page.session, form.cleaned_data["started_at"], form.cleaned_data["ended_at"])
+    except ValidationError as error:
+        page.session.refresh_from_db()
+        add_model_errors(form, error)
+        return page.respond(error=_form_messages(form), times_form=form)
     return page.respond()
 
 

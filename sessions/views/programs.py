@@ -16,7 +16,6 @@ from goals.models import Goal
 from ..models import Program, ProgramBlock, ProgramDay, ScheduledSession
 from ..plan_forms import BlockForm, CopyDayForm, DayForm, ProgramForm, ScheduleForm
 from ..program_calendar import build_calendar, calendar_range
-from .common import session_url
 
 
 def _program(fractal, program_id):
@@ -265,23 +264,3 @@ def day_delete(request, root_id, program_id, day_id):
     day.delete()
     messages.success(request, f"The day {day.date:%a %d %b %Y} moved to the trash.")
     return _to_detail(program)
-
-
-@login_required
-@require_POST
-def scheduled_start(request, root_id, program_id, scheduled_id):
-    """Start a scheduled session: create the practice session from its template and open it."""
-    fractal = get_fractal_for_user(request.user, root_id)
-    program = _program(fractal, program_id)
-    scheduled = get_scoped_or_404(
-        ScheduledSession.objects.filter(day__block__program=program).select_related("day__block__program", "template"),
-        fractal,
-        pk=scheduled_id,
-    )
-    try:
-        session = scheduled.start()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _to_detail(program)
-    messages.success(request, f"Session “{session.name}” started.")
-    return redirect(session_url(session))

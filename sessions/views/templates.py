@@ -14,7 +14,9 @@ from goals.forms import add_model_errors
 
 from ..models import SessionTemplate, TemplateActivity, TemplateSection
 from ..plan_forms import SaveAsTemplateForm, SectionFormSet, SessionGoalsForm, TemplateForm, template_initial
+from ..practice import start_from_template
 from .common import session_url
+from .practice import ask_first
 
 
 def _templates(fractal):
@@ -118,17 +120,29 @@ def session_from_template(request, root_id, template_id):
     template = _template(fractal, template_id)
     form = SessionGoalsForm(request.POST or None, root=fractal)
     status = 200
+    start = "start" in request.POST
     if request.method == "POST":
         if form.is_valid():
+            if start:
+                asked = ask_first(request, fractal, f"“{template.name}”")
+                if asked is not None:
+                    return asked
+            goals, name = form.cleaned_data["goals"], form.cleaned_data["name"] or None
             try:
-                session = template.create_session(form.cleaned_data["goals"], name=form.cleaned_data["name"] or None)
+                if start:
+                    session = start_from_template(template, goals, name=name)
+                else:
+                    session = template.create_session(goals, name=name)
             except ValidationError as error:
                 add_model_errors(form, error)
             else:
-                messages.success(request, f"Session “{session.name}” created from “{template.name}”.")
+                done = "started" if start else "created"
+                messages.success(request, f"Session “{session.name}” {done} from “{template.name}”.")
                 return redirect(session_url(session))
         status = 400
-    context = {"fractal": fractal, "template": template, "form": form}
+    # Arriving from "Start practice" (no goals known yet), starting is the main button.
+    starting = start or request.GET.get("start") == "1"
+    context = {"fractal": fractal, "template": template, "form": form, "starting": starting}
     return render(request, "plans/session_from_template.html", context, status=status)
 
 

@@ -11,6 +11,7 @@ from tests.factories import (
     ProgramBlockFactory,
     ProgramDayFactory,
     ProgramFactory,
+    ScheduledSessionFactory,
     SessionTemplateFactory,
 )
 from tests.pages.session_data import session_with_sets, set_activity, split_activity, target_on
@@ -26,7 +27,8 @@ def _pages(fractal, goal):
     program = ProgramFactory(root=fractal, name="Winter block")
     today = timezone.localdate()
     block = ProgramBlockFactory(program=program, start_date=today, end_date=today + datetime.timedelta(days=27))
-    ProgramDayFactory(block=block, date=today + datetime.timedelta(days=1), name="Heavy pulls")
+    day = ProgramDayFactory(block=block, date=today + datetime.timedelta(days=1), name="Heavy pulls")
+    scheduled = ScheduledSessionFactory(day=day, template=template)  # the program has no goals: its picker
     root = {"root_id": fractal.pk}
     return [
         reverse("fractal-list"),
@@ -42,6 +44,10 @@ def _pages(fractal, goal):
         reverse("template-edit", kwargs={**root, "template_id": template.pk}),
         reverse("program-list", kwargs=root),
         reverse("program-detail", kwargs={**root, "program_id": program.pk}),
+        reverse("program-create", kwargs=root),
+        reverse("session-log", kwargs=root),
+        reverse("session-from-template", kwargs={**root, "template_id": template.pk}) + "?start=1",
+        reverse("scheduled-start", kwargs={**root, "program_id": program.pk, "scheduled_id": scheduled.pk}),
         reverse("analytics", kwargs=root),
         reverse("trash", kwargs=root),
         reverse("settings"),

@@ -315,12 +315,12 @@ def test_starting_twice_creates_one_session(owner_client, block, scheduled):
     assert PracticeSession.objects.count() == 1
 
 
-def test_starting_without_session_goals_creates_nothing(owner_client, fractal, template):
+def test_starting_without_session_goals_asks_for_them_and_creates_nothing(owner_client, fractal, template):
     program = ProgramFactory(root=fractal, start_date=MONDAY, end_date=MONDAY + datetime.timedelta(days=6))
     block = ProgramBlockFactory(program=program, start_date=MONDAY, end_date=MONDAY + datetime.timedelta(days=6))
     (scheduled,) = block.schedule(template, [0])
     response = owner_client.post(program_url("scheduled-start", program, scheduled_id=scheduled.pk), follow=True)
-    assert "at least one short-term or immediate goal" in response.content.decode()
+    assert "choose the goals this session serves" in response.content.decode()
     assert not PracticeSession.all_objects.exists()
 
 
