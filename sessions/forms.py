@@ -3,6 +3,7 @@ import datetime
 import uuid
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from activities.forms import LabelledRowForm
@@ -42,10 +43,19 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
         return f"{goal.name} ({goal.get_level_display()})"
 
 
-def offer_goals_in_tree_order(field, fractal):
-    """Limit ``field`` (a GoalChoiceField) to the session goals of ``fractal``, listed in tree order."""
-    field.queryset = session_goals(fractal)
-    field.choices = [(goal.pk, field.label_from_instance(goal)) for goal in session_goals_in_tree_order(fractal)]
+def offer_goals_in_tree_order(field, fractal, keep=()):
+    """Limit ``field`` (a GoalChoiceField) to the session goals of ``fractal``, listed in tree order.
+
+    ``keep``: goals already chosen (e.g. a program linked to a goal of another level, from the old
+    app) stay offered and ticked after the others, so saving the form never drops them unseen.
+    """
+    kept = [goal for goal in keep if goal.level not in SESSION_LEVELS and goal.root_id == fractal.pk]
+    offered = session_goals(fractal)
+    if kept:
+        offered = Goal.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk__in=[goal.pk for goal in kept]))
+    field.queryset = offered
+    ordered = [*session_goals_in_tree_order(fractal), *kept]
+    field.choices = [(goal.pk, field.label_from_instance(goal)) for goal in ordered]
 
 
 class SessionFilterForm(forms.Form):

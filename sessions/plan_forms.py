@@ -170,7 +170,7 @@ class ProgramForm(forms.Form):
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the goals a session can link to, in tree order: those are what its days serve.
-        offer_goals_in_tree_order(self.fields["goals"], root)
+        offer_goals_in_tree_order(self.fields["goals"], root, keep=self.initial.get("goals") or ())
 
     def clean(self):
         data = super().clean()
@@ -194,7 +194,7 @@ class BlockForm(forms.Form):
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the goals a session can link to, in tree order: those are what its days serve.
-        offer_goals_in_tree_order(self.fields["goals"], root)
+        offer_goals_in_tree_order(self.fields["goals"], root, keep=self.initial.get("goals") or ())
 
 
 class ScheduleForm(forms.Form):

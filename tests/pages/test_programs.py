@@ -430,3 +430,23 @@ def test_program_list_runs_the_same_number_of_queries_for_3_and_30_programs(
     with django_assert_num_queries(len(few.captured_queries)):
         response = owner_client.get(url("program-list", fractal))
     assert response.content.decode().count('class="plan-card"') == 30
+
+
+def test_a_program_linked_to_a_goal_of_another_level_keeps_it_when_the_form_is_saved(
+    owner_client, program, short_term_goal
+):
+    # Programs from the old app may serve a mid-term goal; the form offers session levels only,
+    # but a goal already linked stays offered and ticked, so saving does not drop it unseen.
+    mid_term = short_term_goal.parent
+    program.goals.add(mid_term)
+    form = owner_client.get(program_url("program-edit", program)).context["form"]
+    assert {goal.pk for goal in form.fields["goals"].queryset} >= {mid_term.pk, short_term_goal.pk}
+    assert str(mid_term.pk) in {str(value) for value, _label in form.fields["goals"].choices}
+    data = {
+        "name": program.name,
+        "start_date": program.start_date.isoformat(),
+        "end_date": program.end_date.isoformat(),
+        "goals": [goal.pk for goal in form.initial["goals"]],
+    }
+    assert owner_client.post(program_url("program-edit", program), data).status_code == 302
+    assert set(program.goals.values_list("pk", flat=True)) == {mid_term.pk, short_term_goal.pk}
