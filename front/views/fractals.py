@@ -14,6 +14,7 @@ from goals.access import fractals_for, get_fractal_for_user, get_scoped_or_404
 from goals.forms import FractalForm
 from goals.models import Goal, GoalLevel
 from goals.stats import goal_counts_by_root, last_activity_by_root
+from goals.tree import nest
 from sessions.models import PracticeSession, PracticeSessionGoal
 
 
@@ -69,17 +70,14 @@ class TreeNode:
 
 def build_tree(goals, visible_ids):
     """Nest ``goals`` (already in sibling order) under their parents, keeping ``visible_ids`` only."""
-    nodes = {goal.id: TreeNode(goal) for goal in goals if goal.id in visible_ids}
-    root = None
-    for goal in goals:
-        node = nodes.get(goal.id)
-        if node is None:
-            continue
-        if goal.parent_id is None:
-            root = node
-        elif goal.parent_id in nodes:
-            nodes[goal.parent_id].children.append(node)
-    return root, nodes
+    nodes = {}
+
+    def node(goal, children):
+        nodes[goal.id] = TreeNode(goal, children)
+        return nodes[goal.id]
+
+    top = nest((goal for goal in goals if goal.id in visible_ids), node).get(None, ())
+    return (top[0] if top else None), nodes
 
 
 def tree_rows(root):

@@ -132,7 +132,7 @@ def tree_drop(request, root_id, goal_id):
     if position < 0:
         return HttpResponseBadRequest("The position must be a whole number.")
     parent = get_scoped_or_404(Goal.objects, fractal, pk=request.POST.get("parent", ""))
-    if parent.child_level is None or parent.child_level.value != goal.level:
+    if not parent.may_parent(goal.level):
         return HttpResponseBadRequest("The new parent must be exactly one level above this goal.")
     try:
         with transaction.atomic():
