@@ -107,10 +107,7 @@ class ActivityInstanceSerializer(ScopedModelSerializer):
     def validate(self, attrs):
         start = attrs.get("time_start", getattr(self.instance, "time_start", None))
         stop = attrs.get("time_stop", getattr(self.instance, "time_stop", None))
-        if stop is not None and start is None:
-            raise serializers.ValidationError({"time_stop": "Enter a start time as well."})
-        if start and stop and stop < start:
-            raise serializers.ValidationError({"time_stop": "The stop time cannot be before the start time."})
+        ActivityInstance.check_entered_times(start, stop)
         return attrs
 
     def create(self, validated_data):
@@ -204,8 +201,7 @@ class PracticeSessionSerializer(ScopedModelSerializer):
     def validate(self, attrs):
         start = attrs.get("started_at", getattr(self.instance, "started_at", None))
         end = attrs.get("ended_at", getattr(self.instance, "ended_at", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"ended_at": "A session cannot end before it starts."})
+        PracticeSession.time_order.check(start, end)
         return attrs
 
     def create(self, validated_data):
