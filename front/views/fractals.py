@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from goals.models import Goal, GoalLevel
 from goals.stats import goal_counts_by_root, last_activity_by_root
 from goals.tree import nest
 from sessions.models import PracticeSession, PracticeSessionGoal
+from sessions.targets import target_counts
 
 
 @login_required
@@ -170,16 +171,7 @@ def fractal_tree(request, root_id):
     for goal_id, count in session_counts:
         if goal_id in nodes:
             nodes[goal_id].session_count = count
-    target_counts = (
-        Target.objects.filter(root_id=fractal.pk)
-        .order_by()
-        .values_list("goal_id")
-        .annotate(
-            total=Count("id", distinct=True),
-            met=Count("achievements", filter=Q(achievements__deleted_at__isnull=True), distinct=True),
-        )
-    )
-    for goal_id, total, met in target_counts:
+    for goal_id, (total, met) in target_counts(Target.objects.filter(root_id=fractal.pk)).items():
         if goal_id in nodes:
             nodes[goal_id].targets_total = total
             nodes[goal_id].targets_met = met
