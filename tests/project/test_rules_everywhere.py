@@ -8,6 +8,7 @@ model, ``GoalLevel.may_parent``); this pins that no entry point forgot to ask th
 import copy
 import datetime
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -69,7 +70,8 @@ def row_of(objects, model, pk):
 
 # --- the rules, one class each: ``setup`` builds what the bad input targets, one method per entry
 class SessionTimeOrder:
-    message = "A session cannot end before it starts."
+    # Typed times may be held to a stricter "must end after it starts" (the session page's rule).
+    message = "A session (cannot|must) end (before|after) it starts."
 
     def setup(self, fractal, short_term_goal):
         return PracticeSessionFactory(root=fractal, goals=[short_term_goal], started_at=START)
@@ -97,7 +99,7 @@ class SessionTimeOrder:
 
 
 class InstanceTimeOrder:
-    message = "The stop time cannot be before the start time."
+    message = "The stop time cannot be before the start time"
 
     def setup(self, fractal, short_term_goal):
         session = PracticeSessionFactory(root=fractal, goals=[short_term_goal])
@@ -234,7 +236,7 @@ def test_every_entry_point_refuses_what_the_rule_refuses_and_changes_nothing(
         said = rule.admin(admin_user, target)
     else:
         said = rule.command(target, owner, tmp_path)
-        assert rule.message in said
+        assert re.search(rule.message, said)
         return  # the fractal was removed before the refused import
-    assert rule.message in said
+    assert re.search(rule.message, said)
     rule.unchanged(target)
