@@ -259,6 +259,15 @@ class TargetMetric(FractalScopedModel):
     def __str__(self):
         return f"{self.metric.name} ≥ {self.threshold:g}"
 
+    # --- the threshold rule, once: in Python (progress) and in SQL (evaluation) ----------
+    def is_met_by(self, value):
+        """Whether a recorded ``value`` of the metric meets this threshold."""
+        return value is not None and value >= self.threshold
+
+    def values_meeting(self):
+        """A filter on metric values: the values of this metric that meet this threshold."""
+        return Q(metric_id=self.metric_id, value__gte=self.threshold)
+
     def derive_root_id(self):
         return self.target.root_id
 

@@ -9,13 +9,14 @@ or per level. Deleted rows never count. Days and weeks are calendar days in the 
 import datetime
 
 from django.db import NotSupportedError
-from django.db.models import Case, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Sum, When
+from django.db.models import Case, Count, F, Func, IntegerField, Max, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import MetricDefinition, Target
 from goals.models import Goal, GoalLevel
-from sessions.models import ActivityInstance, MetricValue, PracticeSession, TargetAchievement
+from sessions.models import ActivityInstance, MetricValue, PracticeSession
+from sessions.targets import target_counts
 
 UTC = datetime.UTC
 
@@ -266,10 +267,8 @@ def goal_summary(root, today=None):
         }
         for level in GoalLevel
     ]
-    met = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
-    targets = Target.objects.filter(root_id=root_id, goal__deleted_at__isnull=True).aggregate(
-        met=Count("id", filter=Q(Exists(met))), total=Count("id")
-    )
+    counts = target_counts(Target.objects.filter(root_id=root_id, goal__deleted_at__isnull=True)).values()
+    targets = {"total": sum(total for total, _ in counts), "met": sum(met for _, met in counts)}
     deadlines = list(
         Goal.objects.filter(root_id=root_id, completed=False, deadline__gte=today).order_by(
             "deadline", "sort_order", "created_at"

@@ -3,6 +3,7 @@
 from django import forms
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
+from goals.rules import DATE_RANGE
 from goals.widgets import QuickSelect, RowsSelect
 from sessions.plan_forms import DateInput
 
@@ -49,6 +50,5 @@ class AnalyticsFilterForm(forms.Form):
             chosen = data.get(field)
             if chosen is not None and (activity is None or chosen.activity_id != activity.pk):
                 self.add_error(field, f"Choose a {field} of the chosen activity.")
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The end date is before the start date.")
+        DATE_RANGE.clean_form(self)
         return data

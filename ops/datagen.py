@@ -1,8 +1,9 @@
 """Synthetic fractals at a chosen size, for benchmarks and for trying the app with years of data.
 
 Everything is built in memory and written with ``bulk_create`` in one transaction, so model
-``save()`` never runs: roots, sort orders and timestamps are set here, and every row is built to
-pass the models' own rules (level rule, same fractal, one value per cell, ...). For a given seed and
+``save()`` never runs: roots, sort orders and timestamps are set here, and every row passes the
+models' own rules before it is written (``validate_unsaved()``: level rule, same fractal, time
+order, ...; they also derive the durations), read from the object graph in memory. For a given seed and
 ``now`` the content is the same every time; only the ids differ.
 
 Growth model: practice happens at a steady rate (about ``SESSIONS_PER_DAY``), so more sessions
@@ -142,7 +143,10 @@ class _Builder:
         self.counts = {}
 
     # --- writing -------------------------------------------------------------------------
-    def write(self, model, rows, stage):
+    def write(self, model, rows, stage, check=True):
+        if check:
+            for row in rows:
+                row.validate_unsaved()
         total = len(rows)
         step = max(BATCH_SIZE, math.ceil(total / 10))
         for offset in range(0, total, step):
@@ -321,12 +325,14 @@ class _Builder:
                             activity.created_at,
                         )
                     )
+            activity.validate_structure(metrics, splits)
             self.splits.extend(splits)
             self.activity_splits[activity.pk] = splits
         self.write(ActivityGroup, self.groups, "activity groups")
         self.write(ActivityDefinition, self.activities, "activities")
-        self.write(MetricDefinition, self.metrics, "metrics")
-        self.write(SplitDefinition, self.splits, "splits")
+        # Their own rules count the stored rows; validate_structure() checked each activity's lists.
+        self.write(MetricDefinition, self.metrics, "metrics", check=False)
+        self.write(SplitDefinition, self.splits, "splits", check=False)
 
     def _activity_names(self, count):
         names = []
@@ -434,8 +440,7 @@ class _Builder:
             )
             ended = started + datetime.timedelta(minutes=minutes)
             if not open_session:
-                session.ended_at = ended
-                session.total_duration_seconds = int((ended - started).total_seconds())
+                session.ended_at = ended  # the duration is derived by the session's rules
                 session.completed = True
                 session.completed_at = ended
             self.stamp(session, started - datetime.timedelta(minutes=rng.randint(1, 30)), session.ended_at)
@@ -483,7 +488,6 @@ class _Builder:
                 # In a session still in progress, the last timer is running.
                 if not (open_session and index == len(picks) - 1):
                     instance.time_stop = instance.time_start + per_instance * rng.uniform(0.6, 1.0)
-                    instance.duration_seconds = int((instance.time_stop - instance.time_start).total_seconds())
                     instance.completed = not open_session or rng.random() < 0.5
                 self.stamp(instance, session.created_at, instance.time_stop or instance.time_start)
                 instances.append(instance)

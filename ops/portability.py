@@ -3,7 +3,9 @@
 The document holds every row of every fractal-scoped model (deleted ones included) with all
 fields and many-to-many links, in Django's serializer form, so export → import into an empty
 database reproduces each row exactly (ids, timestamps, deleted_at). Rows are written with
-``bulk_create``: nothing is re-derived on the way in.
+``bulk_create``: nothing is re-derived on the way in, but every row must first pass the rules its
+model's ``save()`` runs (``validate_unsaved()``, ``validate_values()``), so a document edited by
+hand or written elsewhere cannot bring in what the app itself would refuse.
 """
 
 import datetime
@@ -11,6 +13,7 @@ import json
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -107,6 +110,7 @@ def import_fractal(document, owner, progress=None):
             rows.setdefault(type(obj), []).append(obj)
             if deserialized.m2m_data:
                 m2m_later.append((obj, deserialized.m2m_data))
+        _check_rules(rows)
         # Rows are written as they are (no save(): nothing is re-derived); links once all exist.
         for model, objects in rows.items():
             model.all_objects.bulk_create(objects, batch_size=500)
@@ -118,3 +122,30 @@ def import_fractal(document, owner, progress=None):
         for label, count in counts.items():
             progress(f"{label}: {count}")
     return counts
+
+
+def _check_rules(rows):
+    """Run each row's model rules before anything is written; refuse the document on the first break.
+
+    The rows' relations are pointed at the document's own (unsaved) rows, so the rules read them
+    in memory. Values the rules derive (durations) are put back as the document has them: the
+    import reproduces the export exactly, it only refuses what breaks a rule.
+    """
+    by_pk = {(model, obj.pk): obj for model, objects in rows.items() for obj in objects}
+    for model, objects in rows.items():
+        relations = [field for field in model._meta.concrete_fields if field.is_relation]
+        for obj in objects:
+            for relation in relations:
+                related = by_pk.get((relation.related_model, getattr(obj, relation.attname)))
+                if related is not None:
+                    relation.set_cached_value(obj, related)
+            stored = {field.attname: getattr(obj, field.attname) for field in model._meta.concrete_fields}
+            try:
+                obj.validate_unsaved()
+                obj.validate_values()
+            except (ValidationError, ObjectDoesNotExist) as error:
+                reason = "; ".join(getattr(error, "messages", None) or [str(error)])
+                raise PortabilityError(f"{model._meta.verbose_name} {obj.pk} breaks a rule: {reason}") from error
+            finally:
+                for attname, value in stored.items():
+                    setattr(obj, attname, value)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from activities.forms import LabelledRowForm
 from activities.models import ActivityDefinition
 from goals.models import SESSION_LEVELS, Goal
+from goals.rules import DATE_RANGE
 from goals.widgets import QuickSelect
 
 from .filtering import filter_sessions
@@ -109,9 +110,7 @@ class SessionFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The end date is before the start date.")
+        DATE_RANGE.clean_form(self)
         return cleaned
 
     def apply(self, queryset):

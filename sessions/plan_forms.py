@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from goals.models import Goal
 
 from .forms import offer_goals_in_tree_order
-from .models import PracticeSession, SessionTemplate
+from .models import PracticeSession, Program, SessionTemplate
 from .models.program import WEEKDAYS
 
 WEEKDAY_CHOICES = [(str(index), name.title()) for index, name in enumerate(WEEKDAYS)]
@@ -174,8 +174,7 @@ class ProgramForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            self.add_error("end_date", "A program cannot end before it starts.")
+        Program.time_order.clean_form(self)
         return data
 
 

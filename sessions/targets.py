@@ -8,7 +8,7 @@ metric at or above its threshold. The first such occurrence is kept as a TargetA
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from activities.models import Target, TargetMetric
 from goals.models import Goal
@@ -25,13 +25,27 @@ class GoalEvaluation:
     completed_now: bool = False
 
 
+def is_met():
+    """A filter on targets: the met ones (a target is met while it has a live achievement)."""
+    return Q(Exists(TargetAchievement.objects.filter(target_id=OuterRef("pk"))))
+
+
+def target_counts(targets):
+    """``{goal id: (targets, targets met)}`` over ``targets`` (a Target queryset), in one query.
+
+    What the tree page, its rows, the progress-tree API and the analytics summary count.
+    """
+    rows = targets.order_by().values_list("goal_id").annotate(total=Count("id"), met=Count("id", filter=is_met()))
+    return {goal_id: (total, met) for goal_id, total, met in rows}
+
+
 def first_occurrence(target, thresholds, goal_ids):
     """The earliest (instance, set, split) meeting every threshold, or None."""
     if not thresholds:
         return None
     condition = Q()
     for threshold in thresholds:
-        condition |= Q(metric_id=threshold.metric_id, value__gte=threshold.threshold)
+        condition |= threshold.values_meeting()
     sessions = PracticeSessionGoal.objects.filter(goal_id__in=goal_ids).values("session_id")
     rows = (
         MetricValue.objects.filter(condition)
@@ -142,10 +156,11 @@ class ThresholdProgress:
     metric: object
     threshold: float
     best: float | None  # best value recorded in a completed session of the goal's subtree
+    rule: TargetMetric  # the (metric, threshold) row, which says what "reached" means
 
     @property
     def reached(self):
-        return self.best is not None and self.best >= self.threshold
+        return self.rule.is_met_by(self.best)
 
 
 @dataclass
@@ -204,6 +219,7 @@ def target_progress(targets):
                 for (metric_id, goal_id), value in best.items()
                 if metric_id == threshold.metric_id and target.goal_id in lineage[goal_id]
             ]
-            rows.append(ThresholdProgress(threshold.metric, threshold.threshold, max(values) if values else None))
+            best_value = max(values) if values else None
+            rows.append(ThresholdProgress(threshold.metric, threshold.threshold, best_value, rule=threshold))
         result.append(TargetProgress(target, rows, achievements.get(target.pk)))
     return result

@@ -1,6 +1,5 @@
 """API endpoints that span the domain apps: the fractal's trash and the goal tree with target progress."""
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,7 +13,7 @@ from goals.access import get_fractal_for_user
 from goals.api.base import FractalScopedMixin, run_model_operation
 from goals.api.serializers import tree_response
 from goals.models import Goal
-from sessions.models import TargetAchievement
+from sessions.targets import target_counts
 
 from .serializers import GoalProgressNodeSerializer, TrashItemSerializer, TrashRestoreSerializer
 
@@ -76,17 +75,11 @@ class ProgressTreeView(APIView):
     @extend_schema(responses=GoalProgressNodeSerializer)
     def get(self, request, root_id):
         fractal = get_fractal_for_user(request.user, root_id)
-        achieved = TargetAchievement.objects.filter(target_id=OuterRef("pk"))
-        counts = {
-            str(row["goal_id"]): row
-            for row in Target.objects.filter(root_id=fractal.pk)
-            .values("goal_id")
-            .annotate(total=Count("id"), met=Count("id", filter=Q(Exists(achieved))))
-            .order_by()
-        }
+        by_goal = target_counts(Target.objects.filter(root_id=fractal.pk))
+        counts = {str(goal_id): row for goal_id, row in by_goal.items()}
 
         def progress(goal_id):
-            row = counts.get(goal_id, {})
-            return {"targets_total": row.get("total", 0), "targets_met": row.get("met", 0)}
+            total, met = counts.get(goal_id, (0, 0))
+            return {"targets_total": total, "targets_met": met}
 
         return tree_response(fractal, extra=progress)

@@ -10,6 +10,7 @@ import datetime
 from django import template
 from django.template.loader import get_template
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape
 from django.utils.timesince import timesince
 
 from goals.models import SESSION_LEVELS, GoalLevel
@@ -18,44 +19,67 @@ register = template.Library()
 
 ROWS_TEMPLATE = get_template("front/tree/rows.html")
 
-LEVELS = {
-    level.value: (level.label, level.next_level.label.lower() if level.next_level else None) for level in GoalLevel
+# Per level, the row facts that depend on the level only (escaped once, at import).
+LEVEL_FACTS = {
+    level.value: {
+        "level": conditional_escape(level.value),
+        "label": conditional_escape(level.label),
+        "child_label": conditional_escape(level.next_level.label.lower()) if level.next_level else None,
+        "child_level": conditional_escape(level.next_level.value if level.next_level else ""),
+    }
+    for level in GoalLevel
 }
-CHILD_LEVELS = {level.value: level.next_level.value if level.next_level else "" for level in GoalLevel}
 PRACTICE_LEVELS = frozenset(level.value for level in SESSION_LEVELS)
+# Fixed words, escaped once: the template passes escaped strings through without another escape.
+NOTHING = conditional_escape("")
+DEADLINE_STATES = {key: conditional_escape(key) for key in ("", " overdue", " due-soon")}
+ALL_MET = conditional_escape(" all-met")
 
 
 class _Labels:
-    """Age and date labels, computed once per distinct day: many goals share them."""
+    """Age and date labels, computed (and escaped) once per distinct day or minute: many goals share them."""
 
     def __init__(self, now):
         self.now = now
         self.ages = {}
+        self.recent = {}
         self.dates = {}
 
     def age(self, created_at):
         delta = self.now - created_at
         if delta.days < 2:
-            return timesince(created_at, self.now, depth=1)
+            # Under two days the label counts hours or minutes: it depends on the whole minutes only.
+            minutes = int(delta.total_seconds() // 60)
+            if minutes not in self.recent:
+                self.recent[minutes] = conditional_escape(timesince(created_at, self.now, depth=1))
+            return self.recent[minutes]
         if delta.days not in self.ages:
-            self.ages[delta.days] = timesince(self.now - datetime.timedelta(days=delta.days), self.now, depth=1)
+            since = timesince(self.now - datetime.timedelta(days=delta.days), self.now, depth=1)
+            self.ages[delta.days] = conditional_escape(since)
         return self.ages[delta.days]
 
     def date(self, day):
         if day not in self.dates:
-            self.dates[day] = formats.date_format(day)
+            self.dates[day] = conditional_escape(formats.date_format(day))
         return self.dates[day]
 
 
 def row_facts(rows, goals_base, today, soon):
-    """Each row as a flat dict of ready-made strings: one-level lookups keep the template loop fast."""
+    """Each row as a flat dict of ready-made, escaped strings, so the template loop does the least.
+
+    One-level lookups only; each value is escaped here once (a row's URL prefix is used eight
+    times, a level's labels by thousands of rows), and the template's autoescape passes escaped
+    strings through as they are.
+    """
     labels = _Labels(timezone.now())
+    goals_base = str(goals_base)
     facts = []
     for row in rows:
         node = row["node"]
         goal = node.goal
-        label, child_label = LEVELS[goal.level]
-        classes = f"tree-item level-{goal.level}"
+        level = LEVEL_FACTS[goal.level]
+        goal_id = conditional_escape(str(goal.id))
+        classes = f"tree-item level-{level['level']}"
         if goal.completed:
             classes += " is-completed"
         if node.matched:
@@ -63,35 +87,36 @@ def row_facts(rows, goals_base, today, soon):
         state = ""
         if goal.deadline and not goal.completed:
             state = " overdue" if goal.deadline < today else (" due-soon" if goal.deadline <= soon else "")
-        hidden = ""
+        hidden = NOTHING
         if node.hidden_children and not node.children:
             plural = "" if node.hidden_children == 1 else "s"
-            hidden = f"Show {node.hidden_children} {child_label}{plural} below"
+            hidden = conditional_escape(f"Show {node.hidden_children} {level['child_label']}{plural} below")
+        targets = targets_state = sessions = NOTHING
+        if node.targets_total:
+            targets = conditional_escape(f"{node.targets_met}/{node.targets_total}")
+            targets_state = ALL_MET if node.targets_met == node.targets_total else NOTHING
+        if node.session_count:
+            sessions = conditional_escape(f"{node.session_count} session{'' if node.session_count == 1 else 's'}")
         facts.append(
             {
-                "id": goal.id,
-                "parent_id": goal.parent_id,
-                "name": goal.name,
-                "level": goal.level,
+                **level,
+                "id": goal_id,
+                "parent_id": goal.parent_id is not None,
+                "name": conditional_escape(goal.name),
                 "completed": goal.completed,
                 "practise": goal.level in PRACTICE_LEVELS and not goal.completed,
                 "matched": node.matched,
-                "base": f"{goals_base}{goal.id}/",
-                "label": label,
-                "child_label": child_label,
-                "child_level": CHILD_LEVELS[goal.level],
-                "classes": classes,
+                "base": conditional_escape(f"{goals_base}{goal_id}/"),
+                "classes": conditional_escape(classes),
                 "leaf": not (node.children or node.hidden_children),
                 "has_children": bool(node.children),
                 "hidden": hidden,
                 "age": labels.age(goal.created_at),
-                "deadline": labels.date(goal.deadline) if goal.deadline else "",
-                "deadline_state": state,
-                "targets": f"{node.targets_met}/{node.targets_total}" if node.targets_total else "",
-                "targets_state": " all-met" if node.targets_total and node.targets_met == node.targets_total else "",
-                "sessions": f"{node.session_count} session{'' if node.session_count == 1 else 's'}"
-                if node.session_count
-                else "",
+                "deadline": labels.date(goal.deadline) if goal.deadline else NOTHING,
+                "deadline_state": DEADLINE_STATES[state],
+                "targets": targets,
+                "targets_state": targets_state,
+                "sessions": sessions,
                 "closes": row["closes"],  # the subtrees that end after this row
             }
         )

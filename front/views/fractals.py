@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,9 @@ from goals.access import fractals_for, get_fractal_for_user, get_scoped_or_404
 from goals.forms import FractalForm
 from goals.models import Goal, GoalLevel
 from goals.stats import goal_counts_by_root, last_activity_by_root
+from goals.tree import nest
 from sessions.models import PracticeSession, PracticeSessionGoal
+from sessions.targets import target_counts
 
 
 @login_required
@@ -69,17 +71,14 @@ class TreeNode:
 
 def build_tree(goals, visible_ids):
     """Nest ``goals`` (already in sibling order) under their parents, keeping ``visible_ids`` only."""
-    nodes = {goal.id: TreeNode(goal) for goal in goals if goal.id in visible_ids}
-    root = None
-    for goal in goals:
-        node = nodes.get(goal.id)
-        if node is None:
-            continue
-        if goal.parent_id is None:
-            root = node
-        elif goal.parent_id in nodes:
-            nodes[goal.parent_id].children.append(node)
-    return root, nodes
+    nodes = {}
+
+    def node(goal, children):
+        nodes[goal.id] = TreeNode(goal, children)
+        return nodes[goal.id]
+
+    top = nest((goal for goal in goals if goal.id in visible_ids), node).get(None, ())
+    return (top[0] if top else None), nodes
 
 
 def tree_rows(root):
@@ -172,16 +171,7 @@ def fractal_tree(request, root_id):
     for goal_id, count in session_counts:
         if goal_id in nodes:
             nodes[goal_id].session_count = count
-    target_counts = (
-        Target.objects.filter(root_id=fractal.pk)
-        .order_by()
-        .values_list("goal_id")
-        .annotate(
-            total=Count("id", distinct=True),
-            met=Count("achievements", filter=Q(achievements__deleted_at__isnull=True), distinct=True),
-        )
-    )
-    for goal_id, total, met in target_counts:
+    for goal_id, (total, met) in target_counts(Target.objects.filter(root_id=fractal.pk)).items():
         if goal_id in nodes:
             nodes[goal_id].targets_total = total
             nodes[goal_id].targets_met = met

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,6 +20,7 @@ from activities.models import Target
 from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.models import Goal
 from sessions.models import PracticeSessionGoal
+from sessions.targets import target_counts
 
 from ..templatetags.goal_tree import render_rows
 from .fractals import TREE_FIELDS, TreeNode, goal_links_base
@@ -36,11 +36,8 @@ def _row_node(fractal, goal_id):
     node.session_count = PracticeSessionGoal.objects.filter(
         root_id=fractal.pk, goal_id=goal_id, session__deleted_at__isnull=True
     ).count()
-    targets = Target.objects.filter(root_id=fractal.pk, goal_id=goal_id).aggregate(
-        total=Count("id", distinct=True),
-        met=Count("achievements", filter=Q(achievements__deleted_at__isnull=True), distinct=True),
-    )
-    node.targets_total, node.targets_met = targets["total"], targets["met"]
+    counts = target_counts(Target.objects.filter(root_id=fractal.pk, goal_id=goal_id))
+    node.targets_total, node.targets_met = counts.get(goal.id, (0, 0))
     return node
 
 
@@ -132,7 +129,7 @@ def tree_drop(request, root_id, goal_id):
     if position < 0:
         return HttpResponseBadRequest("The position must be a whole number.")
     parent = get_scoped_or_404(Goal.objects, fractal, pk=request.POST.get("parent", ""))
-    if parent.child_level is None or parent.child_level.value != goal.level:
+    if not parent.may_parent(goal.level):
         return HttpResponseBadRequest("The new parent must be exactly one level above this goal.")
     try:
         with transaction.atomic():

@@ -1,4 +1,3 @@
-import gc
 import json
 
 from django.db import connection
@@ -8,6 +7,7 @@ from django.http import StreamingHttpResponse
 from rest_framework import serializers
 
 from goals.models import ROOT_LEVELS, Goal, GoalLevel
+from goals.tree import nest
 
 from .base import ScopedRelatedField, clean_and_save, run_model_operation
 
@@ -67,10 +67,10 @@ class GoalSerializer(serializers.ModelSerializer):
                 {"parent": "Give the parent goal; new fractals are made under /api/fractals/."}
             )
         if self.instance is None:
-            expected = GoalLevel(parent.level).next_level
+            expected = parent.child_level
             if expected is None:
                 raise serializers.ValidationError({"parent": "Nano goals cannot have children."})
-            if attrs.get("level") and attrs["level"] != expected:
+            if attrs.get("level") and not parent.may_parent(attrs["level"]):
                 parent_label = GoalLevel(parent.level).label.lower()
                 message = f"A child of this {parent_label} must be at the level “{expected.label}”."
                 raise serializers.ValidationError({"level": message})
@@ -186,46 +186,38 @@ def _tree_nodes(root, extra):
     """The root as a one-item list of nodes; a node is ``(sort order, created, JSON start, children)``.
 
     The rows are read in the order of the (root, level) index, which needs no sort in the
-    database; each sibling list is then sorted by (sort order, creation), the order siblings are
-    shown in everywhere.
+    database; ``nest`` then sorts each sibling list by (sort order, creation), the order siblings
+    are shown in everywhere.
     """
     sql, params = tree_query(root)
     quoted = json.JSONEncoder(ensure_ascii=False).encode  # as DRF's renderer: UTF-8, compact
-    children = {}  # goal id as stored → the list of its child nodes
-    enabled = gc.isenabled()
-    gc.disable()  # nothing built here is cyclic; the collector's passes walked every node
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(2000):
-                for (goal_id, parent_id, level, name, description, deadline, completed, completed_at, sort_order,
-                     created_at, updated_at) in rows:  # fmt: skip
-                    id_text = _uuid_text(goal_id)
-                    start = (
-                        f'{{"id":"{id_text}","parent":{_json_text(_uuid_text(parent_id))},"level":{quoted(level)},'
-                        f'"name":{quoted(name)},"description":{quoted(description)},'
-                        f'"deadline":{_json_text(_date_text(deadline))},"completed":{"true" if completed else "false"},'
-                        f'"completed_at":{_json_text(_datetime_text(completed_at))},"sort_order":{sort_order},'
-                        f'"created_at":{_json_text(_datetime_text(created_at))},'
-                        f'"updated_at":{_json_text(_datetime_text(updated_at))},'
-                    )
-                    if extra is not None:
-                        start += "".join(f"{quoted(key)}:{quoted(value)}," for key, value in extra(id_text).items())
-                    own = children.get(goal_id)
-                    if own is None:
-                        own = children[goal_id] = []
-                    siblings = children.get(parent_id)
-                    if siblings is None:
-                        siblings = children[parent_id] = []
-                    siblings.append((sort_order, created_at, start + '"children":[', own))
-        for siblings in children.values():
-            if len(siblings) > 1:
-                siblings.sort(key=_sibling_order)
-    finally:
-        if enabled:
-            gc.enable()
+
+    def node(row, children):
+        (goal_id, parent_id, level, name, description, deadline, completed, completed_at, sort_order,
+         created_at, updated_at) = row  # fmt: skip
+        id_text = _uuid_text(goal_id)
+        start = (
+            f'{{"id":"{id_text}","parent":{_json_text(_uuid_text(parent_id))},"level":{quoted(level)},'
+            f'"name":{quoted(name)},"description":{quoted(description)},'
+            f'"deadline":{_json_text(_date_text(deadline))},"completed":{"true" if completed else "false"},'
+            f'"completed_at":{_json_text(_datetime_text(completed_at))},"sort_order":{sort_order},'
+            f'"created_at":{_json_text(_datetime_text(created_at))},'
+            f'"updated_at":{_json_text(_datetime_text(updated_at))},'
+        )
+        if extra is not None:
+            start += "".join(f"{quoted(key)}:{quoted(value)}," for key, value in extra(id_text).items())
+        return sort_order, created_at, start + '"children":[', children
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        children = nest(_fetched(cursor), node, sibling_order=_sibling_order)
     root_id = f'{{"id":"{root.pk}",'
     return [node for node in children.get(None, ()) if node[2].startswith(root_id)]
+
+
+def _fetched(cursor):
+    while rows := cursor.fetchmany(2000):
+        yield from rows
 
 
 def _sibling_order(node):

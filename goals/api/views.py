@@ -103,7 +103,7 @@ class GoalViewSet(FractalScopedViewSet):
         payload = GoalMoveSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         new_parent = payload.validated_data["parent"]
-        if new_parent.child_level is None or new_parent.child_level.value != goal.level:
+        if not new_parent.may_parent(goal.level):
             raise serializers.ValidationError({"parent": "The new parent must be exactly one level above this goal."})
         run_model_operation(goal.move_to, new_parent)
         return Response(self.get_serializer(goal).data)

@@ -119,6 +119,18 @@ class FractalScopedModel(models.Model):
         self.validate_rules()
         self.validate_values()
 
+    def validate_unsaved(self):
+        """The rules ``save()`` runs, for a row a bulk writer (generator, fractal import) builds.
+
+        The root must be the one the parent implies, related rows in the same fractal, and the
+        model's own rules hold. Related rows are read through the relations' caches, so rows built
+        as an object graph in memory (assigning objects fills them) are checked without a query.
+        """
+        if self.derive_root_id() != self.root_id:
+            raise ValidationError({"root": "The root is not the one of this object's parent."})
+        self.validate_scope()
+        self.validate_rules()
+
     # --- root derivation and scope rules -------------------------------------------------
     def derive_root_id(self):
         """Return the root id implied by this object's parent.

@@ -148,6 +148,10 @@ class Goal(FractalScopedModel, OrderedModel):
     def child_level(self):
         return GoalLevel(self.level).next_level
 
+    def may_parent(self, level):
+        """The level rule (``GoalLevel.may_parent``) for a child at ``level`` under this goal."""
+        return GoalLevel(self.level).may_parent(GoalLevel(level))
+
     # --- derivation and rules ------------------------------------------------------------
     def derive_root_id(self):
         if self.parent_id is None:

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.api.base import ScopedRelatedField
+from goals.rules import DATE_RANGE
 
 
 # --- analytics --------------------------------------------------------------------------------
@@ -21,7 +22,7 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
         split = attrs.get("split")
         if split is not None and split.activity_id != activity.pk:
             raise serializers.ValidationError({"split": "This split belongs to another activity."})
-        if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
+        if DATE_RANGE.broken_by(attrs.get("start"), attrs.get("end")):
             raise serializers.ValidationError({"end": "The end is before the start."})
         return attrs
 

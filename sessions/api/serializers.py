@@ -108,10 +108,7 @@ class ActivityInstanceSerializer(ScopedModelSerializer):
     def validate(self, attrs):
         start = attrs.get("time_start", getattr(self.instance, "time_start", None))
         stop = attrs.get("time_stop", getattr(self.instance, "time_stop", None))
-        if stop is not None and start is None:
-            raise serializers.ValidationError({"time_stop": "Enter a start time as well."})
-        if start and stop and stop < start:
-            raise serializers.ValidationError({"time_stop": "The stop time cannot be before the start time."})
+        ActivityInstance.check_entered_times(start, stop)
         return attrs
 
     def create(self, validated_data):

@@ -7,8 +7,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel, root_field
+from goals.rules import TimeOrder
 
 LIVE = Q(deleted_at__isnull=True)
+PROGRAM_TIME_ORDER = TimeOrder("start_date", "end_date", "A program cannot end before it starts.")
+BLOCK_TIME_ORDER = TimeOrder("start_date", "end_date", "A block cannot end before it starts.")
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -27,6 +30,8 @@ class Program(FractalScopedModel):
     is_active = models.BooleanField(default=True)
     goals = models.ManyToManyField("goals.Goal", related_name="programs", blank=True, db_table="program_goals")
 
+    time_order = PROGRAM_TIME_ORDER
+
     class Meta(FractalScopedModel.Meta):
         db_table = "programs"
         ordering = ["-start_date", "name"]
@@ -34,7 +39,7 @@ class Program(FractalScopedModel):
             models.CheckConstraint(
                 name="program_end_after_start",
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                violation_error_message="A program cannot end before it starts.",
+                violation_error_message=PROGRAM_TIME_ORDER.message,
             ),
         ]
         indexes = [models.Index(fields=["root", "start_date"], name="program_root_start_idx")]
@@ -43,8 +48,7 @@ class Program(FractalScopedModel):
         return self.name
 
     def validate_rules(self):
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "A program cannot end before it starts."})
+        PROGRAM_TIME_ORDER.check_object(self)
 
 
 class ProgramBlock(FractalScopedModel, OrderedModel):
@@ -61,6 +65,7 @@ class ProgramBlock(FractalScopedModel, OrderedModel):
     )
 
     soft_delete = {"program": "cascade"}
+    time_order = BLOCK_TIME_ORDER
 
     class Meta(FractalScopedModel.Meta):
         db_table = "program_blocks"
@@ -69,7 +74,7 @@ class ProgramBlock(FractalScopedModel, OrderedModel):
             models.CheckConstraint(
                 name="block_end_after_start",
                 condition=Q(end_date__gte=F("start_date")),
-                violation_error_message="A block cannot end before it starts.",
+                violation_error_message=BLOCK_TIME_ORDER.message,
             ),
         ]
         indexes = [models.Index(fields=["program", "start_date"], name="block_program_start_idx")]
@@ -85,8 +90,8 @@ class ProgramBlock(FractalScopedModel, OrderedModel):
 
     def validate_rules(self):
         errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "A block cannot end before it starts."
+        if BLOCK_TIME_ORDER.broken_by(self.start_date, self.end_date):
+            errors["end_date"] = BLOCK_TIME_ORDER.message
         try:
             validate_color(self.color)
         except ValidationError as error:

@@ -9,8 +9,12 @@ from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition, validate_finite
 from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel, root_field
+from goals.rules import TimeOrder
 
 LIVE = Q(deleted_at__isnull=True)
+# The time-order rules of sessions and timers, once (models, forms, API, check_integrity, data generator).
+SESSION_TIME_ORDER = TimeOrder("started_at", "ended_at", "A session cannot end before it starts.")
+INSTANCE_TIME_ORDER = TimeOrder("time_start", "time_stop", "The stop time cannot be before the start time.")
 
 
 def whole_seconds(start, stop):
@@ -53,6 +57,7 @@ class PracticeSession(FractalScopedModel):
     notes = models.TextField(blank=True)
 
     soft_delete = {"template": "keep"}
+    time_order = SESSION_TIME_ORDER
     # A session whose every goal link goes to the trash (its goals deleted) goes with them.
     soft_delete_with_all = ("goal_links",)
 
@@ -63,7 +68,7 @@ class PracticeSession(FractalScopedModel):
             models.CheckConstraint(
                 name="session_end_after_start",
                 condition=Q(ended_at__isnull=True) | Q(started_at__isnull=True) | Q(ended_at__gte=F("started_at")),
-                violation_error_message="A session cannot end before it starts.",
+                violation_error_message=SESSION_TIME_ORDER.message,
             ),
             models.CheckConstraint(
                 name="session_duration_not_negative",
@@ -107,8 +112,7 @@ class PracticeSession(FractalScopedModel):
         return [("template", self.template)] if self.template_id else []
 
     def validate_rules(self):
-        if self.started_at and self.ended_at and self.ended_at < self.started_at:
-            raise ValidationError({"ended_at": "A session cannot end before it starts."})
+        SESSION_TIME_ORDER.check_object(self)
         if not self.completed and self.completed_at is not None:
             raise ValidationError({"completed_at": "Only a completed session has a completion time."})
         if self.completed and self.started_at and self.ended_at:
@@ -125,7 +129,7 @@ class PracticeSession(FractalScopedModel):
     def integrity_rules(cls):
         return [
             (
-                cls.all_objects.filter(ended_at__lt=F("started_at")),
+                cls.all_objects.filter(SESSION_TIME_ORDER.broken_rows()),
                 "session ends before it starts",
                 {"ended_at": None, "total_duration_seconds": None},
             )
@@ -354,6 +358,7 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
     notes = models.TextField(blank=True)
 
     soft_delete = {"session": "cascade", "section": "cascade", "activity": "keep"}
+    time_order = INSTANCE_TIME_ORDER
 
     class Meta(FractalScopedModel.Meta):
         db_table = "activity_instances"
@@ -367,7 +372,7 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
             models.CheckConstraint(
                 name="instance_stop_after_start",
                 condition=Q(time_stop__isnull=True) | Q(time_stop__gte=F("time_start")),
-                violation_error_message="The stop time cannot be before the start time.",
+                violation_error_message=INSTANCE_TIME_ORDER.message,
             ),
             models.CheckConstraint(
                 name="instance_duration_not_negative",
@@ -404,8 +409,7 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
         if self.time_stop is not None:
             if self.time_start is None:
                 raise ValidationError({"time_stop": "A timer cannot stop before it has started."})
-            if self.time_stop < self.time_start:
-                raise ValidationError({"time_stop": "The stop time cannot be before the start time."})
+            INSTANCE_TIME_ORDER.check_object(self)
             self.duration_seconds = whole_seconds(self.time_start, self.time_stop)
         else:
             self.duration_seconds = None
@@ -415,7 +419,7 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
         return [
             (
                 cls.all_objects.filter(
-                    Q(time_stop__lt=F("time_start")) | Q(time_stop__isnull=False, time_start__isnull=True)
+                    INSTANCE_TIME_ORDER.broken_rows() | Q(time_stop__isnull=False, time_start__isnull=True)
                 ),
                 "timer stops before it starts (or without a start)",
                 {"time_stop": None, "duration_seconds": None},
@@ -446,19 +450,23 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
             if locked.time_start is None:
                 raise ValidationError("This timer has not been started; start it before stopping it.")
             when = when or timezone.now()
-            if when < locked.time_start:
-                raise ValidationError("The stop time cannot be before the start time.")
+            if INSTANCE_TIME_ORDER.broken_by(locked.time_start, when):
+                raise ValidationError(INSTANCE_TIME_ORDER.message)
             locked.time_stop = when
             locked.save(update_fields=["time_stop", "duration_seconds"])
         self.refresh_from_db()
         return self
 
-    def set_times(self, time_start, time_stop):
-        """Manual entry of both times; the duration is derived again."""
+    @staticmethod
+    def check_entered_times(time_start, time_stop):
+        """The rules of manually entered times (page, API): a stop needs a start, and comes after it."""
         if time_stop is not None and time_start is None:
             raise ValidationError({"time_stop": "Enter a start time as well."})
-        if time_start and time_stop and time_stop < time_start:
-            raise ValidationError({"time_stop": "The stop time cannot be before the start time."})
+        INSTANCE_TIME_ORDER.check(time_start, time_stop)
+
+    def set_times(self, time_start, time_stop):
+        """Manual entry of both times; the duration is derived again."""
+        self.check_entered_times(time_start, time_stop)
         self.time_start = time_start
         self.time_stop = time_stop
         self.save(update_fields=["time_start", "time_stop", "duration_seconds"])
