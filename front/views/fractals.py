@@ -12,9 +12,11 @@ from django.utils import timezone
 from activities.models import Target
 from goals.access import fractals_for, get_fractal_for_user, get_scoped_or_404
 from goals.forms import FractalForm
-from goals.models import Goal, GoalLevel
+from goals.models import Goal, GoalLevel, TreeView
 from goals.stats import goal_counts_by_root, last_activity_by_root
 from sessions.models import PracticeSession, PracticeSessionGoal
+
+from . import goal_map
 
 
 @login_required
@@ -122,6 +124,12 @@ def levels_to_render(fractal):
 @login_required
 def fractal_tree(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
+    choices = goal_map.tree_choices(request)
+    if choices is None:
+        return goal_map.bad_choice()
+    view, layout = choices
+    if view == TreeView.MAP:
+        return goal_map.map_page(request, fractal, layout)
     query = request.GET.get("q", "").strip()
     hide_completed = request.GET.get("hide_completed") == "1"
     focus = None
@@ -202,6 +210,8 @@ def fractal_tree(request, root_id):
         "cut_level": GoalLevel(cut_level).label.lower() if cut_level else None,
         "match_count": len(matched),
         "goal_count": len(goals) - 1,
+        "view": TreeView.LIST,
+        "layout": layout,
         "today": timezone.localdate(),
         "soon": timezone.localdate() + datetime.timedelta(days=7),
     }
