@@ -28,7 +28,7 @@ MAP_FIELDS = ("id", "parent_id", "name", "level", "completed", "deadline")
 # Whole levels are drawn while the nodes fit in this number: a picture of thousands of nodes is
 # slow for the browser and unreadable anyway. Expanded branches and search matches come on top.
 MAP_NODE_LIMIT = 400
-LABEL_CHARS = 22
+LABEL_CHARS = 20
 NODE_RADIUS = 13
 RING_RADIUS = 18
 RING_LENGTH = 2 * math.pi * RING_RADIUS

@@ -175,7 +175,7 @@ def tidy_units(children_of, root):
     return _Tidy(children_of, root).run()
 
 
-def top_down(children_of, root, unit=120.0, level_gap=110.0, margin=60.0):
+def top_down(children_of, root, unit=150.0, level_gap=110.0, margin=80.0):
     """The tidy tree with the root on top: x from the tidy layout, y from the depth."""
     units = tidy_units(children_of, root)
     positions = {node: (margin + x * unit, margin + depth * level_gap) for node, (x, depth) in units.items()}
@@ -184,7 +184,7 @@ def top_down(children_of, root, unit=120.0, level_gap=110.0, margin=60.0):
     return Layout(positions, width, height, {node: depth for node, (_, depth) in units.items()})
 
 
-def radial(children_of, root, unit=120.0, ring_gap=120.0, margin=80.0):
+def radial(children_of, root, unit=150.0, ring_gap=130.0, margin=90.0):
     """The tidy tree bent into a circle: x becomes an angle, depth a ring around the root.
 
     Each ring's radius is the larger of one ``ring_gap`` outside the previous ring and what keeps
