@@ -118,9 +118,10 @@ def target_counts(fractal):
     return {goal_id: (total, met) for goal_id, total, met in rows}
 
 
-def choose_visible(top, children, lineage_of, request, matched, limit=MAP_NODE_LIMIT):
+def choose_visible(top, children, lineage_of, request, matched, limit=None):
     """The goals to draw below ``top``: whole levels while they fit in ``limit`` (the first level
     always), the children of expanded goals, and every match with its ancestors."""
+    limit = MAP_NODE_LIMIT if limit is None else limit
     visible = {top}
     level = [top]
     first = True
