@@ -232,7 +232,9 @@ class _Dates:
         return self.labels[day]
 
 
-def _drawing(layout, drawn_children, by_id, children, sessions, targets, matched, request, goals_base, panel_base, today):
+def _drawing(
+    layout, drawn_children, by_id, children, sessions, targets, matched, request, goals_base, panel_base, today
+):
     """Ready-made facts per node and one path per edge: the template only prints them."""
     positions = layout.positions
     soon = today + datetime.timedelta(days=7)

@@ -10,6 +10,7 @@ Input is a mapping of node id to its ordered child ids, and the root id. Output 
 (x, y) in pixels, plus the drawing's size.
 """
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -199,7 +200,7 @@ def radial(children_of, root, unit=150.0, ring_gap=130.0, margin=90.0):
     radii = {0: 0.0}
     for depth in range(1, max(by_depth) + 1):
         xs = sorted(by_depth[depth])
-        gaps = [b - a for a, b in zip(xs, xs[1:])]
+        gaps = [b - a for a, b in itertools.pairwise(xs)]
         if len(xs) > 1:
             gaps.append(span - (xs[-1] - xs[0]))  # the last node and the first, across the seam
         needed = 0.0

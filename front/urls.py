@@ -5,7 +5,7 @@ from .views import fractals, goal_map, goals, trash, tree_edit
 fractal = "fractals/<uuid:root_id>/"
 goal = f"{fractal}goals/<uuid:goal_id>/"
 
-# Fractal list, tree (as a list or a map, with a goal's panel beside the map), goal page with its targets, and the trash.
+# Fractal list, tree (a list or a map, a goal's panel beside the map), goal page with its targets, trash.
 urlpatterns = [
     path("", fractals.fractal_list, name="fractal-list"),
     path(fractal, fractals.fractal_tree, name="fractal-tree"),

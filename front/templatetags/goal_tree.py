@@ -90,6 +90,7 @@ def row_facts(rows, goals_base, today, soon):
                 "sessions": f"{node.session_count} session{'' if node.session_count == 1 else 's'}"
                 if node.session_count
                 else "",
+                "crumb": " › ".join(row.get("trail", ())),
                 "closes": row["closes"],  # the subtrees that end after this row
             }
         )

@@ -46,6 +46,8 @@ TREE_FIELDS = ("id", "parent_id", "name", "level", "completed", "completed_at", 
 # fractal open branch by branch (``?focus=<goal id>``). A page of thousands of rows is slow to
 # build and slower still for the browser.
 TREE_ROW_LIMIT = 1000
+# From this depth below the root, a phone's list stops indenting and shows a breadcrumb instead.
+CRUMB_DEPTH = 3
 
 
 def goal_links_base(fractal, relative=True):
@@ -67,6 +69,7 @@ class TreeNode:
     targets_met: int = 0
     matched: bool = False
     hidden_children: int = 0  # children below the rendered levels, shown on demand
+    trail: tuple = ()  # in-place rows only: the names between the root and the goal (tree_rows has its own)
 
 
 def build_tree(goals, visible_ids):
@@ -91,15 +94,18 @@ def tree_rows(root):
     """
     rows = []
 
-    def walk(node):
-        rows.append({"node": node, "closes": []})
+    def walk(node, above):
+        # ``trail``: the goals between the root and this row, for rows deep enough that a phone
+        # stops indenting them and shows the way there as a breadcrumb instead.
+        rows.append({"node": node, "closes": [], "trail": above if len(above) >= CRUMB_DEPTH - 1 else ()})
+        below = (*above, node.goal.name) if node.goal.parent_id is not None else above
         for child in node.children:
-            walk(child)
+            walk(child, below)
         if node.children:
             rows[-1]["closes"].append(node)
 
     if root is not None:
-        walk(root)
+        walk(root, ())
     return rows
 
 

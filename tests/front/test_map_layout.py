@@ -2,7 +2,7 @@
 
 import math
 import random
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import pytest
 
@@ -50,7 +50,7 @@ def test_nodes_on_one_level_never_overlap_in_the_top_down_layout(tree):
         by_row.setdefault(y, []).append(x)
     for xs in by_row.values():
         xs.sort()
-        assert all(b - a >= 100 - 1e-6 for a, b in zip(xs, xs[1:]))
+        assert all(b - a >= 100 - 1e-6 for a, b in pairwise(xs))
 
 
 @pytest.mark.parametrize("tree", TREES)

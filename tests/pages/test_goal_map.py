@@ -32,7 +32,10 @@ def panel_url(fractal, goal):
 def drawn(response):
     """The drawn nodes' (name, x, y, classes) from the SVG."""
     svg = response.content.decode()
-    pattern = re.compile(r'<g class="(map-node[^"]*)" id="node-[^"]+" data-id="[^"]+" data-name="([^"]*)" transform="translate\(([-\d.]+) ([-\d.]+)\)"')
+    pattern = re.compile(
+        r'<g class="(map-node[^"]*)" id="node-[^"]+" data-id="[^"]+" data-name="([^"]*)" '
+        r'transform="translate\(([-\d.]+) ([-\d.]+)\)"'
+    )
     return {name: (float(x), float(y), classes.split()) for classes, name, x, y in pattern.findall(svg)}
 
 
@@ -248,7 +251,12 @@ def grow(fractal, count):
 
 @pytest.mark.parametrize(
     "params",
-    [{"view": "map"}, {"view": "map", "layout": "radial", "q": "Goal"}, {"view": "list"}, {"view": "list", "q": "Goal"}],
+    [
+        {"view": "map"},
+        {"view": "map", "layout": "radial", "q": "Goal"},
+        {"view": "list"},
+        {"view": "list", "q": "Goal"},
+    ],
 )
 def test_both_views_run_the_same_number_of_queries_for_small_and_bigger_fractals(
     owner_client, owner, count_queries, django_assert_num_queries, params
