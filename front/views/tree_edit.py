@@ -30,11 +30,7 @@ def _row_node(fractal, goal_id):
     """The tree node of one goal with its counts (a handful of small queries)."""
     # The ancestors' names ride along (joins, same query) for the phone's breadcrumb on deep rows.
     ancestors = ["parent__" * hops + "name" for hops in range(1, len(GoalLevel.ordered()))]
-    goal = (
-        Goal.objects.filter(root_id=fractal.pk, pk=goal_id)
-        .values_list(*TREE_FIELDS, *ancestors, named=True)
-        .first()
-    )
+    goal = Goal.objects.filter(root_id=fractal.pk, pk=goal_id).values_list(*TREE_FIELDS, *ancestors, named=True).first()
     if goal is None:
         raise Http404("No such goal in this fractal.")
     names = [getattr(goal, field) for field in ancestors]
