@@ -1,8 +1,9 @@
 """The goal map: which goals to draw, where (front/map_layout.py) and with which marks.
 
-The whole fractal is read in three queries whatever its size (the goals as plain rows, session
-counts and target counts, each aggregated by the database); everything else happens in Python.
-Big fractals are drawn level by level while the nodes fit in ``MAP_NODE_LIMIT``; a goal whose
+A map takes five queries whatever the fractal's size (per-level counts, the goals as plain rows,
+the children of the first level left out, session counts and target counts, all but the goals
+aggregated by the database); everything else happens in Python. Big fractals are drawn level by
+level while the nodes fit in ``MAP_NODE_LIMIT`` (deeper levels are not even read); a goal whose
 children are left out carries a "+N" link that draws them (``?expand=<id>``, repeatable).
 """
 
@@ -88,12 +89,6 @@ class GoalMap:
     nodes: list  # the drawn nodes' facts, in drawing order (tests read them)
 
 
-def load_goals(fractal):
-    """Every live goal of the fractal as a plain row, in sibling order (one query)."""
-    rows = Goal.objects.filter(root_id=fractal.pk).order_by("sort_order", "created_at")
-    return list(rows.values_list(*MAP_FIELDS, named=True))
-
-
 def session_counts(fractal):
     rows = (
         PracticeSessionGoal.objects.filter(root_id=fractal.pk, session__deleted_at__isnull=True)
@@ -144,9 +139,57 @@ def choose_visible(top, children, lineage_of, request, matched, limit=None):
     return visible
 
 
-def build_map(fractal, request, goals_base, panel_base, today, goals=None):
-    """The map of ``fractal`` for ``request``: the SVG and a few counts for the page."""
-    goals = load_goals(fractal) if goals is None else goals
+def level_cut(fractal, counts, limit=None):
+    """The levels the default map draws (whole levels from the root while they fit in ``limit``,
+    the root's children always) and the first level it leaves out, or None when all fit.
+
+    The same rule as ``choose_visible`` for the whole fractal, decided from per-level counts so a
+    big fractal's deep levels are never read.
+    """
+    limit = MAP_NODE_LIMIT if limit is None else limit
+    levels = [level.value for level in GoalLevel.ordered() if level.depth >= GoalLevel(fractal.level).depth]
+    shown, total = [], 0
+    for index, level in enumerate(levels):
+        count = counts.get(level, 0)
+        if index > 1 and total + count > limit:
+            return shown, level
+        shown.append(level)
+        total += count
+    return shown, None
+
+
+def level_counts(fractal):
+    rows = Goal.objects.filter(root_id=fractal.pk).order_by().values_list("level").annotate(count=Count("id"))
+    return dict(rows)
+
+
+def children_below(fractal, level):
+    """parent id -> (children, completed children) on ``level`` (the first level not read)."""
+    rows = (
+        Goal.objects.filter(root_id=fractal.pk, level=level or "")
+        .order_by()
+        .values_list("parent_id")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(completed=True)))
+    )
+    return {parent_id: (total, done) for parent_id, total, done in rows}
+
+
+def build_map(fractal, request, goals_base, panel_base, today):
+    """The map of ``fractal`` for ``request``: the SVG and a few counts for the page.
+
+    The same queries whatever the fractal and the request: per-level counts, the goals (only the
+    levels to draw, unless a search, focus or expanded branch needs them all), the children of
+    the first level left out (counted by the database), session counts and target counts.
+    """
+    counts = level_counts(fractal)
+    levels, cut = level_cut(fractal, counts)
+    goals = Goal.objects.filter(root_id=fractal.pk)
+    if request.query or request.focus or request.expand:
+        cut = None
+    elif cut is not None:
+        goals = goals.filter(level__in=levels)
+    goals = list(goals.order_by("sort_order", "created_at").values_list(*MAP_FIELDS, named=True))
+    below = children_below(fractal, cut)
     by_id = {goal.id: goal for goal in goals}
     children = {}
     for goal in goals:
@@ -194,7 +237,18 @@ def build_map(fractal, request, goals_base, panel_base, today, goals=None):
     sessions = session_counts(fractal)
     targets = target_counts(fractal)
     nodes, edges = _drawing(
-        layout, drawn_children, by_id, children, sessions, targets, matched, request, goals_base, panel_base, today
+        layout,
+        drawn_children,
+        by_id,
+        children,
+        below,
+        sessions,
+        targets,
+        matched,
+        request,
+        goals_base,
+        panel_base,
+        today,
     )
     svg = SVG_TEMPLATE.render(
         {
@@ -212,7 +266,7 @@ def build_map(fractal, request, goals_base, panel_base, today, goals=None):
     return GoalMap(
         svg=svg,
         node_count=len(nodes),
-        goal_count=len(goals),
+        goal_count=sum(counts.values()),
         hidden_count=hidden,
         match_count=len(matched),
         focus=focus,
@@ -233,7 +287,7 @@ class _Dates:
 
 
 def _drawing(
-    layout, drawn_children, by_id, children, sessions, targets, matched, request, goals_base, panel_base, today
+    layout, drawn_children, by_id, children, below, sessions, targets, matched, request, goals_base, panel_base, today
 ):
     """Ready-made facts per node and one path per edge: the template only prints them."""
     positions = layout.positions
@@ -245,7 +299,8 @@ def _drawing(
         goal = by_id[goal_id]
         kids = children.get(goal_id, ())
         drawn = drawn_children.get(goal_id, ())
-        hidden = len(kids) - len(drawn)
+        unread, unread_done = below.get(goal_id, (0, 0))  # children on a level that was not read
+        hidden = len(kids) - len(drawn) + unread
         classes = f"map-node level-{goal.level}"
         if goal.completed:
             classes += " is-completed"
@@ -265,9 +320,10 @@ def _drawing(
         progress = None
         if total:
             progress, progress_label = met / total, f"targets {met}/{total}"
-        elif kids:
-            done = sum(1 for kid in kids if by_id[kid].completed)
-            progress, progress_label = done / len(kids), f"children done {done}/{len(kids)}"
+        elif kids or unread:
+            done = sum(1 for kid in kids if by_id[kid].completed) + unread_done
+            all_kids = len(kids) + unread
+            progress, progress_label = done / all_kids, f"children done {done}/{all_kids}"
         name = goal.name
         label = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
         details = [LEVEL_LABELS[goal.level]]

@@ -228,6 +228,12 @@ def test_a_big_fractal_is_drawn_down_to_the_levels_that_fit_and_expands_on_reque
     assert "12 goals folded away" in response.content.decode()
     mid = wide[0]
     assert f"expand={mid.pk}#node-{mid.pk}" in response.content.decode()
+    # The children on the level that was not read still count: the +N badge and the ring.
+    mid.children.get().complete()
+    content = owner_client.get(map_url(fractal)).content.decode()
+    node = content[content.index(f'id="node-{mid.pk}"') :]
+    node = node[: node.index('class="map-node', 10)]
+    assert "children done 1/1" in node and ">+1</text>" in node
     response = owner_client.get(map_url(fractal, expand=mid.pk))
     nodes = drawn(response)
     assert "Short 0.0" in nodes and "Short 0.1" not in nodes
