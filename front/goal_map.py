@@ -44,6 +44,8 @@ class MapRequest:
     focus: uuid.UUID | None = None
     expand: list = field(default_factory=list)
     query: str = ""
+    # ``view`` / ``layout`` given in the address (a one-off choice), carried on by every link.
+    chosen: list = field(default_factory=list)
 
     @classmethod
     def from_query(cls, params, layout):
@@ -56,11 +58,12 @@ class MapRequest:
         # Unknown or stale ids in ``expand`` only fail to reveal anything (a bookmarked map
         # keeps working after a goal was deleted); malformed ones are dropped the same way.
         expand = list(dict.fromkeys(filter(None, (_uuid(value) for value in params.getlist("expand")))))
-        return cls(layout=layout, focus=focus, expand=expand, query=params.get("q", "").strip())
+        chosen = [(name, params[name]) for name in ("view", "layout") if params.get(name)]
+        return cls(layout=layout, focus=focus, expand=expand, query=params.get("q", "").strip(), chosen=chosen)
 
     def params(self, expand=None):
         """The query string pairs that reproduce this map (``expand`` replaced when given)."""
-        pairs = []
+        pairs = list(self.chosen)
         if self.query:
             pairs.append(("q", self.query))
         if self.focus:

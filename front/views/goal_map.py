@@ -73,11 +73,16 @@ def map_page(request, fractal, layout):
         "view": TreeView.MAP,
         "tree_url": tree_url,
         "panel": panel is not None,
-        "clear_url": tree_url + ("?" + urlencode({"focus": map_request.focus}) if map_request.focus else ""),
+        "clear_url": tree_url + "?" + urlencode(without_query(map_request)),
         "goal_count": goal_map.goal_count - 1,
     }
     context.update(panel or {})  # the included panel reads the same names as the fragment
     return render(request, "front/fractal_map.html", context)
+
+
+def without_query(map_request):
+    """The map's parameters without its search (the search's Clear link)."""
+    return [(name, value) for name, value in map_request.params() if name != "q"]
 
 
 def panel_context(request, fractal, goal_id, next_url):

@@ -283,3 +283,12 @@ def test_the_map_of_a_large_fractal_stays_within_the_node_limit(owner_client, ow
     monkeypatch.setattr(goal_map, "MAP_NODE_LIMIT", 40)
     response = owner_client.get(map_url(fractal))
     assert 1 + 30 <= len(drawn(response)) <= 40
+
+
+def test_a_map_chosen_in_the_address_stays_a_map_through_its_links(owner_client, fractal, wide, monkeypatch):
+    monkeypatch.setattr(goal_map, "MAP_NODE_LIMIT", 20)
+    content = owner_client.get(map_url(fractal, layout="radial")).content.decode().replace("&amp;", "&")
+    mid = wide[0]
+    assert f"?view=map&layout=radial&expand={mid.pk}#node-{mid.pk}" in content
+    assert f"?view=map&layout=radial&panel={mid.pk}" in content
+    assert '<input type="hidden" name="view" value="map">' in content
