@@ -1,15 +1,17 @@
 from django.urls import path
 
-from .views import fractals, goals, trash, tree_edit
+from .views import fractals, goal_map, goals, trash, tree_edit
 
 fractal = "fractals/<uuid:root_id>/"
 goal = f"{fractal}goals/<uuid:goal_id>/"
 
-# Fractal list, tree, goal page with its targets, and the trash.
+# Fractal list, tree (a list or a map, a goal's panel beside the map), goal page with its targets, trash.
 urlpatterns = [
     path("", fractals.fractal_list, name="fractal-list"),
     path(fractal, fractals.fractal_tree, name="fractal-tree"),
+    path(f"{fractal}view/", goal_map.tree_view_set, name="fractal-view"),
     path(goal, goals.goal_detail, name="goal-detail"),
+    path(f"{goal}panel/", goal_map.goal_panel, name="goal-panel"),
     path(f"{goal}targets/new/", goals.target_create, name="target-create"),
     path(f"{goal}targets/<uuid:target_id>/edit/", goals.target_edit, name="target-edit"),
     path(f"{goal}targets/<uuid:target_id>/delete/", goals.target_delete, name="target-delete"),

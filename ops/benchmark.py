@@ -325,6 +325,37 @@ MEASUREMENTS = [
         floor=TREE,
         ratio=9,
     ),
+    # The tree page as a map (the whole fractal read, the levels that fit laid out and drawn as SVG).
+    Measurement(
+        "map_page",
+        "Map page",
+        100,
+        10.0,
+        lambda d, c: with_query(page_path("fractal-tree", [d.root.pk]), {"view": "map"}),
+        linear=True,
+        floor=TREE,
+        ratio=15,
+    ),
+    Measurement(
+        "map_page_radial",
+        "Map page (radial)",
+        100,
+        10.0,
+        lambda d, c: with_query(page_path("fractal-tree", [d.root.pk]), {"view": "map", "layout": "radial"}),
+        linear=True,
+        floor=TREE,
+        ratio=15,
+    ),
+    # A goal's panel beside the map (the busiest goal: its targets and recent sessions).
+    Measurement(
+        "map_panel",
+        "Map goal panel",
+        100,
+        None,
+        lambda d, c: page_path("goal-panel", [d.root.pk, d.goal.pk]),
+        floor=PAGE,
+        ratio=40,
+    ),
     Measurement(
         "tree_api",
         "Tree API",

@@ -117,6 +117,7 @@ def row_facts(rows, goals_base, today, soon):
                 "targets": targets,
                 "targets_state": targets_state,
                 "sessions": sessions,
+                "crumb": conditional_escape(" › ".join(row["trail"])) if row.get("trail") else NOTHING,
                 "closes": row["closes"],  # the subtrees that end after this row
             }
         )

@@ -12,11 +12,13 @@ from django.utils import timezone
 from activities.models import Target
 from goals.access import fractals_for, get_fractal_for_user, get_scoped_or_404
 from goals.forms import FractalForm
-from goals.models import Goal, GoalLevel
+from goals.models import Goal, GoalLevel, TreeView
 from goals.stats import goal_counts_by_root, last_activity_by_root
 from goals.tree import nest
 from sessions.models import PracticeSession, PracticeSessionGoal
 from sessions.targets import target_counts
+
+from . import goal_map
 
 
 @login_required
@@ -46,6 +48,8 @@ TREE_FIELDS = ("id", "parent_id", "name", "level", "completed", "completed_at", 
 # fractal open branch by branch (``?focus=<goal id>``). A page of thousands of rows is slow to
 # build and slower still for the browser.
 TREE_ROW_LIMIT = 1000
+# From this depth below the root, a phone's list stops indenting and shows a breadcrumb instead.
+CRUMB_DEPTH = 3
 
 
 def goal_links_base(fractal, relative=True):
@@ -67,6 +71,7 @@ class TreeNode:
     targets_met: int = 0
     matched: bool = False
     hidden_children: int = 0  # children below the rendered levels, shown on demand
+    trail: tuple = ()  # in-place rows only: the names between the root and the goal (tree_rows has its own)
 
 
 def build_tree(goals, visible_ids):
@@ -88,15 +93,18 @@ def tree_rows(root):
     """
     rows = []
 
-    def walk(node):
-        rows.append({"node": node, "closes": []})
+    def walk(node, above):
+        # ``trail``: the goals between the root and this row, for rows deep enough that a phone
+        # stops indenting them and shows the way there as a breadcrumb instead.
+        rows.append({"node": node, "closes": [], "trail": above if len(above) >= CRUMB_DEPTH - 1 else ()})
+        below = (*above, node.goal.name) if node.goal.parent_id is not None else above
         for child in node.children:
-            walk(child)
+            walk(child, below)
         if node.children:
             rows[-1]["closes"].append(node)
 
     if root is not None:
-        walk(root)
+        walk(root, ())
     return rows
 
 
@@ -121,6 +129,12 @@ def levels_to_render(fractal):
 @login_required
 def fractal_tree(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
+    choices = goal_map.tree_choices(request)
+    if choices is None:
+        return goal_map.bad_choice()
+    view, layout = choices
+    if view == TreeView.MAP:
+        return goal_map.map_page(request, fractal, layout)
     query = request.GET.get("q", "").strip()
     hide_completed = request.GET.get("hide_completed") == "1"
     focus = None
@@ -192,6 +206,8 @@ def fractal_tree(request, root_id):
         "cut_level": GoalLevel(cut_level).label.lower() if cut_level else None,
         "match_count": len(matched),
         "goal_count": len(goals) - 1,
+        "view": TreeView.LIST,
+        "layout": layout,
         "today": timezone.localdate(),
         "soon": timezone.localdate() + datetime.timedelta(days=7),
     }

@@ -18,20 +18,25 @@ from django.views.decorators.http import require_GET, require_POST
 
 from activities.models import Target
 from goals.access import get_fractal_for_user, get_scoped_or_404
-from goals.models import Goal
+from goals.models import Goal, GoalLevel
 from sessions.models import PracticeSessionGoal
 from sessions.targets import target_counts
 
 from ..templatetags.goal_tree import render_rows
-from .fractals import TREE_FIELDS, TreeNode, goal_links_base
+from .fractals import CRUMB_DEPTH, TREE_FIELDS, TreeNode, goal_links_base
 
 
 def _row_node(fractal, goal_id):
     """The tree node of one goal with its counts (a handful of small queries)."""
-    goal = Goal.objects.filter(root_id=fractal.pk, pk=goal_id).values_list(*TREE_FIELDS, named=True).first()
+    # The ancestors' names ride along (joins, same query) for the phone's breadcrumb on deep rows.
+    ancestors = ["parent__" * hops + "name" for hops in range(1, len(GoalLevel.ordered()))]
+    goal = Goal.objects.filter(root_id=fractal.pk, pk=goal_id).values_list(*TREE_FIELDS, *ancestors, named=True).first()
     if goal is None:
         raise Http404("No such goal in this fractal.")
+    names = [getattr(goal, field) for field in ancestors]
+    names = [name for name in names if name is not None][:-1]  # the root is left out
     node = TreeNode(goal)
+    node.trail = tuple(reversed(names)) if len(names) >= CRUMB_DEPTH - 1 else ()
     node.hidden_children = Goal.objects.filter(parent_id=goal_id).count()
     node.session_count = PracticeSessionGoal.objects.filter(
         root_id=fractal.pk, goal_id=goal_id, session__deleted_at__isnull=True
@@ -49,7 +54,7 @@ def _render(request, fractal, goal_id, summary_only, status=200):
     today = timezone.localdate()
     # Full paths: the fragment lands on the tree page, whose relative links would differ elsewhere.
     rows = render_rows(
-        [{"node": node, "closes": []}],
+        [{"node": node, "closes": [], "trail": node.trail}],
         goal_links_base(fractal, relative=False),
         today,
         today + datetime.timedelta(days=7),

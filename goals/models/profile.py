@@ -19,6 +19,18 @@ class WeekStart(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+class TreeView(models.TextChoices):
+    """How the tree page shows a fractal: the indented list or the node-link map."""
+
+    LIST = "list", "List"
+    MAP = "map", "Map"
+
+
+class MapLayout(models.TextChoices):
+    TOP_DOWN = "top-down", "Top-down"
+    RADIAL = "radial", "Radial"
+
+
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a known time zone.")
@@ -39,6 +51,9 @@ class Profile(models.Model):
     week_start = models.PositiveSmallIntegerField(
         choices=WeekStart.choices, default=WeekStart.MONDAY, help_text="Weeks in analytics start on this day."
     )
+    # The tree page's last chosen view and map shape, remembered per user.
+    tree_view = models.CharField(max_length=10, choices=TreeView.choices, default=TreeView.LIST)
+    map_layout = models.CharField(max_length=10, choices=MapLayout.choices, default=MapLayout.TOP_DOWN)
 
     class Meta:
         db_table = "user_profiles"

@@ -33,6 +33,8 @@ def _pages(fractal, goal):
     return [
         reverse("fractal-list"),
         reverse("fractal-tree", kwargs=root),
+        reverse("fractal-tree", kwargs=root) + "?view=map",
+        reverse("fractal-tree", kwargs=root) + f"?view=map&layout=radial&panel={goal.pk}",
         reverse("goal-detail", kwargs={**root, "goal_id": goal.pk}),
         reverse("session-list", kwargs=root),
         reverse("session-create", kwargs=root),

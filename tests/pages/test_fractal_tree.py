@@ -146,3 +146,11 @@ def test_the_tree_runs_the_same_number_of_queries_for_5_and_50_goals(
     with django_assert_num_queries(small):
         response = owner_client.get(tree_url(fractal, q="Goal"))
     assert len(list(flatten(response.context["tree"]))) == 55
+
+
+def test_deep_rows_carry_a_breadcrumb_of_the_goals_above_them_for_phones(owner_client, fractal, short_term_goal):
+    content = owner_client.get(tree_url(fractal)).content.decode()
+    assert 'data-crumb="Calisthenics › Levers ›"' in content  # on the short-term row
+    assert content.count("data-crumb=") == 1  # shallower rows keep their indentation
+    row = reverse("tree-row", kwargs={"root_id": fractal.pk, "goal_id": short_term_goal.pk})
+    assert 'data-crumb="Calisthenics › Levers ›"' in owner_client.get(row).content.decode()
