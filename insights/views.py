@@ -167,7 +167,9 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         title=f"{activity.name}: best {metric.name} per {per}",
         unit=unit or metric.name,
     )
-    page = Paginator(points, POINTS_PER_PAGE).get_page(page_number or "last")
+    paginator = Paginator(points, POINTS_PER_PAGE)
+    # The latest sessions by default (and for "last"); a bad number gets the nearest page.
+    page = paginator.get_page(paginator.num_pages if page_number in (None, "", "last") else page_number)
     rows = [
         {
             **point,
