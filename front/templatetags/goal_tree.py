@@ -36,9 +36,12 @@ class _Labels:
         delta = self.now - created_at
         if delta.days < 2:
             return timesince(created_at, self.now, depth=1)
-        if delta.days not in self.ages:
-            self.ages[delta.days] = timesince(self.now - datetime.timedelta(days=delta.days), self.now, depth=1)
-        return self.ages[delta.days]
+        # Whole days counted as calendar days in the user's zone (the active one), so a goal
+        # made late yesterday evening is a day old this morning wherever the user lives.
+        days = (timezone.localdate(self.now) - timezone.localdate(created_at)).days
+        if days not in self.ages:
+            self.ages[days] = timesince(self.now - datetime.timedelta(days=days), self.now, depth=1)
+        return self.ages[days]
 
     def date(self, day):
         if day not in self.dates:
