@@ -172,9 +172,8 @@ def test_clicking_a_practice_calendar_day_lists_that_days_sessions(page_as, live
 def test_the_time_and_goals_pages_chart_the_demo_and_fit_a_phone(page_as, live_server, screenshot):
     user, root = seed_demo()
     page = page_as(user)
-    page.goto(
-        f"{live_server.url}/fractals/{root.pk}/analytics/time/?start={(timezone.localdate() - datetime.timedelta(days=365)).isoformat()}"
-    )
+    year_ago = timezone.localdate() - datetime.timedelta(days=365)
+    page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/time/?start={year_ago.isoformat()}")
     assert page.locator("#time-goals svg.hbar-chart rect.bar").count() >= 5
     assert page.locator("#template-usage tbody tr").count() == 2
     screenshot(page, "analytics_time")
