@@ -339,7 +339,7 @@ def heatmap_chart(calendar, *, title, link_for, week_start=0):
                 f'<a href="{escape(link_for(day["date"]))}">{cell}><title>{escape(tooltip)}</title></rect></a>'
             )
         else:
-            parts.append(f"{cell}><title>{day['date']:%a %d %b %Y}: no practice</title></rect>")
+            parts.append(f"{cell}/>")  # an empty day: its date is in data-date, no tooltip to send
     legend_y = top + 7 * HEAT_CELL + 10
     parts.append(f'<text class="tick" x="{left}" y="{legend_y + 10}">Less</text>')
     for level in range(5):

@@ -326,14 +326,14 @@ def target_progress(root, today, tz=None, months=12):
 
 
 def activity_periods(points, tz=None, week_start=0, max_periods=60):
-    """Volume (sum over sessions) and best (top set, best product) per week, or per month when
-    the points span more than ``max_periods`` weeks; every period between the first and the last
+    """Volume (sum over sessions) and best (top set, best product) per week, or per month,
+    quarter or year when the points span more than ``max_periods`` weeks; every period between the first and the last
     point is listed, empty ones with zero sessions. Returns ``(period, rows)``."""
     if not points:
         return periods.WEEK, []
     first = periods.local_day(points[0]["x"], tz)
     last = periods.local_day(points[-1]["x"], tz)
-    period = periods.WEEK if (last - first).days / 7 <= max_periods - 1 else periods.MONTH
+    period = periods.period_for_span(first, last, max_periods, finest=periods.WEEK)
     rows = {
         start: {"start": start, "sessions": 0, "volume": None, "best": None, "best_product": None}
         for start in periods.periods_between(first, last, period, week_start)

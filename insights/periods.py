@@ -7,8 +7,8 @@ month means the same thing on every chart, in the API and in the CSV files.
 import datetime
 
 UTC = datetime.UTC
-DAY, WEEK, MONTH = "day", "week", "month"
-PERIODS = (DAY, WEEK, MONTH)
+DAY, WEEK, MONTH, QUARTER, YEAR = "day", "week", "month", "quarter", "year"
+PERIODS = (DAY, WEEK, MONTH, QUARTER, YEAR)
 
 
 def local_day(moment, tz=None):
@@ -37,6 +37,10 @@ def period_start(day, period, week_start=0):
         return day
     if period == WEEK:
         return week_of(day, week_start)
+    if period == QUARTER:
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if period == YEAR:
+        return day.replace(month=1, day=1)
     return month_of(day)
 
 
@@ -45,6 +49,10 @@ def period_after(start, period):
         return start + datetime.timedelta(days=1)
     if period == WEEK:
         return start + datetime.timedelta(days=7)
+    if period == QUARTER:
+        return next_month(next_month(next_month(start)))
+    if period == YEAR:
+        return start.replace(year=start.year + 1)
     return next_month(start)
 
 
@@ -58,17 +66,21 @@ def periods_between(first, last, period, week_start=0):
     return result
 
 
-def period_for_span(first, last, max_count):
-    """The finest of day, week and month giving at most ``max_count`` periods over the span."""
+def period_for_span(first, last, max_count, finest=DAY):
+    """The finest of day, week, month, quarter and year (from ``finest`` up) giving at most
+    ``max_count`` periods over the span."""
     days = (last - first).days + 1
-    if days <= max_count:
-        return DAY
-    if days / 7 <= max_count - 1:
-        return WEEK
-    return MONTH
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    counts = {DAY: days, WEEK: days / 7 + 1, MONTH: months, QUARTER: months / 3 + 1, YEAR: last.year - first.year + 1}
+    candidates = PERIODS[PERIODS.index(finest) :]
+    return next((period for period in candidates if counts[period] <= max_count), YEAR)
 
 
 def period_label(start, period):
+    if period == YEAR:
+        return f"{start:%Y}"
+    if period == QUARTER:
+        return f"Q{(start.month - 1) // 3 + 1} {start:%Y}"
     if period == MONTH:
         return f"{start:%b %Y}"
     return f"{start:%d %b %Y}"
@@ -76,6 +88,8 @@ def period_label(start, period):
 
 def short_label(start, period, spans_years):
     """Tick text for a bar: the year only when the bars cross years."""
+    if period in (YEAR, QUARTER):
+        return period_label(start, period)
     if period == MONTH:
         return f"{start:%b %y}" if spans_years else f"{start:%b}"
     return f"{start:%d %b %y}" if spans_years else f"{start:%d %b}"

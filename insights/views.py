@@ -139,7 +139,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
     spans_years = (
         bool(figures_["periods"]) and figures_["periods"][0]["start"].year != figures_["periods"][-1]["start"].year
     )
-    per = "week" if period == periods.WEEK else "month"
+    per = period
     volume_chart = bar_chart(
         [
             Bar(

@@ -14,9 +14,10 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
     start = serializers.DateField(required=False, help_text="First day (inclusive) of the x range.")
     end = serializers.DateField(required=False, help_text="Last day (inclusive) of the x range.")
     bucket = serializers.ChoiceField(
-        choices=["auto", "none", "day", "week", "month"],
+        choices=["auto", "none", "day", "week", "month", "quarter", "year"],
         default="auto",
-        help_text="auto: per session up to 120 points, else per day, week or month by range; none: every session.",
+        help_text="auto: per session up to 120 points, else per day, week, month, quarter or year by range "
+        "(at most 120 buckets); none: every session.",
     )
 
     def validate(self, attrs):
@@ -62,7 +63,8 @@ class ActivitySeriesSerializer(serializers.Serializer):
     metric = serializers.UUIDField()
     split = serializers.UUIDField(allow_null=True)
     resolution = serializers.ChoiceField(
-        choices=["session", "day", "week", "month"], help_text="session: `points`; otherwise `buckets`."
+        choices=["session", "day", "week", "month", "quarter", "year"],
+        help_text="session: `points`; otherwise `buckets`.",
     )
     point_count = serializers.IntegerField(help_text="Sessions in the series.")
     points = SeriesPointSerializer(many=True, help_text="Per session; empty when bucketed.")
@@ -246,5 +248,5 @@ class ActivityPeriodSerializer(serializers.Serializer):
 class ActivityPeriodsSerializer(serializers.Serializer):
     activity = serializers.UUIDField()
     metric = serializers.UUIDField()
-    period = serializers.ChoiceField(choices=["week", "month"])
+    period = serializers.ChoiceField(choices=["week", "month", "quarter", "year"])
     periods = ActivityPeriodSerializer(many=True)

@@ -71,7 +71,7 @@ def test_a_long_series_comes_bucketed_and_whole_on_request(api, fractal, short_t
     assert whole["resolution"] == "session" and len(whole["points"]) == 125 and whole["buckets"] == []
     monthly = api.get(url(fractal, base + "&bucket=month")).json()
     assert [bucket["count"] for bucket in monthly["buckets"]][:2] == [26, 28]
-    assert api.get(url(fractal, base + "&bucket=year")).status_code == 400
+    assert api.get(url(fractal, base + "&bucket=decade")).status_code == 400
 
 
 def test_the_heatmap_is_in_the_users_zone_from_their_first_weekday(api, owner, fractal, short_term_goal, activity):

@@ -361,3 +361,13 @@ def test_every_figure_runs_the_same_number_of_queries_for_a_short_and_a_long_his
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
     assert PracticeSession.objects.count() == 33
+
+
+def test_decades_of_history_are_bucketed_per_quarter_or_year_to_stay_within_the_chart():
+    base = datetime.datetime(1990, 1, 1, 12, tzinfo=UTC)
+    twenty_years = [{"x": base + datetime.timedelta(days=day)} for day in range(0, 7300, 3)]
+    assert bucketing.resolution_for(twenty_years) == "quarter"
+    fifty_years = [{"x": base + datetime.timedelta(days=day)} for day in range(0, 18250, 7)]
+    assert bucketing.resolution_for(fifty_years) == "year"
+    points = [{**point, "top_set": 1.0, "average": 1.0, "product": None, "sets": 1} for point in fifty_years]
+    assert len(figures.activity_periods(points)[1]) <= 60
