@@ -41,8 +41,13 @@ def _local_day(moment, tz):
 # --- activity progress -------------------------------------------------------------------
 
 
-def activity_series(root, activity, metric, split=None, start=None, end=None):
-    """One point per live session with values of ``metric`` for ``activity``, ordered by x."""
+def activity_series(root, activity, metric, split=None, start=None, end=None, tz=None):
+    """One point per live session with values of ``metric`` for ``activity``, ordered by x.
+
+    ``start`` and ``end`` are local days in ``tz`` (inclusive). Each point has the top set, the
+    average of sets, the best set product, the volume (the sum over sets of the product, or of
+    the metric when the activity has no product) and the set count.
+    """
     if activity.root_id != _root_id(root):
         return []
     metrics = list(
@@ -88,9 +93,9 @@ def activity_series(root, activity, metric, split=None, start=None, end=None):
     if split is not None:
         rows = rows.filter(split_id=split.pk)
     if start is not None:
-        rows = rows.filter(x__gte=_day_start(start))
+        rows = rows.filter(x__gte=_day_start(start, tz))
     if end is not None:
-        rows = rows.filter(x__lt=_day_start(end + datetime.timedelta(days=1)))
+        rows = rows.filter(x__lt=_day_start(end + datetime.timedelta(days=1), tz))
 
     points = []
     current = None
@@ -129,6 +134,7 @@ def _fold_sets(point, factor_ids):
                 product *= value
             products.append(product)
     point["product"] = max(products) if products else None
+    point["volume"] = sum(products) if products else (sum(values) if values else None)
 
 
 # --- practice overview -------------------------------------------------------------------

@@ -87,16 +87,69 @@ class LinearScale:
         return self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start)
 
 
-def _date_ticks(first, last, count=6):
-    """Evenly spaced datetimes between ``first`` and ``last`` (inclusive)."""
-    if first == last:
-        return [first]
-    step = (last - first) / (count - 1)
-    return [first + step * index for index in range(count)]
+def _calendar_steps():
+    """Candidate tick steps, finest first: (kind, size) in days or months."""
+    return [
+        ("day", 1),
+        ("day", 2),
+        ("day", 7),
+        ("day", 14),
+        ("month", 1),
+        ("month", 2),
+        ("month", 3),
+        ("month", 6),
+        ("month", 12),
+        ("month", 24),
+        ("month", 60),
+        ("month", 120),
+    ]
 
 
-def _date_label(moment, span_days):
-    return moment.strftime("%b %Y") if span_days > 366 else moment.strftime("%d %b")
+def time_ticks(first, last, tz=None, max_ticks=7):
+    """Ticks on calendar boundaries (local midnights, first days of months or years) between
+    ``first`` and ``last``, and a label format fit for the span, so no two labels repeat.
+
+    Returns ``[(moment, label), ...]``; a span within one day gets that day alone.
+    """
+    tz = tz or datetime.UTC
+    first_day = first.astimezone(tz).date()
+    last_day = last.astimezone(tz).date()
+    if first_day == last_day:
+        return [(first + (last - first) / 2, f"{first_day:%d %b %Y}")]
+    spans_years = first_day.year != last_day.year
+    for kind, size in _calendar_steps():
+        if kind == "day":
+            if (last_day - first_day).days / size > max_ticks:
+                continue
+            count = (last_day - first_day).days
+            days = [first_day + datetime.timedelta(days=offset) for offset in range(1, count + 1, size)]
+            if not days:
+                continue
+            fmt = "%d %b %y" if spans_years else "%d %b"
+        else:
+            months = (last_day.year - first_day.year) * 12 + last_day.month - first_day.month
+            if months / size > max_ticks:
+                continue
+            days = []
+            year, month = first_day.year, first_day.month
+            while True:
+                month += 1
+                if month > 12:
+                    year, month = year + 1, 1
+                candidate = datetime.date(year, month, 1)
+                if candidate > last_day:
+                    break
+                if ((year * 12 + month - 1) % size) == 0:
+                    days.append(candidate)
+            if not days:
+                continue
+            if size >= 12:
+                fmt = "%Y"
+            else:
+                fmt = "%b %Y" if spans_years else "%b"
+        moments = [datetime.datetime.combine(day, datetime.time.min, tzinfo=tz) for day in days]
+        return [(moment, moment.strftime(fmt)) for moment in moments if first <= moment <= last]
+    return [(first, f"{first_day:%Y}"), (last, f"{last_day:%Y}")]
 
 
 # --- drawing -------------------------------------------------------------------------------
@@ -134,7 +187,7 @@ def _empty(title, css_class, message, width):
     return mark_safe("".join(parts))  # every text above went through escape()
 
 
-def line_chart(series, *, title, unit="", empty_message="No values recorded yet.", width=WIDTH, height=HEIGHT):
+def line_chart(series, *, title, unit="", empty_message="No values recorded yet.", width=WIDTH, height=HEIGHT, tz=None):
     """Lines over time with a marker and a tooltip per point; x values are datetimes."""
     series = [item for item in series if item.points]
     if not series:
@@ -153,13 +206,11 @@ def line_chart(series, *, title, unit="", empty_message="No values recorded yet.
     parts = _svg_open(title, "line-chart", width, height)
     _y_axis(parts, y_scale, ticks, unit, left, right)
     parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
-    span_days = (last - first).days
-    for moment in _date_ticks(first, last):
+    for moment, label in time_ticks(first, last, tz):
         x = x_scale(moment.timestamp())
         parts.append(f'<line class="tick-mark" x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}"/>')
         parts.append(
-            f'<text class="tick x-tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">'
-            f"{escape(_date_label(moment, span_days))}</text>"
+            f'<text class="tick x-tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(label)}</text>'
         )
     for item in series:
         css = escape(item.css_class)
@@ -221,3 +272,80 @@ def bar_chart(bars, *, title, unit="", empty_message="Nothing to show yet.", wid
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above went through escape()
+
+
+def hbar_chart(bars, *, title, unit="", empty_message="Nothing to show yet.", width=WIDTH, indent=None):
+    """Horizontal bars, one row per labelled category (long names fit); ``indent`` gives each
+    bar's depth for a tree (time per goal)."""
+    if not bars:
+        return _empty(title, "hbar-chart", empty_message, width)
+    row, label_width = 22, 250
+    height = MARGIN_TOP + row * len(bars) + 8
+    high = max(bar.value for bar in bars) or 1
+    left, right = label_width + 8, width - 90
+    parts = _svg_open(title, "hbar-chart", width, height)
+    for index, bar in enumerate(bars):
+        y = MARGIN_TOP + row * index
+        depth = indent[index] if indent else 0
+        label = bar.label if len(bar.label) <= 34 - 2 * depth else bar.label[: 33 - 2 * depth] + "…"
+        length = max(1.0, (right - left) * max(bar.value, 0) / high) if bar.value else 0.0
+        tooltip = bar.tooltip or f"{bar.label}: {format_number(bar.value)} {unit}".strip()
+        parts.append(
+            f'<text class="tick" x="{8 + 12 * depth}" y="{y + 14}">{escape(label)}'
+            f"<title>{escape(bar.label)}</title></text>"
+            f'<rect class="bar" x="{left}" y="{y + 3}" width="{length:.1f}" height="{row - 6}">'
+            f"<title>{escape(tooltip)}</title></rect>"
+            f'<text class="tick value" x="{left + length + 6:.1f}" y="{y + 14}">'
+            f"{escape(format_number(bar.value))} {escape(unit)}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above went through escape()
+
+
+HEAT_CELL = 13
+
+
+def heatmap_chart(calendar, *, title, link_for, week_start=0):
+    """A practice calendar: one column per week, one row per weekday (row 0 is the user's first
+    weekday), a cell per day shaded by minutes; a day with practice links to its sessions, so the
+    calendar works without JavaScript."""
+    days = calendar["days"]
+    first = calendar["first_day"]
+    columns = (len(days) + 6) // 7
+    left, top = 30, 18
+    width = left + columns * HEAT_CELL + 4
+    height = top + 7 * HEAT_CELL + 28
+    busiest = max((day["seconds"] for day in days), default=0)
+    parts = _svg_open(title, "heatmap", width, height)
+    for row in (1, 3, 5):
+        weekday = (first + datetime.timedelta(days=row)).strftime("%a")
+        parts.append(f'<text class="tick" x="0" y="{top + row * HEAT_CELL + 10}">{weekday}</text>')
+    previous_month = None
+    for day in days:
+        offset = (day["date"] - first).days
+        column, row = divmod(offset, 7)
+        x, y = left + column * HEAT_CELL, top + row * HEAT_CELL
+        if row == 0 or day["date"].day == 1:
+            month = (day["date"].year, day["date"].month)
+            if month != previous_month and day["date"].day <= 7 and column < columns - 1:
+                fmt = "%b %y" if previous_month is None or day["date"].month == 1 else "%b"
+                parts.append(f'<text class="tick" x="{x}" y="{top - 6}">{day["date"]:{fmt}}</text>')
+            previous_month = month
+        level = 0 if not day["seconds"] else max(1, math.ceil(4 * day["seconds"] / busiest))
+        cell = f'<rect class="h{level}" x="{x}" y="{y}" width="11" height="11" data-date="{day["date"]:%Y-%m-%d}"'
+        if day["sessions"]:
+            tooltip = f"{day['date']:%a %d %b %Y}: {format_number(day['minutes'])} min, {day['sessions']} session(s)"
+            parts.append(
+                f'<a href="{escape(link_for(day["date"]))}">{cell}><title>{escape(tooltip)}</title></rect></a>'
+            )
+        else:
+            parts.append(f"{cell}/>")  # an empty day: its date is in data-date, no tooltip to send
+    legend_y = top + 7 * HEAT_CELL + 10
+    parts.append(f'<text class="tick" x="{left}" y="{legend_y + 10}">Less</text>')
+    for level in range(5):
+        parts.append(
+            f'<rect class="h{level}" x="{left + 30 + level * HEAT_CELL}" y="{legend_y}" width="11" height="11"/>'
+        )
+    parts.append(f'<text class="tick" x="{left + 34 + 5 * HEAT_CELL}" y="{legend_y + 10}">More</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above went through escape() or is a date

@@ -1,5 +1,7 @@
 """The analytics page's filter form."""
 
+import datetime
+
 from django import forms
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
@@ -52,3 +54,25 @@ class AnalyticsFilterForm(forms.Form):
                 self.add_error(field, f"Choose a {field} of the chosen activity.")
         DATE_RANGE.clean_form(self)
         return data
+
+
+class RangeForm(forms.Form):
+    """A range of local days (inclusive) for the fractal-wide figures; the last 90 days by default."""
+
+    DEFAULT_DAYS = 90
+
+    start = forms.DateField(required=False, label="From", widget=DateInput)
+    end = forms.DateField(required=False, label="To", widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date is before the start date.")
+        return data
+
+    def range(self, today):
+        """The chosen (start, end), the default range where nothing (valid) was chosen."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or min(end, today) - datetime.timedelta(days=self.DEFAULT_DAYS - 1)
+        return start, end

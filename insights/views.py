@@ -8,23 +8,28 @@ history never delays the chart.
 
 import datetime
 import zoneinfo
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from activities.models import ActivityDefinition, MetricDefinition
 from goals.access import get_fractal_for_user
-from goals.models import Profile
+from goals.models import GoalLevel, Profile
 
-from . import analytics
-from .charts import Bar, Point, Series, bar_chart, format_number, line_chart
-from .forms import AnalyticsFilterForm
+from . import analytics, exports, figures, periods, progress
+from .charts import Bar, Point, Series, bar_chart, format_number, hbar_chart, heatmap_chart, line_chart
+from .forms import AnalyticsFilterForm, RangeForm
 
 WEEKS = 12
+POINTS_PER_PAGE = 50
 POINTS_ROWS = get_template("insights/partials/points_rows.html")
 
 
@@ -68,15 +73,36 @@ def _choose(form, fractal):
     return activity, metric, data.get("split"), data.get("start"), data.get("end"), metrics
 
 
-def _progress(fractal, activity, metric, split, start, end, metrics):
+def _sessions_link(fractal):
+    base = reverse("session-list", kwargs={"root_id": fractal.pk})
+    return lambda day: f"{base}?{urlencode({'start': day.isoformat(), 'end': day.isoformat()})}"
+
+
+def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_start, page_number):
     if activity is None or metric is None:
         return None
-    points = analytics.activity_series(fractal, activity, metric, split=split, start=start, end=end)
+    figures_ = progress.activity_progress(
+        fractal, activity, metric, split=split, start=start, end=end, tz=tz, week_start=week_start
+    )
+    points = figures_["points"]
     unit = metric.unit
+    product_unit = progress.product_unit(metrics)
     factors = [candidate for candidate in metrics if candidate.is_multiplicative]
-    product_unit = " × ".join(factor.unit or factor.name for factor in factors) if len(factors) >= 2 else ""
+    buckets = figures_["buckets"]
 
     def series(name, key, css_class, label_unit):
+        if buckets is not None:
+            return Series(
+                name=name,
+                css_class=css_class,
+                points=[
+                    Point(
+                        bucket["x"], bucket[key], _bucket_tooltip(bucket, figures_["resolution"], name, key, label_unit)
+                    )
+                    for bucket in buckets
+                    if bucket[key] is not None
+                ],
+            )
         return Series(
             name=name,
             css_class=css_class,
@@ -84,7 +110,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics):
                 Point(
                     point["x"],
                     point[key],
-                    f"{point['session_name']} · {point['x']:%d %b %Y}: {name.lower()} "
+                    f"{point['session_name']} · {timezone.localtime(point['x'], tz):%d %b %Y}: {name.lower()} "
                     f"{format_number(point[key])} {label_unit}".strip(),
                 )
                 for point in points
@@ -93,10 +119,12 @@ def _progress(fractal, activity, metric, split, start, end, metrics):
         )
 
     title = f"{activity.name}: {metric.name}" + (f" ({split.name})" if split else "")
+    best_name = "Best top set" if buckets is not None else "Top set"
     chart = line_chart(
-        [series("Top set", "top_set", "series-1", unit), series("Average of sets", "average", "series-2", unit)],
+        [series(best_name, "top_set", "series-1", unit), series("Average of sets", "average", "series-2", unit)],
         title=title,
         unit=unit or metric.name,
+        tz=tz,
     )
     product_chart = None
     if any(point["product"] is not None for point in points):
@@ -104,7 +132,44 @@ def _progress(fractal, activity, metric, split, start, end, metrics):
             [series("Best set product", "product", "series-3", product_unit)],
             title=f"{activity.name}: {' × '.join(factor.name for factor in factors)}",
             unit=product_unit,
+            tz=tz,
         )
+    volume_unit = product_unit or unit
+    period = figures_["period"]
+    spans_years = (
+        bool(figures_["periods"]) and figures_["periods"][0]["start"].year != figures_["periods"][-1]["start"].year
+    )
+    per = period
+    volume_chart = bar_chart(
+        [
+            Bar(
+                periods.short_label(row["start"], period, spans_years),
+                row["volume"] or 0,
+                f"{per.title()} of {periods.period_label(row['start'], period)}: volume "
+                f"{format_number(row['volume'] or 0)} {volume_unit}, {row['sessions']} session(s)",
+            )
+            for row in figures_["periods"]
+        ],
+        title=f"{activity.name}: volume per {per}",
+        unit=volume_unit,
+    )
+    best_chart = bar_chart(
+        [
+            Bar(
+                periods.short_label(row["start"], period, spans_years),
+                row["best"],
+                f"{per.title()} of {periods.period_label(row['start'], period)}: "
+                f"best {format_number(row['best'])} {unit}",
+            )
+            for row in figures_["periods"]
+            if row["best"] is not None
+        ],
+        title=f"{activity.name}: best {metric.name} per {per}",
+        unit=unit or metric.name,
+    )
+    paginator = Paginator(points, POINTS_PER_PAGE)
+    # The latest sessions by default (and for "last"); a bad number gets the nearest page.
+    page = paginator.get_page(paginator.num_pages if page_number in (None, "", "last") else page_number)
     rows = [
         {
             **point,
@@ -113,26 +178,57 @@ def _progress(fractal, activity, metric, split, start, end, metrics):
                 for key in ("top_set", "average", "product")
             },
         }
-        for point in points
+        for point in page.object_list
     ]
     return {
         "activity": activity,
         "metric": metric,
         "split": split,
         "points": rows,
-        "table_rows": _table_rows(rows, unit, with_product=product_chart is not None),
+        "page": page,
+        "point_count": len(points),
+        "resolution": figures_["resolution"],
+        "table_rows": _table_rows(rows, unit, with_product=product_chart is not None, tz=tz),
         "chart": chart,
         "product_chart": product_chart,
         "product_unit": product_unit,
+        "volume_chart": volume_chart,
+        "best_chart": best_chart,
+        "volume_unit": volume_unit,
+        "per": per,
         "title": title,
+        "query": urlencode(
+            {
+                key: value
+                for key, value in {
+                    "activity": activity.pk,
+                    "metric": metric.pk,
+                    "split": split.pk if split else "",
+                    "start": start.isoformat() if start else "",
+                    "end": end.isoformat() if end else "",
+                }.items()
+                if value
+            }
+        ),
     }
 
 
-def _table_rows(rows, unit, with_product):
-    """The points table's rows, from one fragment template compiled at import (a busy activity
-    has hundreds of points: one render of the loop, not one per row)."""
+def _bucket_tooltip(bucket, resolution, name, key, unit):
+    label = periods.period_label(bucket["start"], resolution)
+    low = bucket.get(f"{key}_min")
+    high = bucket.get(f"{key}_max", bucket[key])
+    extremes = f" (min {format_number(low)}, max {format_number(high)})" if low is not None and high is not None else ""
+    return (
+        f"{resolution.title()} of {label}: {name.lower()} {format_number(bucket[key])} {unit}{extremes}, "
+        f"{bucket['count']} session(s)"
+    ).replace("  ", " ")
+
+
+def _table_rows(rows, unit, with_product, tz=None):
+    """The points table's rows, from one fragment template compiled at import (one render of
+    the loop, not one per row)."""
     for row in rows:
-        row["when"] = timezone.localtime(row["x"]).strftime("%a %d %b %Y %H:%M")
+        row["when"] = timezone.localtime(row["x"], tz).strftime("%a %d %b %Y %H:%M")
     return POINTS_ROWS.render({"rows": rows, "unit": unit, "with_product": with_product})
 
 
@@ -152,6 +248,7 @@ def analytics_page(request, root_id):
         form.offer(activity, metrics)
 
     tz, week_start = user_calendar(request.user)
+    today = timezone.localdate(timezone=tz)
     weeks = analytics.practice_weeks(fractal, weeks=WEEKS, tz=tz, week_start=week_start)
     sessions_chart = bar_chart(
         [
@@ -181,13 +278,25 @@ def analytics_page(request, root_id):
         width=480,
         height=240,
     )
+    calendar = figures.practice_calendar(fractal, today, tz=tz, week_start=week_start)
+    heatmap = heatmap_chart(
+        calendar, title="Practice minutes per day, last year", link_for=_sessions_link(fractal), week_start=week_start
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "fractal": fractal,
         "form": form,
-        "progress": _progress(fractal, activity, metric, split, start, end, metrics),
+        "progress": _progress(
+            fractal, activity, metric, split, start, end, metrics, tz, week_start, request.GET.get("page")
+        ),
         "sessions_chart": sessions_chart,
         "time_chart": time_chart,
+        "heatmap": heatmap,
+        "calendar": calendar,
+        "practice_days": sum(1 for day in calendar["days"] if day["sessions"]),
         "weeks": WEEKS,
+        "query": query.urlencode(),
     }
     return render(request, "insights/analytics.html", context, status=200 if not form.errors else 400)
 
@@ -217,4 +326,157 @@ def analytics_overview(request, root_id):
     else:
         response = render(request, "insights/analytics_overview.html", context)
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _range_context(request, fractal):
+    tz, week_start = user_calendar(request.user)
+    today = timezone.localdate(timezone=tz)
+    form = RangeForm(request.GET or None)
+    start, end = form.range(today)
+    return form, tz, week_start, today, start, end
+
+
+@login_required
+def analytics_time(request, root_id):
+    """Where the time goes over a range of days: per goal (rolled up the tree), per activity and
+    group, per template (usage, mean and median) and each template's sections planned vs actual."""
+    fractal = get_fractal_for_user(request.user, root_id)
+    form, tz, _, _, start, end = _range_context(request, fractal)
+    goals = figures.time_per_goal(fractal, start, end, tz=tz)
+    per_activity, per_group = figures.time_per_activity(fractal, start, end, tz=tz)
+    usage = figures.template_usage(fractal, start, end, tz=tz)
+    sections = figures.sections_planned_vs_actual(fractal, start, end, tz=tz)
+
+    def minutes(rows, label):
+        return [
+            Bar(label(row), round(row["seconds"] / 60, 1), f"{label(row)}: {duration_text(row['seconds'])}")
+            for row in rows
+        ]
+
+    context = {
+        "fractal": fractal,
+        "form": form,
+        "start": start,
+        "end": end,
+        "query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
+        "goals_chart": hbar_chart(
+            minutes(goals, lambda row: row["name"]),
+            title="Practice time per goal",
+            unit="min",
+            indent=[row["depth"] for row in goals],
+            empty_message="No completed sessions in this range.",
+        ),
+        "goals": goals,
+        "activities_chart": hbar_chart(
+            minutes(per_activity[:25], lambda row: row["name"]),
+            title="Timed minutes per activity",
+            unit="min",
+            empty_message="No timed activities in this range.",
+        ),
+        "activities": per_activity,
+        "groups_chart": hbar_chart(
+            minutes(per_group, lambda row: row["name"]),
+            title="Timed minutes per activity group",
+            unit="min",
+            empty_message="No timed activities in this range.",
+        ),
+        "groups": per_group,
+        "usage_chart": hbar_chart(
+            [Bar(row["name"], row["sessions"], f"{row['name']}: {row['sessions']} session(s)") for row in usage],
+            title="Sessions per template",
+            unit="sessions",
+            empty_message="No templates yet.",
+        ),
+        "usage": [
+            {
+                **row,
+                "mean_text": duration_text(row["mean_seconds"]) if row["mean_seconds"] is not None else "–",
+                "median_text": duration_text(row["median_seconds"]) if row["median_seconds"] is not None else "–",
+            }
+            for row in usage
+        ],
+        "sections": sections,
+    }
+    return render(request, "insights/analytics_time.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def analytics_goals(request, root_id):
+    """Goals over time: completed per month and level, open goals by age, targets' progress."""
+    fractal = get_fractal_for_user(request.user, root_id)
+    tz, _ = user_calendar(request.user)
+    today = timezone.localdate(timezone=tz)
+    months = figures.goals_completed_per_month(fractal, today, tz=tz)
+    bands = figures.open_goals_by_age(fractal, today, tz=tz)
+    target_figures = figures.target_progress(fractal, today, tz=tz)
+    levels = [level for level in GoalLevel if any(row["levels"][level.value] for row in months + bands)]
+    for row in months + bands:
+        row["counts"] = [row["levels"][level.value] for level in levels]
+    context = {
+        "fractal": fractal,
+        "completed_chart": bar_chart(
+            [
+                Bar(
+                    f"{row['month']:%b %y}",
+                    row["total"],
+                    f"{row['month']:%B %Y}: {row['total']} goal(s) completed",
+                )
+                for row in months
+            ],
+            title="Goals completed per month",
+            unit="goals",
+        ),
+        "months": months,
+        "bands": bands,
+        "levels": levels,
+        "open_chart": bar_chart(
+            [Bar(row["band"], row["total"], f"Open for {row['band']}: {row['total']} goal(s)") for row in bands],
+            title="Open goals by age",
+            unit="goals",
+        ),
+        "targets": target_figures,
+        "targets_chart": bar_chart(
+            [
+                Bar(f"{row['month']:%b %y}", row["met"], f"{row['month']:%B %Y}: {row['met']} target(s) met")
+                for row in target_figures["met_per_month"]
+            ],
+            title="Targets met per month",
+            unit="targets",
+        ),
+    }
+    return render(request, "insights/analytics_goals.html", context)
+
+
+@login_required
+def analytics_csv(request, root_id, table):
+    """One chart's data as a CSV download (streamed), for the same choice as its page."""
+    fractal = get_fractal_for_user(request.user, root_id)
+    if table not in exports.TABLES:
+        raise Http404("No such table.")
+    build, needs = exports.TABLES[table]
+    tz, week_start = user_calendar(request.user)
+    today = timezone.localdate(timezone=tz)
+    context = exports.ExportContext(fractal=fractal, tz=tz, week_start=week_start, today=today)
+    if needs == "series":
+        form = AnalyticsFilterForm(request.GET, root=fractal)
+        if not form.is_valid() or not form.cleaned_data.get("activity") or not form.cleaned_data.get("metric"):
+            errors = form.errors.get_json_data() if form.errors else {"activity": "Choose an activity and a metric."}
+            return HttpResponseBadRequest(f"Bad choice: {errors}", content_type="text/plain")
+        data = form.cleaned_data
+        context.series = {
+            "activity": data["activity"],
+            "metric": data["metric"],
+            "split": data.get("split"),
+            "start": data.get("start"),
+            "end": data.get("end"),
+        }
+    elif needs == "range":
+        form = RangeForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            return HttpResponseBadRequest(f"Bad range: {form.errors.get_json_data()}", content_type="text/plain")
+        context.range = form.range(today)
+    header, rows = build(context)
+    response = StreamingHttpResponse(exports.stream(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}-{today:%Y-%m-%d}.csv"'
     return response

@@ -72,7 +72,7 @@ def seed_demo(now=None, rng=None):
     pull_up = levers.add_child("Weighted pull-up: 5 reps with 10 kg")
     ten_k = endurance.add_child("Run 10 km comfortably", deadline=(now + datetime.timedelta(days=45)).date())
     tuck = front_lever.add_child("Tuck front lever 15 s")
-    tuck.add_child("Scapular pull-ups every session").add_child("Film one hold per week")
+    film = tuck.add_child("Scapular pull-ups every session").add_child("Film one hold per week")
     pull_up.add_child("Three pulling sessions a week")
     ten_k.add_child("Two easy runs a week")
     # The plan was made over the last months, top-down: ages on the tree read like real use.
@@ -122,6 +122,31 @@ def seed_demo(now=None, rng=None):
         ],
         description="The regular strength session.",
     )
+
+    # Before that, ten months of easy runs every few days, so the practice calendar, the time per
+    # goal and template, and the monthly figures have a history to show.
+    run_template = SessionTemplate.create(
+        root, "Easy run", [("Warm-up", 5, []), ("Run", 30, [run])], description="An easy aerobic run."
+    )
+    first_run = (now - datetime.timedelta(days=300)).replace(hour=18, minute=0, second=0, microsecond=0)
+    for index, day_offset in enumerate(range(0, 284, 4)):
+        started = first_run + datetime.timedelta(days=day_offset + rng.randint(0, 1), minutes=rng.randint(0, 50))
+        session = run_template.create_session([ten_k], name=f"Easy run {index + 1}", started_at=started)
+        instance = session.instances.get()
+        minutes = 25 + rng.randint(0, 15)
+        instance.set_times(started, started + datetime.timedelta(minutes=minutes))
+        instance.completed = True
+        instance.save(update_fields=["completed"])
+        instance.record_values(
+            [
+                {"metric": run_metrics["Distance"], "value": round(4 + (index % 5) * 0.8, 1)},
+                {"metric": run_metrics["Pace"], "value": round(7 - index * 0.01, 2)},
+            ]
+        )
+        complete_session(session, when=instance.time_stop)
+    # Small steps done along the way, so goals completed per month shows them.
+    for days_ago, goal in ((150, film), (60, pull_up.children.get())):
+        Goal.objects.filter(pk=goal.pk).update(completed=True, completed_at=now - datetime.timedelta(days=days_ago))
 
     # Two weeks of practice, every other day, getting a little stronger each time.
     start_day = (now - datetime.timedelta(days=14)).replace(hour=7, minute=0, second=0, microsecond=0)

@@ -54,8 +54,9 @@ def calendar_range(program, blocks):
     return min(starts), max(ends)
 
 
-def build_calendar(program, blocks, days, deadline_goals, today):
-    """Weeks of seven cells covering the program and its blocks.
+def build_calendar(program, blocks, days, deadline_goals, today, week_start=0):
+    """Weeks of seven cells covering the program and its blocks, each starting on ``week_start``
+    (the user's first weekday: 0 Monday, 6 Sunday).
 
     ``days``: live ProgramDays with dates, their ``scheduled_sessions`` prefetched;
     ``deadline_goals``: goals whose deadline may fall in a block (shown only when it does).
@@ -64,7 +65,7 @@ def build_calendar(program, blocks, days, deadline_goals, today):
     if span is None:
         return []
     first, last = span
-    first -= datetime.timedelta(days=first.weekday())
+    first -= datetime.timedelta(days=(first.weekday() - week_start) % 7)
     last = min(last, first + datetime.timedelta(weeks=MAX_WEEKS) - datetime.timedelta(days=1))
     days_by_date = {}
     for day in days:

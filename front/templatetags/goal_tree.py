@@ -53,10 +53,13 @@ class _Labels:
             if minutes not in self.recent:
                 self.recent[minutes] = conditional_escape(timesince(created_at, self.now, depth=1))
             return self.recent[minutes]
-        if delta.days not in self.ages:
-            since = timesince(self.now - datetime.timedelta(days=delta.days), self.now, depth=1)
-            self.ages[delta.days] = conditional_escape(since)
-        return self.ages[delta.days]
+        # Whole days counted as calendar days in the user's zone (the active one), so a goal
+        # made late yesterday evening is a day old this morning wherever the user lives.
+        days = (timezone.localdate(self.now) - timezone.localdate(created_at)).days
+        if days not in self.ages:
+            since = timesince(self.now - datetime.timedelta(days=days), self.now, depth=1)
+            self.ages[days] = conditional_escape(since)
+        return self.ages[days]
 
     def date(self, day):
         if day not in self.dates:

@@ -14,6 +14,12 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
     split = ScopedRelatedField(SplitDefinition, required=False, allow_null=True)
     start = serializers.DateField(required=False, help_text="First day (inclusive) of the x range.")
     end = serializers.DateField(required=False, help_text="Last day (inclusive) of the x range.")
+    bucket = serializers.ChoiceField(
+        choices=["auto", "none", "day", "week", "month", "quarter", "year"],
+        default="auto",
+        help_text="auto: per session up to 120 points, else per day, week, month, quarter or year by range "
+        "(at most 120 buckets); none: every session.",
+    )
 
     def validate(self, attrs):
         activity = attrs["activity"]
@@ -34,14 +40,36 @@ class SeriesPointSerializer(serializers.Serializer):
     top_set = serializers.FloatField(allow_null=True)
     average = serializers.FloatField(allow_null=True)
     product = serializers.FloatField(allow_null=True)
+    volume = serializers.FloatField(allow_null=True)
     sets = serializers.IntegerField()
+
+
+class SeriesBucketSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="First local day of the bucket.")
+    end = serializers.DateField(help_text="Last local day of the bucket (inclusive).")
+    count = serializers.IntegerField(help_text="Sessions in the bucket.")
+    sets = serializers.IntegerField()
+    top_set = serializers.FloatField(allow_null=True, help_text="Best top set of the bucket.")
+    top_set_min = serializers.FloatField(allow_null=True)
+    average = serializers.FloatField(allow_null=True, help_text="Mean of the sessions' averages.")
+    average_min = serializers.FloatField(allow_null=True)
+    average_max = serializers.FloatField(allow_null=True)
+    product = serializers.FloatField(allow_null=True, help_text="Best set product of the bucket.")
+    product_min = serializers.FloatField(allow_null=True)
+    volume = serializers.FloatField(allow_null=True)
 
 
 class ActivitySeriesSerializer(serializers.Serializer):
     activity = serializers.UUIDField()
     metric = serializers.UUIDField()
     split = serializers.UUIDField(allow_null=True)
-    points = SeriesPointSerializer(many=True)
+    resolution = serializers.ChoiceField(
+        choices=["session", "day", "week", "month", "quarter", "year"],
+        help_text="session: `points`; otherwise `buckets`.",
+    )
+    point_count = serializers.IntegerField(help_text="Sessions in the series.")
+    points = SeriesPointSerializer(many=True, help_text="Per session; empty when bucketed.")
+    buckets = SeriesBucketSerializer(many=True, help_text="Per period when bucketed; empty otherwise.")
 
 
 class WeeklyQuerySerializer(serializers.Serializer):
@@ -90,3 +118,136 @@ class SummarySerializer(serializers.Serializer):
     targets_met = serializers.IntegerField()
     targets_open = serializers.IntegerField()
     upcoming_deadlines = DeadlineSerializer(many=True)
+
+
+class DateRangeQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(
+        required=False, help_text="First local day (inclusive); 90 days before the end by default."
+    )
+    end = serializers.DateField(required=False, help_text="Last local day (inclusive); today by default.")
+
+    def validate(self, attrs):
+        if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "The end is before the start."})
+        return attrs
+
+
+class HeatmapDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    sessions = serializers.IntegerField()
+    seconds = serializers.IntegerField()
+    minutes = serializers.FloatField()
+
+
+class HeatmapSerializer(serializers.Serializer):
+    first_day = serializers.DateField(help_text="The user's first weekday, 52 weeks before this week.")
+    last_day = serializers.DateField()
+    week_start = serializers.IntegerField(help_text="0 Monday … 6 Sunday: row 0 of the calendar.")
+    days = HeatmapDaySerializer(many=True)
+
+
+class GoalTimeSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    parent_id = serializers.UUIDField(allow_null=True)
+    depth = serializers.IntegerField()
+    own_seconds = serializers.IntegerField(help_text="This goal's own share of its sessions' time.")
+    seconds = serializers.IntegerField(help_text="Own share plus every descendant's.")
+
+
+class ActivityTimeSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    group = serializers.CharField(allow_null=True)
+    seconds = serializers.IntegerField()
+    instances = serializers.IntegerField()
+
+
+class GroupTimeSerializer(serializers.Serializer):
+    id = serializers.UUIDField(allow_null=True)
+    name = serializers.CharField()
+    seconds = serializers.IntegerField()
+    instances = serializers.IntegerField()
+
+
+class TimeSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    goals = GoalTimeSerializer(many=True)
+    activities = ActivityTimeSerializer(many=True)
+    groups = GroupTimeSerializer(many=True)
+
+
+class TemplateUsageSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    sessions = serializers.IntegerField()
+    mean_seconds = serializers.IntegerField(allow_null=True)
+    median_seconds = serializers.IntegerField(allow_null=True)
+
+
+class SectionTimeSerializer(serializers.Serializer):
+    template_id = serializers.UUIDField()
+    template = serializers.CharField()
+    section = serializers.CharField()
+    template_planned_minutes = serializers.IntegerField(allow_null=True)
+    sessions = serializers.IntegerField()
+    mean_planned_minutes = serializers.FloatField(allow_null=True)
+    mean_actual_minutes = serializers.FloatField(allow_null=True)
+
+
+class TemplatesSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    templates = TemplateUsageSerializer(many=True)
+    sections = SectionTimeSerializer(many=True)
+
+
+class MonthLevelsSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    total = serializers.IntegerField()
+    levels = serializers.DictField(child=serializers.IntegerField())
+
+
+class AgeBandSerializer(serializers.Serializer):
+    band = serializers.CharField()
+    total = serializers.IntegerField()
+    levels = serializers.DictField(child=serializers.IntegerField())
+
+
+class TargetStateSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    goal = serializers.CharField()
+    met = serializers.BooleanField()
+    met_on = serializers.DateField(allow_null=True)
+
+
+class TargetsMetSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    met = serializers.IntegerField()
+
+
+class GoalsOverTimeSerializer(serializers.Serializer):
+    completed_per_month = MonthLevelsSerializer(many=True)
+    open_by_age = AgeBandSerializer(many=True)
+    targets = TargetStateSerializer(many=True)
+    targets_met = serializers.IntegerField()
+    targets_open = serializers.IntegerField()
+    targets_met_per_month = TargetsMetSerializer(many=True)
+
+
+class ActivityPeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    sessions = serializers.IntegerField()
+    volume = serializers.FloatField(allow_null=True)
+    best = serializers.FloatField(allow_null=True)
+    best_product = serializers.FloatField(allow_null=True)
+
+
+class ActivityPeriodsSerializer(serializers.Serializer):
+    activity = serializers.UUIDField()
+    metric = serializers.UUIDField()
+    period = serializers.ChoiceField(choices=["week", "month", "quarter", "year"])
+    periods = ActivityPeriodSerializer(many=True)

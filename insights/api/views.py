@@ -1,21 +1,33 @@
 """The analytics endpoints: the numbers behind the analytics pages."""
 
+import datetime
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from goals.api.base import FractalScopedMixin
-from insights import analytics
+from insights import analytics, figures, progress
+from insights.forms import RangeForm
 from insights.views import user_calendar
 from sessions.models import PracticeSession
 
 from .serializers import (
+    ActivityPeriodSerializer,
+    ActivityPeriodsSerializer,
     ActivitySeriesQuerySerializer,
     ActivitySeriesSerializer,
+    DateRangeQuerySerializer,
+    GoalsOverTimeSerializer,
+    HeatmapSerializer,
     PracticeWeekSerializer,
+    SeriesBucketSerializer,
     SeriesPointSerializer,
     StreaksSerializer,
     SummarySerializer,
+    TemplatesSerializer,
+    TimeSerializer,
     WeeklyQuerySerializer,
     WeeklySerializer,
 )
@@ -40,22 +52,119 @@ class AnalyticsViewSet(FractalScopedMixin):
         """One point per session: the metric's top set, average of sets, product series and set count."""
         query = self._query(ActivitySeriesQuerySerializer)
         split = query.get("split")
-        points = analytics.activity_series(
+        tz, week_start = user_calendar(request.user)
+        result = progress.activity_progress(
             self.fractal,
             query["activity"],
             query["metric"],
             split=split,
             start=query.get("start"),
             end=query.get("end"),
+            tz=tz,
+            week_start=week_start,
+            bucket=query["bucket"],
         )
+        bucketed = result["buckets"] is not None
         return Response(
             {
                 "activity": query["activity"].pk,
                 "metric": query["metric"].pk,
                 "split": split.pk if split else None,
-                "points": SeriesPointSerializer(points, many=True).data,
+                "resolution": result["resolution"],
+                "point_count": len(result["points"]),
+                "points": [] if bucketed else SeriesPointSerializer(result["points"], many=True).data,
+                "buckets": SeriesBucketSerializer(result["buckets"], many=True).data if bucketed else [],
             }
         )
+
+    @extend_schema(parameters=[ActivitySeriesQuerySerializer], responses=ActivityPeriodsSerializer)
+    @action(detail=False, methods=["get"], url_path="activity-periods")
+    def activity_periods(self, request, *args, **kwargs):
+        """Volume and best per week (the user's weeks), or per month over a long range."""
+        query = self._query(ActivitySeriesQuerySerializer)
+        tz, week_start = user_calendar(request.user)
+        result = progress.activity_progress(
+            self.fractal,
+            query["activity"],
+            query["metric"],
+            split=query.get("split"),
+            start=query.get("start"),
+            end=query.get("end"),
+            tz=tz,
+            week_start=week_start,
+        )
+        return Response(
+            {
+                "activity": query["activity"].pk,
+                "metric": query["metric"].pk,
+                "period": result["period"],
+                "periods": ActivityPeriodSerializer(result["periods"], many=True).data,
+            }
+        )
+
+    @extend_schema(responses=HeatmapSerializer)
+    @action(detail=False, methods=["get"])
+    def heatmap(self, request, *args, **kwargs):
+        """Completed sessions and practice time per local day over the last 53 weeks."""
+        tz, week_start = user_calendar(request.user)
+        calendar = figures.practice_calendar(
+            self.fractal, timezone.localdate(timezone=tz), tz=tz, week_start=week_start
+        )
+        return Response(HeatmapSerializer({**calendar, "week_start": week_start}).data)
+
+    def _range(self, request):
+        query = self._query(DateRangeQuerySerializer)
+        tz, _ = user_calendar(request.user)
+        today = timezone.localdate(timezone=tz)
+        end = query.get("end") or today
+        start = query.get("start") or min(end, today) - datetime.timedelta(days=RangeForm.DEFAULT_DAYS - 1)
+        return start, end, tz
+
+    @extend_schema(parameters=[DateRangeQuerySerializer], responses=TimeSerializer)
+    @action(detail=False, methods=["get"])
+    def time(self, request, *args, **kwargs):
+        """Where the time goes: per goal (shared among a session's goals, rolled up the tree),
+        per activity and per activity group, over a range of local days."""
+        start, end, tz = self._range(request)
+        per_activity, per_group = figures.time_per_activity(self.fractal, start, end, tz=tz)
+        data = {
+            "start": start,
+            "end": end,
+            "goals": figures.time_per_goal(self.fractal, start, end, tz=tz),
+            "activities": per_activity,
+            "groups": per_group,
+        }
+        return Response(TimeSerializer(data).data)
+
+    @extend_schema(parameters=[DateRangeQuerySerializer], responses=TemplatesSerializer)
+    @action(detail=False, methods=["get"])
+    def templates(self, request, *args, **kwargs):
+        """Template usage (sessions, mean and median seconds) and sections planned vs actual."""
+        start, end, tz = self._range(request)
+        data = {
+            "start": start,
+            "end": end,
+            "templates": figures.template_usage(self.fractal, start, end, tz=tz),
+            "sections": figures.sections_planned_vs_actual(self.fractal, start, end, tz=tz),
+        }
+        return Response(TemplatesSerializer(data).data)
+
+    @extend_schema(responses=GoalsOverTimeSerializer)
+    @action(detail=False, methods=["get"], url_path="goals-over-time")
+    def goals_over_time(self, request, *args, **kwargs):
+        """Goals completed per month and level, open goals by age, targets met and open."""
+        tz, _ = user_calendar(request.user)
+        today = timezone.localdate(timezone=tz)
+        targets = figures.target_progress(self.fractal, today, tz=tz)
+        data = {
+            "completed_per_month": figures.goals_completed_per_month(self.fractal, today, tz=tz),
+            "open_by_age": figures.open_goals_by_age(self.fractal, today, tz=tz),
+            "targets": targets["targets"],
+            "targets_met": targets["met"],
+            "targets_open": targets["open"],
+            "targets_met_per_month": targets["met_per_month"],
+        }
+        return Response(GoalsOverTimeSerializer(data).data)
 
     @extend_schema(parameters=[WeeklyQuerySerializer], responses=WeeklySerializer)
     @action(detail=False, methods=["get"])

@@ -134,13 +134,16 @@ def program_detail(request, root_id, program_id):
     deadlines = []
     if span and blocks:
         deadlines = list(Goal.objects.filter(root_id=fractal.pk, deadline__range=span).order_by("deadline", "name"))
-    today = timezone.localdate()
+    today = timezone.localdate()  # in the user's zone (the time-zone middleware activated it)
+    # The time-zone middleware has already read (and cached) the profile on the user.
+    week_start = request.user.profile.week_start if hasattr(request.user, "profile") else 0
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     context = {
         "fractal": fractal,
         "program": program,
         "blocks": blocks,
-        "weeks": build_calendar(program, blocks, days, deadlines, today),
-        "weekday_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "weeks": build_calendar(program, blocks, days, deadlines, today, week_start=week_start),
+        "weekday_names": names[week_start:] + names[:week_start],
         "today": today,
     }
     return render(request, "plans/program_detail.html", context)

@@ -149,3 +149,39 @@ def test_program_calendar_shows_blocks_and_marks(page_as, live_server, screensho
     assert "59, 130, 246" in colour  # the block colour #3b82f6 is drawn
 
     screenshot(page, "calendar")
+
+
+def test_clicking_a_practice_calendar_day_lists_that_days_sessions(page_as, live_server, screenshot):
+    user, root = seed_demo()
+    page = page_as(user)
+    page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/")
+    days = page.locator("#calendar svg.heatmap a")
+    days.first.wait_for()
+    assert days.count() > 50  # the demo's days with practice, each a link
+    assert page.locator("#calendar svg.heatmap rect[data-date]").count() >= 365
+    day = days.last.locator("rect").get_attribute("data-date")
+    screenshot(page, "analytics_demo")
+    days.last.click()
+    page.wait_for_url(f"**/sessions/?start={day}&end={day}")
+    assert page.locator("input[name=start]").input_value() == day
+    listed = page.locator("main").text_content()
+    assert "Pull day" in listed
+    assert not page.js_errors
+
+
+def test_the_time_and_goals_pages_chart_the_demo_and_fit_a_phone(page_as, live_server, screenshot):
+    user, root = seed_demo()
+    page = page_as(user)
+    year_ago = timezone.localdate() - datetime.timedelta(days=365)
+    page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/time/?start={year_ago.isoformat()}")
+    assert page.locator("#time-goals svg.hbar-chart rect.bar").count() >= 5
+    assert page.locator("#template-usage tbody tr").count() == 2
+    screenshot(page, "analytics_time")
+    page.goto(f"{live_server.url}/fractals/{root.pk}/analytics/goals/")
+    assert page.locator("#goals-completed svg.bar-chart rect.bar").count() == 12
+    screenshot(page, "analytics_goals")
+    page.set_viewport_size({"width": 360, "height": 800})
+    for path in ("analytics/", "analytics/time/", "analytics/goals/"):
+        page.goto(f"{live_server.url}/fractals/{root.pk}/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    assert not page.js_errors

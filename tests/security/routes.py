@@ -108,6 +108,7 @@ SCALAR_KWARGS = {
     "date": lambda: timezone.localdate().isoformat(),
     "level": lambda: "ShortTermGoal",
     "kind": lambda: "goal",
+    "table": lambda: "heatmap",  # analytics CSV; every table: tests/pages/test_analytics_figures_pages.py
 }
 
 # Words of a URL name → model, for ``pk``/``id`` parameters of views that do not name their model.
