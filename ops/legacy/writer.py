@@ -4,19 +4,21 @@ A 10× file holds close to a million rows; building a model instance for each an
 ``bulk_create`` compile every value into SQL costs more than everything else of the import together.
 A row here is a dict of attribute names (``instance_id``, not ``instance``) to Python values; each
 value goes through its field's own ``get_db_prep_save``, so what is stored is exactly what the ORM
-would store. Ids, foreign keys, times and flags repeat across rows, so their conversions are
-remembered (a bounded memo per column).
+would store (ids go straight to their stored form where that is plain hex). Times and flags repeat
+across rows, so their conversions are remembered (a bounded memo per column).
 
 Inserts run on the model's connection inside the caller's transaction: a failed import still writes
 nothing. Like ``bulk_create``, nothing here calls ``save()`` or sends signals.
 """
 
+import uuid
+
 from django.db import connections, models, router
 
 LOOKUP_BATCH = 900  # ids per look-up query: under SQLite's 999 parameters
 INSERT_BATCH = 2000  # rows per executemany
-MEMO_LIMIT = 50000  # remembered conversions per column before the memo starts again
-MEMO_FIELDS = (models.ForeignKey, models.DateTimeField, models.BooleanField, models.UUIDField)
+MEMO_LIMIT = 10000  # remembered conversions per column before the memo starts again
+MEMO_FIELDS = (models.DateTimeField, models.BooleanField)
 MISSING = object()
 
 
@@ -40,7 +42,11 @@ class RowWriter:
 
     def _converter(self, field):
         prepare, connection = field.get_db_prep_save, self.connection
-        if field.primary_key or not isinstance(field, MEMO_FIELDS):
+        target = field.target_field if field.is_relation else field
+        if isinstance(target, models.UUIDField) and not connection.features.has_native_uuid_field:
+            # What UUIDField.get_db_prep_value stores without a native uuid type; the rest as the field does.
+            return lambda value: value.hex if type(value) is uuid.UUID else prepare(value, connection)
+        if not isinstance(field, MEMO_FIELDS):
             return lambda value: prepare(value, connection)
         memo = {}
 

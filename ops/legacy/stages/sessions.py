@@ -133,7 +133,8 @@ class SessionsStage:
                 )
             )
             self.sessions[pk] = SessionInfo(root, created, started)
-            self.session_objects[pk] = sessions[-1]
+            if pk in self.session_days:
+                self.session_objects[pk] = sessions[-1]  # only these are looked up again (programs)
             # Goal links: the primary short-term goal, the link table, immediate goals under it.
             wanted = []
             if primary is not None:
@@ -196,6 +197,7 @@ class SessionsStage:
                     if instance_id is not None:
                         self.section_of[instance_id] = (pk, section_id, position)
                     self.json_exercises.append((pk, section_id, position, exercise))
+        self.session_goal_rows = {}  # read: the rows are not needed again
         unusable = self.save(PracticeSession, "practice_sessions", sessions, self.sessions)
         self.save(
             PracticeSessionGoal, "practice_session_goals", [x for x in goal_links if x.session_id not in unusable]
