@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.db.models.functions import Lower
 
 from goals.models import GoalLevel
 from sessions.models import ActivityInstance, PracticeSession
@@ -16,6 +15,7 @@ from ..convert import (
     as_uuid,
     has_zone,
     parse_timestamp,
+    text,
 )
 from ..report import ALREADY_IMPORTED
 from ..writer import RowWriter
@@ -201,17 +201,14 @@ class ImporterBase:
             self.report.repaired(table, row_id, f"root_id {legacy_root} is not a fractal root; used {info.root}")
         return info.root
 
-    def unique_name(self, used, scope, name, table, row_id, deleted):
-        """Live names are unique per scope (case-insensitive): rename a clash instead of losing the row."""
+    def unique_name(self, model, taken, scope, name, table, row_id, deleted):
+        """The model's live-unique-name rule: rename a clash instead of losing the row (trash names
+        may repeat). ``taken`` starts as ``model.live_names(scopes)``."""
         if deleted is not None:
             return name
-        candidate, counter = name, 2
-        while (scope, candidate.lower()) in used:
-            candidate = f"{name} ({counter})"
-            counter += 1
+        candidate = model.free_live_name(taken, scope, name)
         if candidate != name:
             self.report.repaired(table, row_id, f"name {name!r} already used; renamed to {candidate!r}")
-        used.add((scope, candidate.lower()))
         return candidate
 
     def writer(self, model):
@@ -258,9 +255,21 @@ class ImporterBase:
                 available.pop(pk, None)
         return unusable
 
-    def existing_live_names(self, model, scope_field, roots):
-        rows = model.all_objects.filter(deleted_at__isnull=True, **{f"{scope_field}__in": roots})
-        return {(scope, name) for scope, name in rows.values_list(scope_field, Lower("name"))}
+    @staticmethod
+    def json_section(model, pk, root, section, index, stamps):
+        """A section of a session's or a template's JSON (the same shape in both): its name (or
+        "Section N"), planned minutes and place; the caller sets the owner."""
+        created, updated, deleted = stamps
+        return model(
+            id=pk,
+            root_id=root,
+            name=text(section.get("name"), 255) or f"Section {index + 1}",
+            planned_minutes=minutes(section.get("duration_minutes")),
+            sort_order=index,
+            created_at=created,
+            updated_at=updated,
+            deleted_at=deleted,
+        )
 
     # --- goals -----------------------------------------------------------------------------
     def json_objects(self, table, row_id, items, what):

@@ -174,18 +174,9 @@ class SessionsStage:
                 self.report.read("session_sections")
                 section_id = derived_uuid("session-section", pk, index)
                 sections.append(
-                    SessionSection(
-                        id=section_id,
-                        root_id=root,
-                        session_id=pk,
-                        name=text(section.get("name"), 255) or f"Section {index + 1}",
-                        planned_minutes=minutes(section.get("duration_minutes")),
-                        sort_order=index,
-                        created_at=created,
-                        updated_at=updated,
-                        deleted_at=deleted,
-                    )
+                    self.json_section(SessionSection, section_id, root, section, index, (created, updated, deleted))
                 )
+                sections[-1].session_id = pk
                 listed_ids = section.get("activity_ids")
                 for position, instance in enumerate(listed_ids if isinstance(listed_ids, list) else []):
                     instance_id = as_uuid(instance)
