@@ -26,6 +26,18 @@ def validate_finite(value):
         raise ValidationError("That number is too large.")
 
 
+def claims_top_set(taken, activity, is_top_set, live=True):
+    """The one-top-set rule (``metric_definition_one_top_set``): may a metric of ``activity`` be
+    its live top-set metric, given ``taken``, the activities whose top set is already claimed? A
+    live top-set metric that may claims its activity in ``taken``."""
+    if not is_top_set or not live:
+        return True
+    if activity in taken:
+        return False
+    taken.add(activity)
+    return True
+
+
 class ActivityGroup(FractalScopedModel, OrderedModel):
     root = root_field(db_index=False)  # covered by activity_group_root_order_idx
     name = models.CharField(max_length=255)
@@ -104,17 +116,18 @@ class ActivityDefinition(FractalScopedModel, OrderedModel):
         errors = {}
         if len(metrics) > MAX_METRICS:
             errors["metrics"] = f"An activity has at most {MAX_METRICS} metrics."
-        names = [metric.name.strip().lower() for metric in metrics]
+        names = [MetricDefinition.name_key(metric.name) for metric in metrics]
         if len(set(names)) != len(names):
             errors["metrics"] = "Two metrics have the same name."
-        if sum(1 for metric in metrics if metric.is_top_set_metric) > 1:
+        taken = set()
+        if not all(claims_top_set(taken, self.pk, metric.is_top_set_metric) for metric in metrics):
             errors["metrics"] = "Only one metric can be the top-set metric."
         if self.has_splits:
             if not MIN_SPLITS <= len(splits) <= MAX_SPLITS:
                 errors["splits"] = f"An activity with splits needs {MIN_SPLITS} to {MAX_SPLITS} splits."
         elif splits:
             errors["splits"] = "Splits are only for activities that have splits."
-        split_names = [split.name.strip().lower() for split in splits]
+        split_names = [SplitDefinition.name_key(split.name) for split in splits]
         if len(set(split_names)) != len(split_names):
             errors["splits"] = "Two splits have the same name."
         if errors:
@@ -167,6 +180,13 @@ class MetricDefinition(FractalScopedModel, OrderedModel):
             count = MetricDefinition.objects.filter(activity_id=self.activity_id).count()
             if count >= MAX_METRICS:
                 raise ValidationError(f"An activity has at most {MAX_METRICS} metrics.")
+        if self.is_top_set_metric and self.deleted_at is None:
+            others = MetricDefinition.objects.filter(activity_id=self.activity_id, is_top_set_metric=True)
+            taken = set(others.exclude(pk=self.pk).values_list("activity_id", flat=True))
+            if not claims_top_set(taken, self.activity_id, True):
+                raise ValidationError(
+                    {"is_top_set_metric": "Only one metric of an activity can be the top-set metric."}
+                )
 
 
 class SplitDefinition(FractalScopedModel, OrderedModel):

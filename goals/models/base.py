@@ -9,6 +9,7 @@ import uuid
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -178,6 +179,45 @@ class FractalScopedModel(models.Model):
 
     def validate_rules(self):
         """Cross-field domain rules; subclasses extend. Runs in clean() and on every save()."""
+
+    # --- live-unique names -----------------------------------------------------------------
+    @staticmethod
+    def name_key(name):
+        """How two names are compared by the live-unique-name rule: case and outer spaces ignored."""
+        return name.strip().lower()
+
+    @classmethod
+    def live_name_scope(cls):
+        """The field within which live names are unique (the model's UniqueConstraint on
+        ``Lower("name")`` and a scope field, for live rows), or None when names may repeat."""
+        for constraint in cls._meta.constraints:
+            expressions = getattr(constraint, "expressions", ())
+            if (
+                isinstance(constraint, models.UniqueConstraint)
+                and constraint.condition == models.Q(deleted_at__isnull=True)
+                and len(expressions) == 2
+                and expressions[0] == Lower("name")
+            ):
+                return expressions[1].name
+        return None
+
+    @classmethod
+    def live_names(cls, scope_ids):
+        """``{(scope id, name key)}`` of the stored live rows in these scopes (trash excluded)."""
+        scope = cls.live_name_scope()
+        rows = cls.all_objects.filter(deleted_at__isnull=True, **{f"{scope}__in": list(scope_ids)})
+        return {(scope_id, cls.name_key(name)) for scope_id, name in rows.values_list(scope, "name")}
+
+    @classmethod
+    def free_live_name(cls, taken, scope_id, name):
+        """``name``, or ``name (2)``, ``name (3)``… : the first that no live row in the scope has
+        (``taken`` as from ``live_names``, updated with the name returned)."""
+        candidate, counter = name, 2
+        while (scope_id, cls.name_key(candidate)) in taken:
+            candidate = f"{name} ({counter})"
+            counter += 1
+        taken.add((scope_id, cls.name_key(candidate)))
+        return candidate
 
     @classmethod
     def integrity_rules(cls):

@@ -68,8 +68,18 @@ def test_an_activity_has_at_most_three_metrics(fractal):
 def test_only_one_top_set_metric_per_activity(fractal):
     activity = ActivityDefinitionFactory(root=fractal)
     MetricDefinitionFactory(activity=activity, is_top_set_metric=True)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(ValidationError, match="top-set metric"), transaction.atomic():
         MetricDefinitionFactory(activity=activity, is_top_set_metric=True)
+    second = MetricDefinitionFactory.build(activity=activity, root=fractal, is_top_set_metric=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MetricDefinition.all_objects.bulk_create([second])  # the constraint holds where save() is bypassed
+
+
+def test_a_deleted_top_set_metric_leaves_the_top_set_free(fractal):
+    activity = ActivityDefinitionFactory(root=fractal)
+    old = MetricDefinitionFactory(activity=activity, is_top_set_metric=True)
+    old.delete()
+    assert MetricDefinitionFactory(activity=activity, is_top_set_metric=True).is_top_set_metric
 
 
 def test_structure_needs_two_to_five_splits_when_split(fractal):
@@ -128,3 +138,20 @@ def test_a_threshold_must_be_finite(fractal):
     metric = MetricDefinitionFactory(activity=target.activity)
     with pytest.raises(ValidationError):
         TargetMetric(target=target, metric=metric, threshold=float("inf")).save()
+
+
+def test_the_live_name_scope_is_read_from_each_models_unique_name_constraint():
+    assert ActivityDefinition.live_name_scope() == "root"
+    assert MetricDefinition.live_name_scope() == "activity"
+    assert SplitDefinition.live_name_scope() == "activity"
+    assert TargetMetric.live_name_scope() is None
+
+
+def test_a_free_live_name_skips_live_names_of_the_scope_ignoring_case_but_not_trashed_ones(fractal):
+    ActivityDefinitionFactory(root=fractal, name="Run")
+    ActivityDefinitionFactory(root=fractal, name="Run (2)")
+    ActivityDefinitionFactory(root=fractal, name="Swim").delete()
+    taken = ActivityDefinition.live_names([fractal.pk])
+    assert ActivityDefinition.free_live_name(taken, fractal.pk, "RUN") == "RUN (3)"
+    assert ActivityDefinition.free_live_name(taken, fractal.pk, "Swim") == "Swim"
+    assert ActivityDefinition.free_live_name(taken, fractal.pk, "swim") == "swim (2)"  # the first Swim is now taken

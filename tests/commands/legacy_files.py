@@ -47,29 +47,6 @@ CREATE TABLE scheduled_sessions (id TEXT PRIMARY KEY, day_id TEXT, session_templ
   completion_data TEXT);
 """
 
-GOAL_COLUMNS = [
-    "id",
-    "type",
-    "name",
-    "description",
-    "deadline",
-    "completed",
-    "created_at",
-    "parent_id",
-    "root_id",
-    "duration_minutes",
-    "session_data",
-    "targets",
-    "updated_at",
-    "session_start",
-    "session_end",
-    "total_duration_seconds",
-    "template_id",
-    "attributes",
-    "deleted_at",
-    "sort_order",
-]
-
 
 def _insert(db, table, **values):
     columns = ", ".join(f'"{name}"' for name in values)

@@ -248,3 +248,27 @@ def test_a_file_of_every_week_imports_and_accounts_for_every_row(owner, tmp_path
         assert counts.read == counts.imported + counts.skipped, name
     if week >= 12:
         assert PracticeSession.all_objects.filter(pk=U("c-s1")).exists()
+
+
+def test_an_instance_id_taken_by_another_fractal_is_skipped_with_its_values_and_the_rest_imports(owner, state_c):
+    from tests.factories import ActivityInstanceFactory
+
+    stranger = ActivityInstanceFactory(id=U("c-i1"))
+    report = import_legacy(state_c, owner, source_tz="Europe/Berlin")
+    assert "this id is already used by another fractal" in report.reasons_for("activity_instances", U("c-i1"))
+    assert ActivityInstance.all_objects.get(pk=U("c-i1")).root_id == stranger.root_id
+    assert not MetricValue.all_objects.filter(instance_id=U("c-i1")).exclude(root_id=stranger.root_id).exists()
+    assert ActivityInstance.all_objects.filter(pk=U("c-i2"), root_id=U("c-root")).exists()
+    for name, counts in report.tables.items():
+        assert counts.read == counts.imported + counts.skipped, name
+
+
+def test_a_second_import_of_the_same_file_imports_nothing_and_its_counts_add_up(owner, state_c):
+    first = import_legacy(state_c, owner, source_tz="Europe/Berlin")
+    values = MetricValue.all_objects.count()
+    second = import_legacy(state_c, owner, source_tz="Europe/Berlin")
+    assert MetricValue.all_objects.count() == values
+    assert sum(counts.imported for counts in second.tables.values()) == 0
+    for name, counts in second.tables.items():
+        assert counts.read == first.tables[name].read
+        assert counts.read == counts.skipped, name

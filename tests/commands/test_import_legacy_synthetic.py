@@ -25,4 +25,5 @@ def test_the_benchmark_measures_time_and_memory_of_a_dry_run(db, tmp_path):
     path = build_synthetic_legacy_file(tmp_path / "goals.db", scale=1)
     figures = benchmark.measure_legacy_import(1, keep_file=path)
     assert figures["rows_imported"] > 80000 and figures["seconds"] > 0 and figures["peak_rss_mb"] > 0
+    assert len(figures["load_average_before"]) == 3
     assert not Goal.all_objects.exists()

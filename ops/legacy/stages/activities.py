@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from activities.models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition
+from activities.models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, claims_top_set
 
 from ..convert import (
     as_bool,
@@ -15,7 +15,7 @@ from .base import ActivityInfo
 
 class ActivitiesStage:
     def _library(self):
-        used = self.existing_live_names(ActivityGroup, "root", self.roots)
+        used = ActivityGroup.live_names(self.roots)
         groups = []
         for position, row in enumerate(self.read_rows("activity_groups")):
             pk = self.row_id("activity_groups", row)
@@ -25,7 +25,9 @@ class ActivitiesStage:
             if root is None:
                 continue
             created, updated, deleted = self.stamps("activity_groups", pk, row, self.goals[root].created_at)
-            name = self.unique_name(used, root, text(row.get("name"), 255) or "Group", "activity_groups", pk, deleted)
+            name = self.unique_name(
+                ActivityGroup, used, root, text(row.get("name"), 255) or "Group", "activity_groups", pk, deleted
+            )
             groups.append(
                 ActivityGroup(
                     id=pk,
@@ -41,7 +43,7 @@ class ActivitiesStage:
             self.groups[pk] = root
         self.save(ActivityGroup, "activity_groups", groups, self.groups)
 
-        used = self.existing_live_names(ActivityDefinition, "root", self.roots)
+        used = ActivityDefinition.live_names(self.roots)
         definitions = []
         for position, row in enumerate(self.read_rows("activity_definitions")):
             pk = self.row_id("activity_definitions", row)
@@ -56,7 +58,7 @@ class ActivitiesStage:
                 group = None
             created, updated, deleted = self.stamps("activity_definitions", pk, row, self.goals[root].created_at)
             name = text(row.get("name"), 255) or "Activity"
-            name = self.unique_name(used, root, name, "activity_definitions", pk, deleted)
+            name = self.unique_name(ActivityDefinition, used, root, name, "activity_definitions", pk, deleted)
             definition = ActivityDefinition(
                 id=pk,
                 root_id=root,
@@ -77,39 +79,22 @@ class ActivitiesStage:
         self.save(ActivityDefinition, "activity_definitions", definitions, self.activities)
 
         activity_ids = list(self.activities)
-        used = self.existing_live_names(MetricDefinition, "activity", activity_ids)
-        top_set = set(
+        taken = set(
             MetricDefinition.all_objects.filter(
                 activity__in=activity_ids, is_top_set_metric=True, deleted_at__isnull=True
             ).values_list("activity_id", flat=True)
         )
-        metrics, count = [], defaultdict(int)
-        for row in self.read_rows("metric_definitions"):
-            pk = self.row_id("metric_definitions", row)
-            if pk is None:
-                continue
-            activity = as_uuid(row.get("activity_id"))
-            info = self.activities.get(activity)
-            if info is None:
-                self.report.skip(
-                    "metric_definitions", pk, f"orphan: its activity {row.get('activity_id')} does not exist"
-                )
-                continue
+        metrics = []
+        for pk, row, activity, info, name, sort_order, (created, updated, deleted) in self._activity_parts(
+            MetricDefinition, "metric_definitions", "value", "sort_order", activity_ids
+        ):
             legacy_root = as_uuid(row.get("root_id"))
             if legacy_root != info.root and self.source.has("metric_definitions", "root_id"):
                 self.report.repaired("metric_definitions", pk, "root_id was NULL or wrong; derived from the activity")
-            created, updated, deleted = self.stamps("metric_definitions", pk, row)
-            name = self.unique_name(
-                used, activity, text(row.get("name"), 100) or "value", "metric_definitions", pk, deleted
-            )
             is_top = as_bool(row.get("is_top_set_metric"))
-            if is_top and deleted is None:
-                if activity in top_set:
-                    self.report.repaired("metric_definitions", pk, "a second top-set metric of its activity; unset")
-                    is_top = False
-                else:
-                    top_set.add(activity)
-            sort_order = as_int(row.get("sort_order"))
+            if not claims_top_set(taken, activity, is_top, live=deleted is None):
+                self.report.repaired("metric_definitions", pk, "a second top-set metric of its activity; unset")
+                is_top = False
             metrics.append(
                 MetricDefinition(
                     id=pk,
@@ -120,45 +105,52 @@ class ActivitiesStage:
                     is_active=as_bool(row.get("is_active"), default=True),
                     is_top_set_metric=is_top,
                     is_multiplicative=as_bool(row.get("is_multiplicative")),
-                    sort_order=sort_order if sort_order is not None and sort_order >= 0 else count[activity],
+                    sort_order=sort_order,
                     created_at=created,
                     updated_at=updated,
                     deleted_at=deleted,
                 )
             )
-            count[activity] += 1
             self.metrics[pk] = activity
         self.save(MetricDefinition, "metric_definitions", metrics, self.metrics)
 
-        used = self.existing_live_names(SplitDefinition, "activity", activity_ids)
-        splits, count = [], defaultdict(int)
-        for row in self.read_rows("split_definitions"):
-            pk = self.row_id("split_definitions", row)
-            if pk is None:
-                continue
-            activity = as_uuid(row.get("activity_id"))
-            info = self.activities.get(activity)
-            if info is None:
-                self.report.skip(
-                    "split_definitions", pk, f"orphan: its activity {row.get('activity_id')} does not exist"
-                )
-                continue
-            created, updated, deleted = self.stamps("split_definitions", pk, row)
-            order = as_int(row.get("order"))
+        splits = []
+        for pk, _row, activity, info, name, sort_order, (created, updated, deleted) in self._activity_parts(
+            SplitDefinition, "split_definitions", "split", "order", activity_ids
+        ):
             splits.append(
                 SplitDefinition(
                     id=pk,
                     root_id=info.root,
                     activity_id=activity,
-                    name=self.unique_name(
-                        used, activity, text(row.get("name"), 100) or "split", "split_definitions", pk, deleted
-                    ),
-                    sort_order=order if order is not None and order >= 0 else count[activity],
+                    name=name,
+                    sort_order=sort_order,
                     created_at=created,
                     updated_at=updated,
                     deleted_at=deleted,
                 )
             )
-            count[activity] += 1
             self.splits[pk] = activity
         self.save(SplitDefinition, "split_definitions", splits, self.splits)
+
+    def _activity_parts(self, model, table, default_name, order_column, activity_ids):
+        """What metric and split rows share: id, their activity (orphans reported), a live-unique name
+        within the activity, the sort order (the file's, else the count so far) and the stamps.
+        Yields ``(pk, row, activity, info, name, sort_order, stamps)``."""
+        taken, count = model.live_names(activity_ids), defaultdict(int)
+        for row in self.read_rows(table):
+            pk = self.row_id(table, row)
+            if pk is None:
+                continue
+            activity = as_uuid(row.get("activity_id"))
+            info = self.activities.get(activity)
+            if info is None:
+                self.report.skip(table, pk, f"orphan: its activity {row.get('activity_id')} does not exist")
+                continue
+            stamps = self.stamps(table, pk, row)
+            name = self.unique_name(
+                model, taken, activity, text(row.get("name"), 100) or default_name, table, pk, stamps[2]
+            )
+            order = as_int(row.get(order_column))
+            yield pk, row, activity, info, name, order if order is not None and order >= 0 else count[activity], stamps
+            count[activity] += 1

@@ -1,11 +1,11 @@
 """What every stage of the legacy import shares: constants, row summaries, row helpers."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.db.models.functions import Lower
 
 from goals.models import GoalLevel
 from sessions.models import ActivityInstance, PracticeSession
@@ -15,8 +15,10 @@ from ..convert import (
     as_uuid,
     has_zone,
     parse_timestamp,
+    text,
 )
 from ..report import ALREADY_IMPORTED
+from ..writer import RowWriter
 
 UNREADABLE_DATA = (
     TypeError,
@@ -72,7 +74,7 @@ class Skip(Exception):
     pass
 
 
-@dataclass
+@dataclass(slots=True)
 class GoalInfo:
     level: str
     root: object
@@ -80,21 +82,21 @@ class GoalInfo:
     deleted_at: object
 
 
-@dataclass
+@dataclass(slots=True)
 class ActivityInfo:
     root: object
     has_sets: bool
     has_splits: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionInfo:
     root: object
     created_at: object
     started_at: object = None
 
 
-@dataclass
+@dataclass(slots=True)
 class InstanceInfo:
     session: object
     activity: object
@@ -199,57 +201,75 @@ class ImporterBase:
             self.report.repaired(table, row_id, f"root_id {legacy_root} is not a fractal root; used {info.root}")
         return info.root
 
-    def unique_name(self, used, scope, name, table, row_id, deleted):
-        """Live names are unique per scope (case-insensitive): rename a clash instead of losing the row."""
+    def unique_name(self, model, taken, scope, name, table, row_id, deleted):
+        """The model's live-unique-name rule: rename a clash instead of losing the row (trash names
+        may repeat). ``taken`` starts as ``model.live_names(scopes)``."""
         if deleted is not None:
             return name
-        candidate, counter = name, 2
-        while (scope, candidate.lower()) in used:
-            candidate = f"{name} ({counter})"
-            counter += 1
+        candidate = model.free_live_name(taken, scope, name)
         if candidate != name:
             self.report.repaired(table, row_id, f"name {name!r} already used; renamed to {candidate!r}")
-        used.add((scope, candidate.lower()))
         return candidate
 
+    def writer(self, model):
+        writers = self.__dict__.setdefault("_writers", {})
+        if model not in writers:
+            writers[model] = RowWriter(model)
+        return writers[model]
+
     def save(self, model, table, objects, available=None):
-        """Insert the new objects; report ids that exist already. Returns ids that are unusable."""
+        """Insert the new rows (model instances or plain rows: attname → value, ``import_source``
+        naming the table a row was read from when it is not ``table``); report ids that exist
+        already. Returns the ids that are unusable (taken by another fractal)."""
         unusable = set()
         if not objects:
             return unusable
-        existing = {}
-        ids = [obj.pk for obj in objects]
-        for start in range(0, len(ids), BATCH):
-            existing.update(model.all_objects.filter(pk__in=ids[start : start + BATCH]).values_list("pk", "root_id"))
-        fresh = []
+        writer = self.writer(model)
+        rows = [obj if isinstance(obj, dict) else writer.row_of(obj) for obj in objects]
+        existing = writer.existing(rows)
+        fresh, imported = [], Counter()
         # Only sessions and instances are looked up later (by their notes); values are too many to keep.
         track = model in (PracticeSession, ActivityInstance)
-        for obj in objects:
-            source_table = getattr(obj, "import_source", table)
-            if obj.pk in existing:
-                if existing[obj.pk] == obj.root_id:
-                    self.report.skip(source_table, obj.pk, ALREADY_IMPORTED)
+        for row in rows:
+            source_table = row.get("import_source", table)
+            pk = row["id"]
+            if pk in existing:
+                if writer.same_root(row, existing[pk]):
+                    self.report.skip(source_table, pk, ALREADY_IMPORTED)
                     if track:
-                        self.already_ids.add(obj.pk)
+                        self.already_ids.add(pk)
                 else:
-                    self.report.skip(source_table, obj.pk, "this id is already used by another fractal")
-                    unusable.add(obj.pk)
+                    self.report.skip(source_table, pk, "this id is already used by another fractal")
+                    unusable.add(pk)
             else:
-                fresh.append(obj)
+                fresh.append(row)
+                # Rows made from JSON are counted under the source they were read from.
+                imported[source_table] += 1
                 if track:
-                    self.fresh_ids.add(obj.pk)
-        model.all_objects.bulk_create(fresh, batch_size=BATCH)
-        for obj in fresh:
-            # Rows made from JSON are counted under the source they were read from.
-            self.report.imported(getattr(obj, "import_source", table))
+                    self.fresh_ids.add(pk)
+        writer.insert(fresh)
+        for source_table, count in imported.items():
+            self.report.imported(source_table, count)
         if available is not None:
             for pk in unusable:
                 available.pop(pk, None)
         return unusable
 
-    def existing_live_names(self, model, scope_field, roots):
-        rows = model.all_objects.filter(deleted_at__isnull=True, **{f"{scope_field}__in": roots})
-        return {(scope, name) for scope, name in rows.values_list(scope_field, Lower("name"))}
+    @staticmethod
+    def json_section(model, pk, root, section, index, stamps):
+        """A section of a session's or a template's JSON (the same shape in both): its name (or
+        "Section N"), planned minutes and place; the caller sets the owner."""
+        created, updated, deleted = stamps
+        return model(
+            id=pk,
+            root_id=root,
+            name=text(section.get("name"), 255) or f"Section {index + 1}",
+            planned_minutes=minutes(section.get("duration_minutes")),
+            sort_order=index,
+            created_at=created,
+            updated_at=updated,
+            deleted_at=deleted,
+        )
 
     # --- goals -----------------------------------------------------------------------------
     def json_objects(self, table, row_id, items, what):

@@ -141,6 +141,7 @@ class GoalsStage:
                 )
             )
             self.goals[pk] = GoalInfo(row["type"], root, created, deleted)
-        self.goal_rows = {pk: goal_rows[pk] for pk in resolved}
+        # Only the targets JSON of the goals is read again (the targets stage): not the whole rows.
+        self.goal_targets = {pk: goal_rows[pk].get("targets") for pk in resolved if goal_rows[pk].get("targets")}
         self.save(Goal, "goals", objects, self.goals)
         self.roots = {info.root for info in self.goals.values()}

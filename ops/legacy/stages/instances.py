@@ -1,8 +1,6 @@
 """Activity instances (rows and old JSON exercises), timers read row by row."""
 
-from sessions.models import (
-    ActivityInstance,
-)
+from sessions.models import ActivityInstance
 
 from ..convert import (
     as_bool,
@@ -10,7 +8,7 @@ from ..convert import (
     as_uuid,
     text,
 )
-from .base import DURATION_TOLERANCE, InstanceInfo
+from .base import DURATION_TOLERANCE, VALUE_CHUNK, InstanceInfo
 
 
 class InstancesStage:
@@ -57,28 +55,38 @@ class InstancesStage:
         notes = [text(row.get("notes")).strip()] if text(row.get("notes")).strip() else []
         notes += self.notes_for.get(("instance", pk), [])
         self.instances[pk] = InstanceInfo(session, activity, root, created)
-        instance = ActivityInstance(
-            id=pk,
-            root_id=root,
-            session_id=session,
-            section_id=section,
-            activity_id=activity,
-            time_start=start,
-            time_stop=stop,
-            duration_seconds=duration,
-            completed=as_bool(row.get("completed")),
-            notes="\n\n".join(notes),
-            sort_order=order,
-            created_at=created,
-            updated_at=updated,
-            deleted_at=deleted,
-        )
-        instance.import_source = table
-        return instance
+        return {
+            "id": pk,
+            "root_id": root,
+            "session_id": session,
+            "section_id": section,
+            "activity_id": activity,
+            "time_start": start,
+            "time_stop": stop,
+            "duration_seconds": duration,
+            "completed": as_bool(row.get("completed")),
+            "notes": "\n\n".join(notes),
+            "sort_order": order,
+            "created_at": created,
+            "updated_at": updated,
+            "deleted_at": deleted,
+            "import_source": table,
+        }
 
     def _instances(self):
-        objects, self.instance_data = [], {}
+        """Instances are written in chunks; right after each chunk, the set values in its rows' JSON
+        ``data`` are read (each blob parsed once, never kept)."""
+        chunk, with_data, known = [], [], set()
+        self.value_rows = []
         sessions_with_sections = {placed[0] for placed in self.section_of.values()}
+
+        def flush():
+            self.save(ActivityInstance, "activity_instances", chunk, self.instances)
+            for instance_id, raw in with_data:
+                self._json_set_values(instance_id, raw)
+            chunk.clear()
+            with_data.clear()
+
         for position, row in enumerate(self.read_rows("activity_instances")):
             pk = self.row_id("activity_instances", row)
             if pk is None:
@@ -102,33 +110,37 @@ class InstancesStage:
             )
             if instance is None:
                 continue
-            if session in sessions_with_sections and instance.section_id is None:
+            if session in sessions_with_sections and instance["section_id"] is None:
                 self.report.repaired(
                     "activity_instances", pk, "not listed in its session's JSON sections; imported without a section"
                 )
-            objects.append(instance)
-            self.instance_data[pk] = row.get("data")
+            chunk.append(instance)
+            known.add(pk)
+            if row.get("data") not in (None, ""):
+                with_data.append((pk, row.get("data")))
+            if len(chunk) >= VALUE_CHUNK:
+                flush()
         # Older JSON form: exercises whose instance row is missing become instances themselves.
-        known = {obj.pk for obj in objects}
+        table = "activity_instances (session JSON)"
+        not_placed = set()
         for session, _section, _position, exercise in self.json_exercises:
             pk = as_uuid(exercise.get("instance_id"))
             if pk is None or pk in known:
                 continue
-            self.report.read("activity_instances (session JSON)")
-            instance = self._instance(
-                "activity_instances (session JSON)", pk, session, as_uuid(exercise.get("activity_id")), exercise, 0
-            )
-            if instance is not None:
+            self.report.read(table)
+            instance = self._instance(table, pk, session, as_uuid(exercise.get("activity_id")), exercise, 0)
+            if instance is None:
+                not_placed.add(pk)
+            else:
                 known.add(pk)
-                objects.append(instance)
-                self.report.repaired("activity_instances (session JSON)", pk, "created from the session JSON")
+                chunk.append(instance)
+                self.report.repaired(table, pk, "created from the session JSON")
         for instance_id, (session, _section, _position) in self.section_of.items():
-            reported = self.report.reasons_for("activity_instances (session JSON)", instance_id)
-            if instance_id not in known and session in self.sessions and not reported:
+            if instance_id not in known and session in self.sessions and instance_id not in not_placed:
                 self.report.skip(
                     "session_sections",
                     instance_id,
                     "listed in its session's JSON sections but no activity_instances row exists",
                 )
-        self.save(ActivityInstance, "activity_instances", objects, self.instances)
+        flush()
         self._count_notes()

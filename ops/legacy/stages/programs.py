@@ -20,6 +20,7 @@ from ..convert import (
     parse_date,
     text,
 )
+from ..report import ALREADY_IMPORTED
 from .base import BATCH
 
 
@@ -354,3 +355,6 @@ class ProgramsStage:
         through.objects.bulk_create(fresh, batch_size=BATCH)
         self.report.read(table, len(set(pairs)))
         self.report.imported(table, len(fresh))
+        for owner, goal in sorted(set(pairs) & existing, key=str):
+            # Linked by an earlier run: counted, so that read = imported + skipped on a re-run too.
+            self.report.skip(table, f"{owner}/{goal}", ALREADY_IMPORTED)

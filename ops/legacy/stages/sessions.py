@@ -133,7 +133,8 @@ class SessionsStage:
                 )
             )
             self.sessions[pk] = SessionInfo(root, created, started)
-            self.session_objects[pk] = sessions[-1]
+            if pk in self.session_days:
+                self.session_objects[pk] = sessions[-1]  # only these are looked up again (programs)
             # Goal links: the primary short-term goal, the link table, immediate goals under it.
             wanted = []
             if primary is not None:
@@ -173,18 +174,9 @@ class SessionsStage:
                 self.report.read("session_sections")
                 section_id = derived_uuid("session-section", pk, index)
                 sections.append(
-                    SessionSection(
-                        id=section_id,
-                        root_id=root,
-                        session_id=pk,
-                        name=text(section.get("name"), 255) or f"Section {index + 1}",
-                        planned_minutes=minutes(section.get("duration_minutes")),
-                        sort_order=index,
-                        created_at=created,
-                        updated_at=updated,
-                        deleted_at=deleted,
-                    )
+                    self.json_section(SessionSection, section_id, root, section, index, (created, updated, deleted))
                 )
+                sections[-1].session_id = pk
                 listed_ids = section.get("activity_ids")
                 for position, instance in enumerate(listed_ids if isinstance(listed_ids, list) else []):
                     instance_id = as_uuid(instance)
@@ -196,6 +188,7 @@ class SessionsStage:
                     if instance_id is not None:
                         self.section_of[instance_id] = (pk, section_id, position)
                     self.json_exercises.append((pk, section_id, position, exercise))
+        self.session_goal_rows = {}  # read: the rows are not needed again
         unusable = self.save(PracticeSession, "practice_sessions", sessions, self.sessions)
         self.save(
             PracticeSessionGoal, "practice_session_goals", [x for x in goal_links if x.session_id not in unusable]

@@ -14,10 +14,10 @@ from ..convert import (
 class TargetsStage:
     def _targets(self):
         targets, thresholds = [], []
-        for goal_id, row in self.goal_rows.items():
+        for goal_id, raw in self.goal_targets.items():
             if goal_id not in self.goals:
                 continue
-            data, problem = load_json(row.get("targets"))
+            data, problem = load_json(raw)
             if problem:
                 self.report.skip("targets", goal_id, f"goal targets: {problem}")
                 continue

@@ -12,12 +12,11 @@ from ..convert import (
     load_json,
     text,
 )
-from .base import minutes
 
 
 class TemplatesStage:
     def _templates(self):
-        used = self.existing_live_names(SessionTemplate, "root", self.roots)
+        used = SessionTemplate.live_names(self.roots)
         templates, sections, entries = [], [], []
         for row in self.read_rows("session_templates"):
             pk = self.row_id("session_templates", row)
@@ -28,7 +27,7 @@ class TemplatesStage:
                 continue
             created, updated, deleted = self.stamps("session_templates", pk, row, self.goals[root].created_at)
             name = self.unique_name(
-                used, root, text(row.get("name"), 255) or "Template", "session_templates", pk, deleted
+                SessionTemplate, used, root, text(row.get("name"), 255) or "Template", "session_templates", pk, deleted
             )
             templates.append(
                 SessionTemplate(
@@ -52,18 +51,9 @@ class TemplatesStage:
                 self.report.read("template_sections")
                 section_id = derived_uuid("template-section", pk, index)
                 sections.append(
-                    TemplateSection(
-                        id=section_id,
-                        root_id=root,
-                        template_id=pk,
-                        name=text(section.get("name"), 255) or f"Section {index + 1}",
-                        planned_minutes=minutes(section.get("duration_minutes")),
-                        sort_order=index,
-                        created_at=created,
-                        updated_at=updated,
-                        deleted_at=deleted,
-                    )
+                    self.json_section(TemplateSection, section_id, root, section, index, (created, updated, deleted))
                 )
+                sections[-1].template_id = pk
                 listed = [
                     item
                     for key in ("activities", "exercises")

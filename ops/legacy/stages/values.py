@@ -14,7 +14,9 @@ from .base import VALUE_CHUNK
 
 
 class ValuesStage:
-    def _value(self, table, pk, instance_id, metric_id, split_id, set_number, raw_value, created=None):
+    def _value(self, table, pk, instance_id, metric_id, split_id, set_number, raw_value, created=None, keys=None):
+        """One value as a plain row, or None (reported). ``keys`` holds the (instance, metric, split,
+        set) already taken; by default the file-wide set of plain and session-JSON values."""
         instance = self.instances.get(instance_id)
         if instance is None:
             self.report.skip(table, pk, f"orphan: its activity instance {instance_id} does not exist")
@@ -47,51 +49,73 @@ class ValuesStage:
         except ValueError as error:
             self.report.skip(table, pk, str(error))
             return None
+        keys = self.value_keys if keys is None else keys
         key = (instance_id, metric_id, split_id, set_number)
-        if key in self.value_keys:
+        if key in keys:
             self.report.skip(table, pk, "a second value for the same metric, split and set")
             return None
-        self.value_keys.add(key)
+        keys.add(key)
         created = created or instance.created_at
-        value = MetricValue(
-            id=pk,
-            root_id=instance.root,
-            instance_id=instance_id,
-            metric_id=metric_id,
-            split_id=split_id,
-            set_number=set_number,
-            value=value,
-            created_at=created,
-            updated_at=created,
-        )
-        value.import_source = table
-        return value
+        return {
+            "id": pk,
+            "root_id": instance.root,
+            "instance_id": instance_id,
+            "metric_id": metric_id,
+            "split_id": split_id,
+            "set_number": set_number,
+            "value": value,
+            "created_at": created,
+            "updated_at": created,
+            "import_source": table,
+        }
 
-    def _add_value(self, objects, value):
+    def _add_value(self, value):
         """Values are written in chunks so that the largest table never sits in memory whole."""
-        objects.append(value)
-        if len(objects) >= VALUE_CHUNK:
-            self.save(MetricValue, "metric_values", objects)
-            objects.clear()
+        self.value_rows.append(value)
+        if len(self.value_rows) >= VALUE_CHUNK:
+            self.save(MetricValue, "metric_values", self.value_rows)
+            self.value_rows = []
 
-    def _json_sets(self, instance_id, raw, report=True):
+    def _json_set_values(self, instance_id, raw):
+        """The set values of one instance's JSON ``data`` (called as its instance is written). Set
+        values are only compared with the other values of the same blob: plain rows of an instance
+        whose sets are in the JSON are skipped, and its session JSON is not read for values."""
+        table = "metric_values (JSON sets)"
         data, problem = load_json(raw)
         if problem:
-            if report:
-                self.report.skip("metric_values (JSON sets)", instance_id, f"activity_instances.data: {problem}")
-            return None
-        return (data or {}).get("sets") if isinstance(data, dict) else None
+            self.report.skip(table, instance_id, f"activity_instances.data: {problem}")
+            return
+        sets = data.get("sets") if isinstance(data, dict) else None
+        if not sets:
+            return
+        self.instances_with_json_sets.add(instance_id)
+        if not isinstance(sets, list):
+            self.report.skip(table, instance_id, "activity_instances.data: sets is not a list")
+            return
+        keys = set()
+        for number, item in enumerate(sets, 1):
+            metrics = item.get("metrics") if isinstance(item, dict) else None
+            if not isinstance(metrics, list):
+                if item:
+                    self.report.skip(table, instance_id, f"activity_instances.data: set {number} is malformed")
+                continue
+            for metric_item in metrics:
+                if not isinstance(metric_item, dict):
+                    self.report.skip(
+                        table, instance_id, f"activity_instances.data: a value of set {number} is malformed"
+                    )
+                    continue
+                self.report.read(table)
+                metric = as_uuid(metric_item.get("metric_id"))
+                split = as_uuid(metric_item.get("split_id"))
+                pk = derived_uuid("set-value", instance_id, number, metric, split)
+                value = self._value(table, pk, instance_id, metric, split, number, metric_item.get("value"), keys=keys)
+                if value is not None:
+                    self._add_value(value)
 
     def _values(self):
-        objects = []
-        # First pass: which instances keep their sets in the JSON (the parsed JSON is not kept: it is
-        # read again below, one instance at a time, so the whole set data never sits in memory).
-        for instance_id, raw in list(self.instance_data.items()):
-            sets = self._json_sets(instance_id, raw)
-            if sets:
-                self.instances_with_json_sets.add(instance_id)
-            else:
-                del self.instance_data[instance_id]
+        """Plain metric_values rows, then the values of the older session JSON (the JSON set values
+        were read with their instances)."""
         for row in self.read_rows("metric_values"):
             pk = self.row_id("metric_values", row)
             if pk is None:
@@ -116,32 +140,7 @@ class ValuesStage:
                 created,
             )
             if value is not None:
-                self._add_value(objects, value)
-        table = "metric_values (JSON sets)"
-        for instance_id in list(self.instance_data):
-            sets = self._json_sets(instance_id, self.instance_data.pop(instance_id), report=False)
-            if not isinstance(sets, list):
-                self.report.skip(table, instance_id, "activity_instances.data: sets is not a list")
-                continue
-            for number, item in enumerate(sets, 1):
-                metrics = item.get("metrics") if isinstance(item, dict) else None
-                if not isinstance(metrics, list):
-                    if item:
-                        self.report.skip(table, instance_id, f"activity_instances.data: set {number} is malformed")
-                    continue
-                for metric_item in metrics:
-                    if not isinstance(metric_item, dict):
-                        self.report.skip(
-                            table, instance_id, f"activity_instances.data: a value of set {number} is malformed"
-                        )
-                        continue
-                    self.report.read(table)
-                    metric = as_uuid(metric_item.get("metric_id"))
-                    split = as_uuid(metric_item.get("split_id"))
-                    pk = derived_uuid("set-value", instance_id, number, metric, split)
-                    value = self._value(table, pk, instance_id, metric, split, number, metric_item.get("value"))
-                    if value is not None:
-                        self._add_value(objects, value)
+                self._add_value(value)
         table = "metric_values (session JSON)"
         for _session, _section, _position, exercise in self.json_exercises:
             instance_id = as_uuid(exercise.get("instance_id"))
@@ -161,5 +160,6 @@ class ValuesStage:
                 self.report.read(table)
                 value = self._value(table, pk, instance_id, metric, split, number, metric_item.get("value"))
                 if value is not None:
-                    self._add_value(objects, value)
-        self.save(MetricValue, "metric_values", objects)
+                    self._add_value(value)
+        self.save(MetricValue, "metric_values", self.value_rows)
+        self.value_rows = []
