@@ -10,6 +10,7 @@ urlpatterns = [
     path("", fractals.fractal_list, name="fractal-list"),
     path(fractal, fractals.fractal_tree, name="fractal-tree"),
     path(goal, goals.goal_detail, name="goal-detail"),
+    path(f"{goal}copy/", goals.goal_copy, name="goal-copy"),
     path(f"{goal}targets/new/", goals.target_create, name="target-create"),
     path(f"{goal}targets/<uuid:target_id>/edit/", goals.target_edit, name="target-edit"),
     path(f"{goal}targets/<uuid:target_id>/delete/", goals.target_delete, name="target-delete"),

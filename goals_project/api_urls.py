@@ -38,5 +38,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(f"{FRACTAL}/progress-tree/", front_views.ProgressTreeView.as_view(), name="progress-tree"),
+    path(f"{FRACTAL}/goals/<uuid:goal_id>/copy/", front_views.GoalCopyView.as_view(), name="goal-copy"),
     *router.urls,
 ]
