@@ -17,11 +17,14 @@ from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
 from goals.models import Goal
 from sessions.models import ActivityInstance, PracticeSession
+from sessions.notes import goal_journal
 from sessions.services import reevaluate_targets
 from sessions.targets import target_progress
 from sessions.views.common import session_url
+from sessions.views.notes import with_links
 
 RECENT_SESSIONS = 10
+JOURNAL_NOTES = 20
 
 
 def goal_url(fractal, goal):
@@ -56,6 +59,7 @@ def goal_detail(request, root_id, goal_id):
         "more_sessions": len(sessions) > RECENT_SESSIONS,
         "sessions_url": sessions_url(fractal, goal),
         "progress": target_progress(targets),
+        "journal": with_links(list(goal_journal(goal)[:JOURNAL_NOTES])),
     }
     context["smart"] = smart_check(goal, children, context["progress"])
     return render(request, "front/goal_detail.html", context)
