@@ -1,10 +1,11 @@
-"""The target form: an activity of the fractal and one threshold per metric of that activity."""
+"""The target form (an activity of the fractal and one threshold per metric of it) and the goal copy form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from activities.models import ActivityDefinition, MetricDefinition, Target, TargetMetric
+from goals.models import Goal, GoalLevel
 
 
 class TargetForm(forms.Form):
@@ -93,3 +94,14 @@ class TargetForm(forms.Form):
                 row.full_clean()
                 row.save()
         return target
+
+
+class CopyGoalForm(forms.Form):
+    """Where the copy of a goal goes: any live goal of the level above in the fractal."""
+
+    parent = forms.ModelChoiceField(queryset=None, label="Copy under")
+
+    def __init__(self, *args, goal, **kwargs):
+        super().__init__(*args, initial={"parent": goal.parent_id}, **kwargs)
+        above = GoalLevel(goal.level).previous_level
+        self.fields["parent"].queryset = Goal.objects.filter(root_id=goal.root_id, level=above).order_by("name")

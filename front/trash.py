@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from activities.models import ActivityDefinition, ActivityGroup, Target
 from goals import softdelete
 from goals.models import Goal
-from sessions.models import ActivityInstance, PracticeSession, Program, SessionTemplate
+from sessions.models import ActivityInstance, Note, PracticeSession, Program, SessionTemplate
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ KINDS = [
     TrashKind("activity_group", "group", ActivityGroup, "Activity groups"),
     TrashKind("template", "template", SessionTemplate, "Templates"),
     TrashKind("program", "program", Program, "Programs"),
+    TrashKind("note", "note", Note, "Notes"),
     TrashKind("target", None, Target, "Targets", ("activity",)),
     TrashKind("instance", None, ActivityInstance, "Activity instances", ("activity", "session")),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{fractal}view/", goal_map.tree_view_set, name="fractal-view"),
     path(goal, goals.goal_detail, name="goal-detail"),
     path(f"{goal}panel/", goal_map.goal_panel, name="goal-panel"),
+    path(f"{goal}copy/", goals.goal_copy, name="goal-copy"),
     path(f"{goal}targets/new/", goals.target_create, name="target-create"),
     path(f"{goal}targets/<uuid:target_id>/edit/", goals.target_edit, name="target-edit"),
     path(f"{goal}targets/<uuid:target_id>/delete/", goals.target_delete, name="target-delete"),

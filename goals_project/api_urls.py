@@ -12,6 +12,7 @@ from activities.api import views as activity_views
 from front.api import views as front_views
 from goals.api import views as goal_views
 from insights.api import views as insights_views
+from sessions.api import notes as note_views
 from sessions.api import views as session_views
 
 FRACTAL = "fractals/<uuid:root_id>"
@@ -31,6 +32,7 @@ router.register(f"{FRACTAL}/programs", session_views.ProgramViewSet, basename="p
 router.register(f"{FRACTAL}/program-blocks", session_views.ProgramBlockViewSet, basename="program-block")
 router.register(f"{FRACTAL}/program-days", session_views.ProgramDayViewSet, basename="program-day")
 router.register(f"{FRACTAL}/scheduled-sessions", session_views.ScheduledSessionViewSet, basename="scheduled-session")
+router.register(f"{FRACTAL}/notes", note_views.NoteViewSet, basename="note")
 router.register(f"{FRACTAL}/trash", front_views.TrashViewSet, basename="trash")
 router.register(f"{FRACTAL}/analytics", insights_views.AnalyticsViewSet, basename="analytics")
 
@@ -38,5 +40,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(f"{FRACTAL}/progress-tree/", front_views.ProgressTreeView.as_view(), name="progress-tree"),
+    path(f"{FRACTAL}/goals/<uuid:goal_id>/copy/", front_views.GoalCopyView.as_view(), name="goal-copy"),
     *router.urls,
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from activities.models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, Target, TargetMetric
 from goals.models import Goal, GoalLevel
-from sessions.models import SessionTemplate
+from sessions.models import Note, SessionTemplate
 from sessions.services import complete_session
 
 DEMO_USERNAME = "demo"
@@ -191,4 +191,17 @@ def seed_demo(now=None, rng=None):
             instance.save(update_fields=["completed"])
             instance.record_values(entries)
         complete_session(session, when=clock)
+
+    # Notes: a pinned plan for the fractal, a goal journal entry, a cue on an activity, one on a set.
+    last_lever = session.instances.get(activity=lever)
+    for body, fields in [
+        ("**This season:** strength first, then the half marathon build from March.", {"pinned": True}),
+        ("Tuck holds feel solid now; next step is *advanced tuck*.", {"goal": front_lever}),
+        ("Cue: squeeze glutes, push the bar down, ribs in.", {"activity": lever}),
+        ("Set 3 was the best hold so far, hips level.", {"instance": last_lever, "set_number": 3}),
+        ("Slept badly, kept the runs easy.", {"session": session}),
+    ]:
+        note = Note(root_id=root.pk, body=body, **fields)
+        note.full_clean()
+        note.save()
     return user, root

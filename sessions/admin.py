@@ -5,6 +5,7 @@ from goals.admin_base import FractalChoiceForm, ScopedAdmin, ScopedInline
 from .models import (
     ActivityInstance,
     MetricValue,
+    Note,
     PracticeSession,
     PracticeSessionGoal,
     Program,
@@ -78,6 +79,15 @@ class PracticeSessionAdmin(ScopedAdmin):
         "completed_at",
         "notes",
     )
+
+
+@admin.register(Note)
+class NoteAdmin(ScopedAdmin):
+    list_display = ("__str__", "fractal", "context", "pinned", "created_at", "is_live")
+    list_filter = ("pinned",)
+    search_fields = ("body", "id")
+    list_select_related = ("root",)
+    raw_id_fields = ("goal", "session", "activity", "instance")
 
 
 @admin.register(SessionSection)

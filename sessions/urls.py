@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, listing, practice, programs, templates
+from .views import detail, listing, notes, practice, programs, templates
 
 fractal = "fractals/<uuid:root_id>/"
 goal = f"{fractal}goals/<uuid:goal_id>/"
@@ -11,7 +11,14 @@ template = f"{fractal}templates/<uuid:template_id>/"
 program = f"{fractal}programs/<uuid:program_id>/"
 
 # Sessions list, new session, and the session page with its in-page actions.
+note = f"{fractal}notes/<uuid:note_id>/"
+
 urlpatterns = [
+    path(f"{fractal}notes/", notes.note_list, name="note-list"),
+    path(f"{fractal}notes/new/", notes.note_create, name="note-create"),
+    path(f"{note}edit/", notes.note_edit, name="note-edit"),
+    path(f"{note}pin/", notes.note_pin, name="note-pin"),
+    path(f"{note}delete/", notes.note_delete, name="note-delete"),
     path(sessions, listing.session_list, name="session-list"),
     path(f"{sessions}new/", listing.session_create, name="session-create"),
     path(f"{sessions}log/", practice.log_session, name="session-log"),

@@ -1,4 +1,5 @@
-"""API endpoints that span the domain apps: the fractal's trash and the goal tree with target progress."""
+"""API endpoints that span the domain apps: the fractal's trash, the goal tree with target progress and
+copying a goal with its subtree and targets."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -7,11 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activities.copying import copy_goal
 from activities.models import Target
 from front import trash
 from goals.access import get_fractal_for_user
-from goals.api.base import FractalScopedMixin, run_model_operation
-from goals.api.serializers import tree_response
+from goals.api.base import FractalScopedMixin, ScopedRelatedField, run_model_operation
+from goals.api.serializers import GoalSerializer, tree_response
 from goals.models import Goal
 from sessions.targets import target_counts
 
@@ -83,3 +85,24 @@ class ProgressTreeView(APIView):
             return {"targets_total": total, "targets_met": met}
 
         return tree_response(fractal, extra=progress)
+
+
+# --- copy a goal ------------------------------------------------------------------------------
+class GoalCopyInputSerializer(serializers.Serializer):
+    parent = ScopedRelatedField(
+        Goal, required=False, help_text="Where the copy goes (a goal of the level above); default: the goal's parent."
+    )
+
+
+class GoalCopyView(APIView):
+    """Copy a goal with its live subtree and targets (not its sessions); every copied goal starts open."""
+
+    @extend_schema(request=GoalCopyInputSerializer, responses={201: GoalSerializer})
+    def post(self, request, root_id, goal_id):
+        fractal = get_fractal_for_user(request.user, root_id)
+        request.fractal = fractal
+        goal = get_object_or_404(Goal.objects.filter(root_id=fractal.pk).exclude(parent=None), pk=goal_id)
+        payload = GoalCopyInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        copy = run_model_operation(copy_goal, goal, payload.validated_data.get("parent"))
+        return Response(GoalSerializer(copy, context={"request": request}).data, status=201)

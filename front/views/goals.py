@@ -1,24 +1,30 @@
-"""The goal page (audit dates, children, linked sessions, targets with progress) and target forms."""
+"""The goal page (audit dates, children, linked sessions, targets with progress, SMART check), target forms
+and copying a goal with its subtree."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from activities.copying import copy_goal
 from activities.models import Target
-from front.forms import TargetForm
+from front.forms import CopyGoalForm, TargetForm
 from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
 from goals.models import Goal
-from sessions.models import PracticeSession
+from sessions.models import ActivityInstance, PracticeSession
+from sessions.notes import goal_journal
 from sessions.services import reevaluate_targets
 from sessions.targets import target_progress
 from sessions.views.common import session_url
+from sessions.views.notes import with_links
 
 RECENT_SESSIONS = 10
+JOURNAL_NOTES = 20
 
 
 def goal_url(fractal, goal):
@@ -53,8 +59,49 @@ def goal_detail(request, root_id, goal_id):
         "more_sessions": len(sessions) > RECENT_SESSIONS,
         "sessions_url": sessions_url(fractal, goal),
         "progress": target_progress(targets),
+        "journal": with_links(list(goal_journal(goal)[:JOURNAL_NOTES])),
     }
+    context["smart"] = smart_check(goal, children, context["progress"])
     return render(request, "front/goal_detail.html", context)
+
+
+def smart_check(goal, children, progress):
+    """What the goal is missing to be specific, measurable, practised and time-bound: (label, done, hint).
+
+    A checklist to help, never a blocker; a nano goal is measured by its targets alone.
+    """
+    practised = bool(progress) or ActivityInstance.objects.filter(session__goal_links__goal=goal).exists()
+    return [
+        ("A description says what it means", bool(goal.description.strip()), "Add one under Edit."),
+        (
+            "Measured by targets or by its children",
+            bool(progress) or bool(children),
+            "Add a target, or break it into smaller goals.",
+        ),
+        ("Linked to activities you practise", practised, "Add a target on an activity, or practise it in a session."),
+        ("A deadline", goal.deadline is not None, "Set one under Edit."),
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_copy(request, root_id, goal_id):
+    """Copy a goal with its subtree and targets (not its sessions) under a parent of the level above."""
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_scoped_or_404(Goal.objects.select_related("parent"), fractal, pk=goal_id)
+    if goal.parent_id is None:
+        raise Http404("A fractal root is copied by exporting and importing the fractal.")
+    form = CopyGoalForm(request.POST if request.method == "POST" else None, goal=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = copy_goal(goal, form.cleaned_data["parent"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, f"Copied “{goal.name}” with its subtree and targets as “{copy.name}”.")
+            return redirect(goal_url(fractal, copy))
+    status = 400 if form.is_bound else 200
+    return render(request, "front/goal_copy.html", {"fractal": fractal, "goal": goal, "form": form}, status=status)
 
 
 def _target_form_page(request, fractal, goal, target=None):

@@ -11,6 +11,7 @@ SECTIONS = [
     ("Templates", "template-list"),
     ("Programs", "program-list"),
     ("Analytics", "analytics"),
+    ("Notes", "note-list"),
     ("Trash", "trash"),
 ]
 

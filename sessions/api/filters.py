@@ -9,6 +9,8 @@ from sessions.filtering import filter_sessions
 from sessions.models import (
     ActivityInstance,
     MetricValue,
+    Note,
+    NoteContext,
     PracticeSession,
     Program,
     ProgramBlock,
@@ -17,6 +19,7 @@ from sessions.models import (
     SessionSection,
     SessionTemplate,
 )
+from sessions.notes import SEARCH_MAX_LENGTH, filter_notes
 
 
 @extend_schema_field(OpenApiTypes.UUID)
@@ -129,3 +132,23 @@ class ScheduledSessionFilter(FractalFilterSet):
     class Meta:
         model = ScheduledSession
         fields = ["day", "template", "completed"]
+
+
+class NoteFilter(FractalFilterSet):
+    context = django_filters.ChoiceFilter(choices=NoteContext.choices, method="filter_shared")
+    pinned = django_filters.BooleanFilter(method="filter_shared")
+    text = django_filters.CharFilter(method="filter_shared", max_length=SEARCH_MAX_LENGTH)
+    goal = django_filters.ModelChoiceFilter(queryset=scoped_choices(Goal))
+    session = django_filters.ModelChoiceFilter(queryset=scoped_choices(PracticeSession))
+    activity = django_filters.ModelChoiceFilter(queryset=scoped_choices(ActivityDefinition))
+    instance = django_filters.ModelChoiceFilter(queryset=scoped_choices(ActivityInstance))
+
+    class Meta:
+        model = Note
+        fields = ["goal", "session", "activity", "instance"]
+
+    def filter_shared(self, queryset, name, value):
+        # The Notes page's rules (sessions/notes.py).
+        if value is None or value == "":
+            return queryset
+        return filter_notes(queryset, **{name: value})

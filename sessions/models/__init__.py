@@ -1,4 +1,5 @@
 from .achievement import TargetAchievement
+from .note import Note, NoteContext
 from .program import Program, ProgramBlock, ProgramDay, ScheduledSession
 from .session import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, SessionSection
 from .template import SessionTemplate, TemplateActivity, TemplateSection
@@ -6,6 +7,8 @@ from .template import SessionTemplate, TemplateActivity, TemplateSection
 __all__ = [
     "ActivityInstance",
     "MetricValue",
+    "Note",
+    "NoteContext",
     "PracticeSession",
     "PracticeSessionGoal",
     "Program",

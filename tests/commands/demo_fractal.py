@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from sessions.models import TargetAchievement
+from sessions.models import Note, TargetAchievement
 from tests.factories import (
     ActivityDefinitionFactory,
     ActivityGroupFactory,
@@ -68,4 +68,6 @@ def build_demo_fractal(root):
     block.goals.set([short])
     day = ProgramDayFactory(block=block, name="Heavy", notes="Go")
     ScheduledSessionFactory(day=day, template=template)
+    Note(root_id=root.pk, body="**Cue**: hips level", instance=instance, set_number=1, pinned=True).save()
+    Note(root_id=root.pk, body="Plan for the season").save()
     return {"short": short, "session": session, "value": value, "program": program}

@@ -23,6 +23,7 @@ from goals.models import FractalScopedModel, Goal, GoalLevel, Profile
 from sessions.models import (
     ActivityInstance,
     MetricValue,
+    Note,
     PracticeSession,
     PracticeSessionGoal,
     Program,
@@ -72,6 +73,7 @@ class World:
     block: ProgramBlock
     day: ProgramDay
     scheduled: ScheduledSession
+    note: Note
     deleted_goal: Goal
     deleted_session: PracticeSession
     objects: list = field(default_factory=list)
@@ -110,6 +112,7 @@ MODEL_ROLES = {
     ProgramBlock: ["block"],
     ProgramDay: ["day"],
     ScheduledSession: ["scheduled"],
+    Note: ["note"],
 }
 
 
@@ -195,6 +198,10 @@ def build_world(user, marker):
     day = block.days.order_by("date").first()
     scheduled = day.scheduled_sessions.get()
 
+    note = Note(root_id=root.pk, body=name("note") + " **cue**", instance=instance, set_number=1, pinned=True)
+    note.full_clean()
+    note.save()
+
     deleted_goal = goals[GoalLevel.MICRO].add_child(name("trashed nano"))
     deleted_goal.delete()
     deleted_session = PracticeSession.create(root, [short_term], name("trashed session"))
@@ -230,6 +237,7 @@ def build_world(user, marker):
         block=block,
         day=day,
         scheduled=scheduled,
+        note=note,
         deleted_goal=deleted_goal,
         deleted_session=deleted_session,
     )

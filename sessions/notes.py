@@ -1,0 +1,41 @@
+"""Which notes a list shows: the one filter the Notes page, the goal journal and the API share."""
+
+from django.db.models import Q
+
+from .models import Note, NoteContext
+
+CONTEXT_FILTERS = {
+    NoteContext.FRACTAL: Q(goal__isnull=True, session__isnull=True, activity__isnull=True, instance__isnull=True),
+    NoteContext.GOAL: Q(goal__isnull=False),
+    NoteContext.SESSION: Q(session__isnull=False),
+    NoteContext.ACTIVITY: Q(activity__isnull=False),
+    NoteContext.INSTANCE: Q(instance__isnull=False, set_number__isnull=True),
+    NoteContext.SET: Q(instance__isnull=False, set_number__isnull=False),
+}
+SEARCH_MAX_LENGTH = 200
+NOTE_RELATED = ("goal", "session", "activity", "instance__session", "instance__activity")
+
+
+def notes_of(fractal):
+    """The fractal's live notes, pinned first then newest, with what they hang on."""
+    return (
+        Note.objects.filter(root_id=fractal.pk).select_related(*NOTE_RELATED).order_by("-pinned", "-created_at", "-id")
+    )
+
+
+def filter_notes(notes, context=None, pinned=None, text=None):
+    """Narrow ``notes`` by what they hang on, pinned state and a text in their body (any case)."""
+    if context:
+        notes = notes.filter(CONTEXT_FILTERS[NoteContext(context)])
+    if pinned is not None:
+        notes = notes.filter(pinned=pinned)
+    if text:
+        notes = notes.filter(body__icontains=text)
+    return notes
+
+
+def goal_journal(goal):
+    """A goal's notes with those of its linked sessions (and their activities), newest first."""
+    linked = Q(goal=goal) | Q(session__goal_links__goal=goal) | Q(instance__session__goal_links__goal=goal)
+    ids = Note.objects.filter(linked).values("pk")
+    return Note.objects.filter(pk__in=ids).select_related(*NOTE_RELATED).order_by("-created_at", "-id")
