@@ -1,4 +1,5 @@
 from .achievement import TargetAchievement
+from .pause import SessionPause
 from .program import Program, ProgramBlock, ProgramDay, ScheduledSession
 from .session import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, SessionSection
 from .template import SessionTemplate, TemplateActivity, TemplateSection
@@ -12,6 +13,7 @@ __all__ = [
     "ProgramBlock",
     "ProgramDay",
     "ScheduledSession",
+    "SessionPause",
     "SessionSection",
     "SessionTemplate",
     "TargetAchievement",
