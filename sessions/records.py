@@ -110,7 +110,7 @@ def session_records(session, instances):
     for instance in instances:
         mine = {"values": set(), "products": set()}
         marks[instance.pk] = mine
-        values = sorted(instance.live_values, key=lambda value: (value.set_number or 0))
+        values = sorted(instance.live_values, key=lambda value: value.set_number or 0)
         for value in values:
             if value.metric_id not in directions:
                 continue
@@ -167,7 +167,7 @@ def activity_records(activity):
             bests[(row["metric_id"], row["split_id"])] = row["low"] if metric.lower_is_better else row["high"]
         if bests:
             reached = {}
-            candidates = values.filter(value__in={best for best in bests.values()}).values_list(
+            candidates = values.filter(value__in=set(bests.values())).values_list(
                 "metric_id",
                 "split_id",
                 "value",

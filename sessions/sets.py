@@ -18,9 +18,7 @@ def copy_set(instance, from_set, to_set):
         for value in values:
             if value.set_number != from_set or (value.metric_id, value.split_id) in taken:
                 continue
-            copy = MetricValue(
-                instance=instance, metric_id=value.metric_id, split_id=value.split_id, set_number=to_set
-            )
+            copy = MetricValue(instance=instance, metric_id=value.metric_id, split_id=value.split_id, set_number=to_set)
             copy.value = value.value
             copy.save()
             created.append(copy)
@@ -41,7 +39,9 @@ def confirm_set(instance, set_number, last_time=()):
     with transaction.atomic():
         values = list(MetricValue.objects.filter(instance=instance, set_number=set_number))
         if values and all(value.confirmed for value in values):
-            MetricValue.objects.filter(pk__in=[value.pk for value in values]).update(confirmed=False, updated_at=timezone.now())
+            MetricValue.objects.filter(pk__in=[value.pk for value in values]).update(
+                confirmed=False, updated_at=timezone.now()
+            )
             return False
         have = {(value.metric_id, value.split_id) for value in values}
         metrics = {metric.pk for metric in instance.activity.metrics.filter(is_active=True)}
@@ -52,7 +52,9 @@ def confirm_set(instance, set_number, last_time=()):
                 continue
             if splits is not None and old.split_id not in splits:
                 continue
-            fresh = MetricValue(instance=instance, metric_id=old.metric_id, split_id=old.split_id, set_number=set_number)
+            fresh = MetricValue(
+                instance=instance, metric_id=old.metric_id, split_id=old.split_id, set_number=set_number
+            )
             fresh.value = old.value
             fresh.confirmed = True
             fresh.save()
@@ -60,5 +62,7 @@ def confirm_set(instance, set_number, last_time=()):
             have.add(key)
         if not values:
             raise ValidationError(f"Enter a value for set {set_number} before confirming it.")
-        MetricValue.objects.filter(pk__in=[value.pk for value in values]).update(confirmed=True, updated_at=timezone.now())
+        MetricValue.objects.filter(pk__in=[value.pk for value in values]).update(
+            confirmed=True, updated_at=timezone.now()
+        )
     return True

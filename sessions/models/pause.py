@@ -50,7 +50,13 @@ class SessionPause(FractalScopedModel):
 
     @classmethod
     def integrity_rules(cls):
-        return [(cls.all_objects.filter(ended_at__lt=F("started_at")), "pause ends before it starts", {"ended_at": F("started_at")})]
+        return [
+            (
+                cls.all_objects.filter(ended_at__lt=F("started_at")),
+                "pause ends before it starts",
+                {"ended_at": F("started_at")},
+            )
+        ]
 
     def overlap_seconds(self, start, end):
         """Seconds of this pause inside [start, end] (an open pause lasts until ``end``)."""

@@ -20,8 +20,8 @@ from goals.widgets import option_tags
 from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm
 from ..models import ActivityInstance, PracticeSession
 from ..page_data import MAX_SETS, parse_grid, previous_instances, session_page
-from ..sets import confirm_set, copy_set
 from ..services import complete_session, reopen_session
+from ..sets import confirm_set, copy_set
 
 
 def _messages_of(error):
@@ -47,7 +47,9 @@ class Page:
     def __init__(self, request, root_id, session_id):
         self.request = request
         self.fractal = get_fractal_for_user(request.user, root_id)
-        self.session = get_scoped_or_404(PracticeSession.objects.prefetch_related("goals", "pauses"), self.fractal, pk=session_id)
+        self.session = get_scoped_or_404(
+            PracticeSession.objects.prefetch_related("goals", "pauses"), self.fractal, pk=session_id
+        )
 
     def instance(self, instance_id):
         return get_scoped_or_404(ActivityInstance.objects.filter(session=self.session), self.fractal, pk=instance_id)
