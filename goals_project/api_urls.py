@@ -38,5 +38,10 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(f"{FRACTAL}/progress-tree/", front_views.ProgressTreeView.as_view(), name="progress-tree"),
+    path(
+        f"{FRACTAL}/activities/<uuid:activity_id>/records/",
+        session_views.ActivityRecordsView.as_view(),
+        name="activity-records",
+    ),
     *router.urls,
 ]
