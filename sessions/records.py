@@ -5,8 +5,8 @@ the activity: higher is better, unless the metric says lower is better (a time t
 activity that offers a product series (e.g. weight × reps), the product of a set's
 multiplicative metrics is a record the same way (higher is better). "Earlier" means in an earlier
 session (by its start, else its creation), or earlier in the same session (a lower set number, or
-an activity above it on the page). The first time an activity is recorded sets no record: there
-is nothing to beat yet.
+an activity above it on the page). An activity's first session sets no record: it is the baseline
+the later ones beat.
 """
 
 from collections import defaultdict
@@ -106,6 +106,8 @@ def session_records(session, instances):
             key = (owner[instance_id], split_id)
             best_product[key] = max(best_product.get(key, product), product)
 
+    # Only what has a history can set a record: the first session of an activity is its baseline.
+    with_history, products_with_history = set(best), set(best_product)
     marks = {}
     for instance in instances:
         mine = {"values": set(), "products": set()}
@@ -116,7 +118,7 @@ def session_records(session, instances):
                 continue
             key = (value.metric_id, value.split_id)
             lower = directions[value.metric_id]
-            if beats(value.value, best.get(key), lower):
+            if key in with_history and beats(value.value, best.get(key), lower):
                 mine["values"].add((value.metric_id, value.split_id, value.set_number))
             current = best.get(key)
             if current is None or beats(value.value, current, lower):
@@ -129,7 +131,7 @@ def session_records(session, instances):
                 products.items(), key=lambda item: item[0][2] or 0
             ):
                 key = (instance.activity_id, split_id)
-                if beats(product, best_product.get(key)):
+                if key in products_with_history and beats(product, best_product.get(key)):
                     mine["products"].add((split_id, set_number))
                 best_product[key] = max(best_product.get(key, product), product)
     return marks
