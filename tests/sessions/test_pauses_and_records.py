@@ -102,7 +102,7 @@ def _marks(session):
 def test_a_value_beating_every_earlier_one_is_a_record(fractal, short_term_goal, lift):
     session_with_sets(fractal, short_term_goal, lift, sets=((20, 5), (22, 3)), days_ago=3)
     today, instance = session_with_sets(fractal, short_term_goal, lift, sets=((22, 5), (24, 2)), days_ago=0)
-    weight, reps = lift.metrics.order_by("sort_order")
+    weight, _reps = lift.metrics.order_by("sort_order")
     marks = _marks(today)[instance.pk]
     # 22 kg ties the earlier best, 24 kg beats it; 5 reps only ties; 22 × 5 = 110 beats 20 × 5 = 100.
     assert marks["values"] == {(weight.pk, None, 2)}
@@ -135,7 +135,7 @@ def test_later_sessions_and_deleted_values_do_not_count_as_earlier(fractal, shor
     session_with_sets(fractal, short_term_goal, lift, sets=((50, 5),), days_ago=0)
     old, _ = session_with_sets(fractal, short_term_goal, lift, sets=((10, 5), (40, 9)), days_ago=5)
     MetricValue.objects.filter(instance__session=old, set_number=2).delete()
-    weight, reps = lift.metrics.order_by("sort_order")
+    weight, _reps = lift.metrics.order_by("sort_order")
     assert _marks(today)[instance.pk]["values"] == {(weight.pk, None, 1)}
 
 
