@@ -11,6 +11,7 @@ from .models import (
     ProgramBlock,
     ProgramDay,
     ScheduledSession,
+    SessionPause,
     SessionSection,
     SessionTemplate,
     TargetAchievement,
@@ -29,7 +30,13 @@ class GoalLinkInline(ScopedInline):
 
 class SectionInline(ScopedInline):
     model = SessionSection
-    fields = ("name", "planned_minutes", "sort_order", "deleted_at")
+    fields = ("name", "planned_minutes", "rest_seconds", "sort_order", "deleted_at")
+
+
+class PauseInline(ScopedInline):
+    model = SessionPause
+    fields = ("started_at", "ended_at", "deleted_at")
+    show_change_link = False
 
 
 class InstanceInline(ScopedInline):
@@ -50,7 +57,7 @@ class InstanceInline(ScopedInline):
 
 class ValueInline(ScopedInline):
     model = MetricValue
-    fields = ("metric", "split", "set_number", "value", "deleted_at")
+    fields = ("metric", "split", "set_number", "value", "confirmed", "deleted_at")
     raw_id_fields = ("metric", "split")
 
 
@@ -63,7 +70,7 @@ class PracticeSessionAdmin(ScopedAdmin):
     list_select_related = ("root", "template")
     raw_id_fields = ("template",)
     date_hierarchy = "created_at"
-    inlines = [GoalLinkInline, SectionInline, InstanceInline]
+    inlines = [GoalLinkInline, SectionInline, PauseInline, InstanceInline]
     readonly_fields = ("total_duration_seconds",)
     fields = (
         "fractal",
@@ -118,7 +125,7 @@ class MetricValueAdmin(ScopedAdmin):
 
 class TemplateSectionInline(ScopedInline):
     model = TemplateSection
-    fields = ("name", "planned_minutes", "sort_order", "deleted_at")
+    fields = ("name", "planned_minutes", "rest_seconds", "sort_order", "deleted_at")
 
 
 class TemplateActivityInline(ScopedInline):

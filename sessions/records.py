@@ -85,26 +85,32 @@ def session_records(session, instances):
         metric.pk: metric.lower_is_better for activity in activities.values() for metric in record_metrics(activity)
     }
     for row in (
-        earlier.filter(metric_id__in=directions)
+        earlier.filter(instance__activity_id__in=list(activities))
         .values("metric_id", "split_id")
         .annotate(high=Max("value"), low=Min("value"))
         .order_by()
     ):
+        if row["metric_id"] not in directions:
+            continue  # an inactive metric has no record
         best[(row["metric_id"], row["split_id"])] = row["low"] if directions[row["metric_id"]] else row["high"]
 
     product_sets = {activity_id: product_metrics(activity) for activity_id, activity in activities.items()}
     product_sets = {key: {metric.pk for metric in metrics} for key, metrics in product_sets.items() if metrics}
     best_product = {}
-    if product_sets:
-        rows = earlier.filter(metric_id__in={pk for ids in product_sets.values() for pk in ids}).values_list(
-            "instance_id", "split_id", "set_number", "metric_id", "value", "instance__activity_id"
-        )
-        rows = list(rows)
-        owner = {row[0]: row[5] for row in rows}
-        wanted = {instance_id: product_sets[activity_id] for instance_id, activity_id in owner.items()}
-        for (instance_id, split_id, _set), (product, _extra) in _products(rows, wanted).items():
-            key = (owner[instance_id], split_id)
-            best_product[key] = max(best_product.get(key, product), product)
+    # Filtered by what the activities are, not by the ids found above, so the page runs this
+    # query whether or not one of its activities has a product series (a flat query count).
+    rows = earlier.filter(
+        instance__activity_id__in=list(activities),
+        metric__is_multiplicative=True,
+        instance__activity__metrics_multiplicative=True,
+    ).values_list("instance_id", "split_id", "set_number", "metric_id", "value", "instance__activity_id")
+    wanted_metrics = {pk for ids in product_sets.values() for pk in ids}
+    rows = [row for row in rows if row[3] in wanted_metrics]
+    owner = {row[0]: row[5] for row in rows}
+    wanted = {instance_id: product_sets[activity_id] for instance_id, activity_id in owner.items()}
+    for (instance_id, split_id, _set), (product, _extra) in _products(rows, wanted).items():
+        key = (owner[instance_id], split_id)
+        best_product[key] = max(best_product.get(key, product), product)
 
     # Only what has a history can set a record: the first session of an activity is its baseline.
     with_history, products_with_history = set(best), set(best_product)
