@@ -231,3 +231,29 @@ def test_the_records_page_runs_the_same_queries_whatever_the_history(owner_clien
     for days in range(2, 14):
         session_with_sets(fractal, short_term_goal, activity, sets=((20 + days, 5), (10, 8)), days_ago=days)
     assert queries_of(lambda: owner_client.get(records_url(activity))) == small
+
+
+def test_a_template_sections_rest_reaches_the_sessions_made_from_it(fractal, short_term_goal, activity):
+    from sessions.models import SessionTemplate
+
+    template = SessionTemplate.create(fractal, "Pull day", [("Main", 20, [activity], 120), ("Finisher", 5, [activity])])
+    copy = template.duplicate("Pull day (2)")
+    session = copy.create_session([short_term_goal])
+    assert list(session.sections.order_by("sort_order").values_list("name", "rest_seconds")) == [
+        ("Main", 120),
+        ("Finisher", None),
+    ]
+
+
+def test_start_practice_from_a_goal_puts_its_target_activities_on_the_page(
+    owner_client, fractal, short_term_goal, activity
+):
+    from sessions.models import PracticeSession
+    from tests.pages.session_data import target_on
+
+    target_on(short_term_goal, activity, Weight=40)
+    target_on(short_term_goal, activity, Reps=10)
+    url = reverse("goal-start-practice", kwargs={"root_id": fractal.pk, "goal_id": short_term_goal.pk})
+    owner_client.post(url)
+    session = PracticeSession.objects.get()
+    assert list(session.instances.values_list("activity__name", flat=True)) == ["Weighted pull-up"]
