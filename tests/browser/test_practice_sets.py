@@ -69,3 +69,24 @@ def test_two_sets_in_four_taps_from_a_goal_with_a_pr_badge(page_as, owner, fract
     expect(page.locator(".tag.running")).to_be_visible()
     assert session.pauses.count() == 1
     assert page.js_errors == []
+
+
+def test_a_countdown_ends_at_zero_and_stops_the_timer(page_as, owner, fractal, short_term_goal):
+    from sessions.models import ActivityInstance
+    from tests.factories import ActivityInstanceFactory, PracticeSessionFactory
+
+    plank = set_activity(fractal, name="Plank", metrics=(("Seconds", "s"),), planned_seconds=2)
+    session = PracticeSessionFactory(root=fractal, goals=[short_term_goal], name="Core")
+    instance = ActivityInstanceFactory(session=session, activity=plank)
+    page = page_as(owner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("session-detail", kwargs={"root_id": fractal.pk, "session_id": session.pk}))
+    card = page.locator("article.instance", has_text="Plank")
+    expect(card).to_contain_text("Countdown 0:02")
+    card.get_by_role("button", name="Start timer").click()
+    expect(card.locator(".countdown")).to_be_visible()
+    # At zero the timer stops itself: the card then shows the restart button and a duration.
+    expect(card.get_by_role("button", name="Restart timer")).to_be_visible(timeout=8000)
+    instance = ActivityInstance.objects.get(pk=instance.pk)
+    assert instance.time_stop is not None and instance.duration_seconds in (2, 3)
+    assert page.js_errors == []
