@@ -36,13 +36,25 @@ class GroupForm(FractalModelForm):
 class ActivityForm(FractalModelForm):
     class Meta:
         model = ActivityDefinition
-        fields = ["name", "description", "group", "has_sets", "has_metrics", "metrics_multiplicative", "has_splits"]
+        fields = [
+            "name",
+            "description",
+            "group",
+            "has_sets",
+            "has_metrics",
+            "metrics_multiplicative",
+            "has_splits",
+            "planned_seconds",
+            "rest_seconds",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         labels = {
             "has_sets": "Recorded in sets",
             "has_metrics": "Has metrics",
             "metrics_multiplicative": "Offer a product series (e.g. weight × reps)",
             "has_splits": "Recorded per split (e.g. left / right)",
+            "planned_seconds": "Countdown seconds (optional)",
+            "rest_seconds": "Rest between sets, seconds (optional)",
         }
         help_texts = {"has_sets": "", "metrics_multiplicative": "", "has_splits": ""}
 
@@ -73,6 +85,7 @@ class MetricRowForm(LabelledRowForm):
     is_top_set_metric = forms.BooleanField(required=False, label="top set")
     is_multiplicative = forms.BooleanField(required=False, label="multiplicative")
     is_active = forms.BooleanField(required=False, initial=True, label="active")
+    lower_is_better = forms.BooleanField(required=False, label="lower is better")
 
 
 class SplitRowForm(LabelledRowForm):
@@ -117,6 +130,7 @@ def metric_specs(formset):
             is_top_set_metric=row["is_top_set_metric"],
             is_multiplicative=row["is_multiplicative"],
             is_active=row["is_active"],
+            lower_is_better=row["lower_is_better"],
         )
         for row in formset.cleaned_data
         if row and row.get("name", "").strip()

@@ -82,6 +82,12 @@ class ActivityDefinition(FractalScopedModel, OrderedModel):
         default=False, help_text="Offer the product of the multiplicative metrics (e.g. weight × reps)."
     )
     has_splits = models.BooleanField(default=False, help_text="Values are recorded per split (e.g. left/right).")
+    planned_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Countdown: the timer counts down from this many seconds, done at zero."
+    )
+    rest_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rest between sets: a rest timer starts when a set is confirmed."
+    )
 
     soft_delete = {"group": "unlink"}
 
@@ -143,6 +149,9 @@ class MetricDefinition(FractalScopedModel, OrderedModel):
         default=False, help_text="The metric that decides which set is the top set."
     )
     is_multiplicative = models.BooleanField(default=False, help_text="Part of the product series.")
+    lower_is_better = models.BooleanField(
+        default=False, help_text="A record is the lowest value (e.g. a time to finish), not the highest."
+    )
 
     soft_delete = {"activity": "cascade"}
 

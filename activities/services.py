@@ -7,8 +7,18 @@ from django.db import transaction
 
 from .models import ActivityDefinition, MetricDefinition, SplitDefinition
 
-DEFINITION_FIELDS = ("name", "description", "group", "has_sets", "has_metrics", "metrics_multiplicative", "has_splits")
-METRIC_FIELDS = ("name", "unit", "is_top_set_metric", "is_multiplicative", "is_active")
+DEFINITION_FIELDS = (
+    "name",
+    "description",
+    "group",
+    "has_sets",
+    "has_metrics",
+    "metrics_multiplicative",
+    "has_splits",
+    "planned_seconds",
+    "rest_seconds",
+)
+METRIC_FIELDS = ("name", "unit", "is_top_set_metric", "is_multiplicative", "is_active", "lower_is_better")
 
 
 @dataclass
@@ -21,6 +31,7 @@ class MetricSpec:
     is_multiplicative: bool = False
     is_active: bool = True
     id: object = None
+    lower_is_better: bool = False
 
 
 @dataclass

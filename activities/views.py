@@ -13,6 +13,7 @@ from goals.access import get_fractal_for_user, get_scoped_or_404
 
 from .forms import ActivityForm, GroupForm, metric_formset, metric_specs, split_formset, split_specs, spread_errors
 from .models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition
+from .panels import activity_panels
 from .services import save_activity
 
 
@@ -81,6 +82,8 @@ def _activity_form_page(request, fractal, definition=None):
         "metrics": metrics,
         "splits": splits,
         "table_errors": table_errors,
+        # Sections other apps add to an activity's page (its personal records), rendered by them.
+        "panels": activity_panels(request, fractal, definition) if definition is not None else [],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "activities/activity_form.html", context, status=status)

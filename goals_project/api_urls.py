@@ -41,5 +41,10 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(f"{FRACTAL}/progress-tree/", front_views.ProgressTreeView.as_view(), name="progress-tree"),
     path(f"{FRACTAL}/goals/<uuid:goal_id>/copy/", front_views.GoalCopyView.as_view(), name="goal-copy"),
+    path(
+        f"{FRACTAL}/activities/<uuid:activity_id>/records/",
+        session_views.ActivityRecordsView.as_view(),
+        name="activity-records",
+    ),
     *router.urls,
 ]

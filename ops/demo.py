@@ -190,6 +190,9 @@ def seed_demo(now=None, rng=None):
             instance.completed = True
             instance.save(update_fields=["completed"])
             instance.record_values(entries)
+        # A short break, paused on the session clock (it is left out of the duration).
+        session.pause(when=started + datetime.timedelta(minutes=11))
+        session.resume(when=started + datetime.timedelta(minutes=13))
         complete_session(session, when=clock)
 
     # Notes: a pinned plan for the fractal, a goal journal entry, a cue on an activity, one on a set.

@@ -12,6 +12,7 @@ from .models import (
     ProgramBlock,
     ProgramDay,
     ScheduledSession,
+    SessionPause,
     SessionSection,
     SessionTemplate,
     TargetAchievement,
@@ -30,7 +31,13 @@ class GoalLinkInline(ScopedInline):
 
 class SectionInline(ScopedInline):
     model = SessionSection
-    fields = ("name", "planned_minutes", "sort_order", "deleted_at")
+    fields = ("name", "planned_minutes", "rest_seconds", "sort_order", "deleted_at")
+
+
+class PauseInline(ScopedInline):
+    model = SessionPause
+    fields = ("started_at", "ended_at", "deleted_at")
+    show_change_link = False
 
 
 class InstanceInline(ScopedInline):
@@ -51,7 +58,7 @@ class InstanceInline(ScopedInline):
 
 class ValueInline(ScopedInline):
     model = MetricValue
-    fields = ("metric", "split", "set_number", "value", "deleted_at")
+    fields = ("metric", "split", "set_number", "value", "confirmed", "deleted_at")
     raw_id_fields = ("metric", "split")
 
 
@@ -64,7 +71,7 @@ class PracticeSessionAdmin(ScopedAdmin):
     list_select_related = ("root", "template")
     raw_id_fields = ("template",)
     date_hierarchy = "created_at"
-    inlines = [GoalLinkInline, SectionInline, InstanceInline]
+    inlines = [GoalLinkInline, SectionInline, PauseInline, InstanceInline]
     readonly_fields = ("total_duration_seconds",)
     fields = (
         "fractal",
@@ -128,7 +135,7 @@ class MetricValueAdmin(ScopedAdmin):
 
 class TemplateSectionInline(ScopedInline):
     model = TemplateSection
-    fields = ("name", "planned_minutes", "sort_order", "deleted_at")
+    fields = ("name", "planned_minutes", "rest_seconds", "sort_order", "deleted_at")
 
 
 class TemplateActivityInline(ScopedInline):

@@ -9,4 +9,9 @@ class PracticeSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from activities.panels import register_activity_panel
+
         from . import signals  # noqa: F401
+        from .views.records import records_panel
+
+        register_activity_panel(records_panel)

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 
 from .models import ActivityInstance, MetricValue, PracticeSession, SessionSection, TargetAchievement
+from .records import session_records
 
 MAX_SETS = 50
 
@@ -42,10 +44,17 @@ def active_metrics(activity):
     return [metric for metric in activity.live_metrics if metric.is_active]
 
 
-def build_grid(activity, values, set_count=None, posted=None):
-    """The value grid of ``activity`` filled from ``values`` (MetricValue rows) or ``posted`` data."""
+def build_grid(activity, values, set_count=None, posted=None, last_time=(), records=None):
+    """The value grid of ``activity`` filled from ``values`` (MetricValue rows) or ``posted`` data.
+
+    Each cell's placeholder is the value of the same cell last time (``last_time``: the previous
+    instance's rows); ``records`` (from ``records.session_records``) marks the record cells and sets.
+    """
     metrics = active_metrics(activity)
     stored = {(value.metric_id, value.split_id, value.set_number): value.value for value in values}
+    confirmed = {(value.split_id, value.set_number) for value in values if value.confirmed}
+    before = {(value.metric_id, value.split_id, value.set_number): value.value for value in last_time}
+    records = records or {"values": set(), "products": set()}
     if activity.has_sets:
         recorded = max((value.set_number or 0 for value in values), default=0)
         set_count = max(1, recorded, set_count or 0)
@@ -61,12 +70,29 @@ def build_grid(activity, values, set_count=None, posted=None):
             cells = []
             for metric in metrics:
                 name = cell_name(metric, split, set_number)
+                key = (metric.pk, getattr(split, "pk", None), set_number)
                 if posted is not None and name in posted:
                     shown = posted[name]
                 else:
-                    shown = format_value(stored.get((metric.pk, getattr(split, "pk", None), set_number)))
-                cells.append({"name": name, "value": shown, "metric": metric})
-            rows.append({"set_number": set_number, "cells": cells})
+                    shown = format_value(stored.get(key))
+                cells.append(
+                    {
+                        "name": name,
+                        "value": shown,
+                        "metric": metric,
+                        "last_time": format_value(before.get(key)),
+                        "record": key in records["values"],
+                    }
+                )
+            split_id = getattr(split, "pk", None)
+            rows.append(
+                {
+                    "set_number": set_number,
+                    "cells": cells,
+                    "confirmed": (split_id, set_number) in confirmed,
+                    "product_record": (split_id, set_number) in records["products"],
+                }
+            )
         grid.tables.append({"split": split, "rows": rows})
     return grid
 
@@ -211,14 +237,42 @@ def previous_instances(session, activity_ids):
     return {instance.activity_id: instance for instance in found}
 
 
-def decorate(instance, previous=None, set_count=None, posted=None, errors=()):
+def decorate(instance, previous=None, set_count=None, posted=None, errors=(), records=None, rest_seconds=None):
     """Attach what the instance partial shows: its grid, the previous values and any errors."""
-    instance.grid = build_grid(instance.activity, instance.live_values, set_count=set_count, posted=posted)
+    instance.grid = build_grid(
+        instance.activity,
+        instance.live_values,
+        set_count=set_count,
+        posted=posted,
+        last_time=previous.live_values if previous is not None else (),
+        records=records,
+    )
+    instance.has_record = bool(records and (records["values"] or records["products"]))
+    instance.rest_seconds = rest_seconds if rest_seconds is not None else instance.activity.rest_seconds
     instance.previous = previous
     if previous is not None:
         previous.grid = build_grid(previous.activity, previous.live_values)
     instance.errors = list(errors)
     return instance
+
+
+def session_clock(session, now=None):
+    """The session clock: active seconds so far (pauses left out), paused or ticking.
+
+    ``start_epoch`` is the moment the clock would have started had it never paused, so the page
+    script ticks it as ``now - start_epoch``.
+    """
+    if session.started_at is None:
+        return None
+    now = now or timezone.now()
+    until = session.ended_at if session.completed and session.ended_at else now
+    elapsed = session.active_seconds(until)
+    return {
+        "elapsed": elapsed,
+        "paused": session.is_paused,
+        "paused_since": session.open_pause.started_at if session.is_paused else None,
+        "start_epoch": now.timestamp() - elapsed,
+    }
 
 
 def session_page(session, focus=None, set_count=None, posted=None, errors=None):
@@ -231,6 +285,8 @@ def session_page(session, focus=None, set_count=None, posted=None, errors=None):
     sections = list(SessionSection.objects.filter(session=session).order_by("sort_order", "created_at"))
     instances = load_instances(session)
     previous = previous_instances(session, {instance.activity_id for instance in instances})
+    records = session_records(session, instances)
+    rests = {section.pk: section.rest_seconds for section in sections}
     for instance in instances:
         mine = instance.pk == focus
         decorate(
@@ -239,6 +295,8 @@ def session_page(session, focus=None, set_count=None, posted=None, errors=None):
             set_count=set_count if mine else None,
             posted=posted if mine else None,
             errors=errors.get(instance.pk, ()),
+            records=records.get(instance.pk),
+            rest_seconds=rests.get(instance.section_id),
         )
     by_section = {section.pk: [] for section in sections}
     loose = []
@@ -250,6 +308,7 @@ def session_page(session, focus=None, set_count=None, posted=None, errors=None):
         TargetAchievement.objects.filter(session=session).select_related("target", "target__goal", "target__activity")
     )
     return {
+        "clock": session_clock(session),
         "sections": sections,
         "loose_instances": loose,
         "instances": instances,

@@ -34,6 +34,7 @@ class TemplateSectionForm(forms.Form):
 
     name = forms.CharField(max_length=255)
     planned_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, required=False)
+    rest_seconds = forms.IntegerField(min_value=0, max_value=24 * 3600, required=False, label="Rest seconds")
     activities = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-activity-ids": ""}))
 
     def __init__(self, *args, activities=None, **kwargs):
@@ -42,7 +43,7 @@ class TemplateSectionForm(forms.Form):
 
     def has_changed(self):
         # A blank extra section stays blank even when the editor script numbers its position.
-        return any(name in self.changed_data for name in ("name", "planned_minutes", "activities"))
+        return any(name in self.changed_data for name in ("name", "planned_minutes", "rest_seconds", "activities"))
 
     def chosen_activities(self):
         """The activities the field currently names (bound or initial), for the editor to show."""
@@ -94,7 +95,12 @@ class BaseSectionFormSet(forms.BaseFormSet):
         # Sections without a position keep their place after the numbered ones.
         kept.sort(key=lambda form: (form.cleaned_data.get("ORDER") is None, form.cleaned_data.get("ORDER") or 0))
         return [
-            (form.cleaned_data["name"], form.cleaned_data.get("planned_minutes"), form.cleaned_data["activities"])
+            (
+                form.cleaned_data["name"],
+                form.cleaned_data.get("planned_minutes"),
+                form.cleaned_data["activities"],
+                form.cleaned_data.get("rest_seconds"),
+            )
             for form in kept
         ]
 
@@ -109,9 +115,10 @@ def template_initial(template):
         {
             "name": name,
             "planned_minutes": minutes,
+            "rest_seconds": rest_seconds,
             "activities": ",".join(str(activity.pk) for activity in activities),
         }
-        for name, minutes, activities in template.section_plan()
+        for name, minutes, activities, rest_seconds in template.section_plan(with_rest=True)
     ]
 
 

@@ -27,7 +27,23 @@ def start_practice(goal, when=None):
         raise ValidationError("Practice starts from a short-term or immediate goal.")
     if goal.completed:
         raise ValidationError(f"“{goal.name}” is already complete; reopen it to practise for it.")
-    return PracticeSession.create(goal.root_id, [goal], goal.name, started_at=when or timezone.now())
+    with transaction.atomic():
+        session = PracticeSession.create(goal.root_id, [goal], goal.name, started_at=when or timezone.now())
+        # The activities the goal's targets measure are on the page at once, ready for values.
+        for position, activity in enumerate(target_activities(goal)):
+            ActivityInstance(session=session, activity=activity, sort_order=position).save()
+    return session
+
+
+def target_activities(goal):
+    """The live activities of the goal's live targets, in the targets' order, each once."""
+    seen, found = set(), []
+    targets = goal.targets.filter(activity__deleted_at__isnull=True).select_related("activity")
+    for target in targets.order_by("sort_order", "created_at"):
+        if target.activity_id not in seen:
+            seen.add(target.activity_id)
+            found.append(target.activity)
+    return found
 
 
 def copy_session(session, start=False, when=None):
@@ -56,7 +72,11 @@ def copy_session(session, start=False, when=None):
         new_sections = {}
         for section in sections:
             new_sections[section.pk] = SessionSection(
-                session=copy, name=section.name, planned_minutes=section.planned_minutes, sort_order=section.sort_order
+                session=copy,
+                name=section.name,
+                planned_minutes=section.planned_minutes,
+                sort_order=section.sort_order,
+                rest_seconds=section.rest_seconds,
             )
             new_sections[section.pk].save()
         for instance in instances:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, listing, notes, practice, programs, templates
+from .views import detail, listing, notes, practice, programs, records, templates
 
 fractal = "fractals/<uuid:root_id>/"
 goal = f"{fractal}goals/<uuid:goal_id>/"
@@ -26,6 +26,7 @@ urlpatterns = [
     path(f"{session}start/", detail.session_start, name="session-start"),
     path(f"{session}complete/", detail.session_complete, name="session-complete"),
     path(f"{session}reopen/", detail.session_reopen, name="session-reopen"),
+    path(f"{session}pause/", detail.session_pause, name="session-pause"),
     path(f"{session}edit/", detail.session_edit, name="session-edit"),
     path(f"{session}times/", detail.session_times, name="session-times"),
     path(f"{session}delete/", detail.session_delete, name="session-delete"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path(f"{goal}start-practice/", practice.goal_start_practice, name="goal-start-practice"),
     path(f"{session}repeat/", practice.session_repeat, name="session-repeat"),
     path(f"{session}duplicate/", practice.session_duplicate, name="session-duplicate"),
+    path(f"{fractal}activities/<uuid:activity_id>/records/", records.activity_records_page, name="activity-records"),
     path(f"{instance}move/", detail.instance_move, name="instance-move"),
     path(f"{instance}remove/", detail.instance_remove, name="instance-remove"),
     path(f"{instance}timer/", detail.instance_timer, name="instance-timer"),

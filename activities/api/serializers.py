@@ -29,7 +29,16 @@ class MetricDefinitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MetricDefinition
-        fields = ["id", "name", "unit", "is_active", "is_top_set_metric", "is_multiplicative", "sort_order"]
+        fields = [
+            "id",
+            "name",
+            "unit",
+            "is_active",
+            "is_top_set_metric",
+            "is_multiplicative",
+            "lower_is_better",
+            "sort_order",
+        ]
         read_only_fields = ["sort_order"]
         # Uniqueness is checked for the whole list by validate_structure and the constraints.
         validators = []
@@ -78,6 +87,8 @@ class ActivityDefinitionSerializer(ScopedModelSerializer):
             "has_metrics",
             "metrics_multiplicative",
             "has_splits",
+            "planned_seconds",
+            "rest_seconds",
             "sort_order",
             "metrics",
             "splits",

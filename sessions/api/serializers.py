@@ -30,7 +30,7 @@ class SectionSerializer(ScopedModelSerializer):
 
     class Meta:
         model = SessionSection
-        fields = ["id", "session", "name", "planned_minutes", "sort_order", *AUDIT]
+        fields = ["id", "session", "name", "planned_minutes", "rest_seconds", "sort_order", *AUDIT]
         read_only_fields = ["id", "sort_order", *AUDIT]
 
     def get_fields(self):
@@ -48,13 +48,13 @@ class NewSectionSerializer(serializers.Serializer):
 class NestedSectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = SessionSection
-        fields = ["id", "name", "planned_minutes", "sort_order"]
+        fields = ["id", "name", "planned_minutes", "rest_seconds", "sort_order"]
 
 
 class MetricValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = MetricValue
-        fields = ["id", "instance", "metric", "split", "set_number", "value", "created_at", "updated_at"]
+        fields = ["id", "instance", "metric", "split", "set_number", "value", "confirmed", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -132,6 +132,28 @@ class ActivityInstanceSerializer(ScopedModelSerializer):
         return instance
 
 
+class ConfirmSetSerializer(serializers.Serializer):
+    set_number = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class SessionPauseSerializer(serializers.Serializer):
+    started_at = serializers.DateTimeField(read_only=True)
+    ended_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class RecordSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["value", "product"], help_text="A metric's value, or a set's product.")
+    name = serializers.CharField(help_text="The metric (or the metrics multiplied, e.g. “Weight × Reps”).")
+    metric = serializers.UUIDField(source="metric.pk", allow_null=True, default=None)
+    unit = serializers.CharField()
+    split = serializers.UUIDField(source="split.pk", allow_null=True, default=None)
+    value = serializers.FloatField()
+    lower_is_better = serializers.BooleanField()
+    set_number = serializers.IntegerField(allow_null=True)
+    session = serializers.UUIDField(source="session_id")
+    achieved_at = serializers.DateTimeField(help_text="The session's start (else its creation).")
+
+
 class TimerSerializer(serializers.Serializer):
     at = serializers.DateTimeField(required=False, help_text="When the timer starts/stops; default now.")
 
@@ -158,7 +180,7 @@ def session_prefetch(detail=False):
         Prefetch("sections", queryset=SessionSection.objects.order_by("sort_order"), to_attr="live_sections"),
     ]
     if detail:
-        prefetch.append(instance_prefetch())
+        prefetch += [instance_prefetch(), "pauses"]
     return prefetch
 
 
@@ -234,9 +256,14 @@ class PracticeSessionSerializer(ScopedModelSerializer):
 
 class PracticeSessionDetailSerializer(PracticeSessionSerializer):
     instances = ActivityInstanceSerializer(many=True, read_only=True, source="live_instances")
+    pauses = SessionPauseSerializer(many=True, read_only=True, source="pause_list")
+    is_paused = serializers.BooleanField(read_only=True)
+    active_seconds = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Seconds practised so far (or in all), paused time left out."
+    )
 
     class Meta(PracticeSessionSerializer.Meta):
-        fields = [*PracticeSessionSerializer.Meta.fields, "instances"]
+        fields = [*PracticeSessionSerializer.Meta.fields, "pauses", "is_paused", "active_seconds", "instances"]
 
     def to_representation(self, instance):
         if getattr(instance, "live_instances", None) is None:
@@ -298,6 +325,7 @@ class TemplateSectionSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(max_length=255)
     planned_minutes = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+    rest_seconds = serializers.IntegerField(min_value=0, max_value=86_400, required=False, allow_null=True)
     activities = serializers.ListField(
         child=ScopedRelatedField(ActivityDefinition), source="activity_list", max_length=100, required=False
     )
@@ -330,7 +358,10 @@ class SessionTemplateSerializer(ScopedModelSerializer):
 
     @staticmethod
     def _plan(rows):
-        return [(row["name"], row.get("planned_minutes"), row.get("activity_list", [])) for row in rows]
+        return [
+            (row["name"], row.get("planned_minutes"), row.get("activity_list", []), row.get("rest_seconds"))
+            for row in rows
+        ]
 
     def create(self, validated_data):
         fractal = self.context["request"].fractal

@@ -3,8 +3,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from activities.api.views import TargetViewSet
+from activities.models import ActivityDefinition
+from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.api.base import (
     FractalScopedViewSet,
     ReadOnlyFractalScopedViewSet,
@@ -21,9 +24,12 @@ from sessions.models import (
     SessionSection,
     SessionTemplate,
 )
+from sessions.page_data import previous_instances
 from sessions.pagination import SessionPagination
 from sessions.practice import copy_session, log_past_session, start_from_template, start_practice
+from sessions.records import activity_records
 from sessions.services import complete_session, reevaluate_targets, reopen_session
+from sessions.sets import confirm_set
 
 from .filters import (
     ActivityInstanceFilter,
@@ -39,6 +45,7 @@ from .filters import (
 from .serializers import (
     ActivityInstanceSerializer,
     CompletionSerializer,
+    ConfirmSetSerializer,
     CopySessionSerializer,
     EvaluationSerializer,
     FromSessionSerializer,
@@ -50,6 +57,7 @@ from .serializers import (
     ProgramBlockSerializer,
     ProgramDaySerializer,
     ProgramSerializer,
+    RecordSerializer,
     ReorderInstancesSerializer,
     ScheduledSessionSerializer,
     ScheduleSerializer,
@@ -116,6 +124,22 @@ class PracticeSessionViewSet(FractalScopedViewSet):
     def start(self, request, *args, **kwargs):
         session = self.get_object()
         run_model_operation(session.start)
+        return self._detail(session)
+
+    @extend_schema(request=TimerSerializer, responses=PracticeSessionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, *args, **kwargs):
+        """Pause the session clock (``at``, default now); paused time is left out of the duration."""
+        session = self.get_object()
+        run_model_operation(session.pause, _when(request))
+        return self._detail(session)
+
+    @extend_schema(request=TimerSerializer, responses=PracticeSessionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, *args, **kwargs):
+        """End the session's open pause (``at``, default now)."""
+        session = self.get_object()
+        run_model_operation(session.resume, _when(request))
         return self._detail(session)
 
     @extend_schema(request=None, responses=CompletionSerializer)
@@ -220,9 +244,7 @@ class ActivityInstanceViewSet(FractalScopedViewSet):
         return Response(self.get_serializer(instance).data)
 
     def _when(self, request):
-        payload = TimerSerializer(data=request.data or {})
-        payload.is_valid(raise_exception=True)
-        return payload.validated_data.get("at")
+        return _when(request)
 
     @extend_schema(request=TimerSerializer, responses=ActivityInstanceSerializer)
     @action(detail=True, methods=["post"])
@@ -250,6 +272,19 @@ class ActivityInstanceViewSet(FractalScopedViewSet):
         run_model_operation(instance.record_values, payload.validated_data)
         return self._fresh(instance)
 
+    @extend_schema(request=ConfirmSetSerializer, responses=ActivityInstanceSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-set")
+    def confirm_set(self, request, *args, **kwargs):
+        """Confirm a set as done (or undo it when it is confirmed): its empty cells take last time's values."""
+        instance = self.get_object()
+        payload = ConfirmSetSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        last = previous_instances(instance.session, {instance.activity_id}).get(instance.activity_id)
+        run_model_operation(
+            confirm_set, instance, payload.validated_data["set_number"], last.live_values if last is not None else ()
+        )
+        return self._fresh(instance)
+
     @extend_schema(request=ReorderInstancesSerializer, responses=ActivityInstanceSerializer(many=True))
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def reorder(self, request, *args, **kwargs):
@@ -263,6 +298,22 @@ class ActivityInstanceViewSet(FractalScopedViewSet):
         run_model_operation(data["session"].reorder_instances, data["ids"], section)
         ordered = self.get_queryset().filter(session=data["session"], section=section).order_by("sort_order")
         return Response(self.get_serializer(ordered, many=True).data)
+
+
+def _when(request):
+    payload = TimerSerializer(data=request.data or {})
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data.get("at")
+
+
+class ActivityRecordsView(APIView):
+    """The personal records of one activity: the best value of each metric (per split) and product."""
+
+    @extend_schema(responses=RecordSerializer(many=True))
+    def get(self, request, root_id, activity_id):
+        fractal = get_fractal_for_user(request.user, root_id)
+        activity = get_scoped_or_404(ActivityDefinition.objects, fractal, pk=activity_id)
+        return Response(RecordSerializer(activity_records(activity), many=True).data)
 
 
 def _values_prefetch():

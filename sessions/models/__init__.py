@@ -1,5 +1,6 @@
 from .achievement import TargetAchievement
 from .note import Note, NoteContext
+from .pause import SessionPause
 from .program import Program, ProgramBlock, ProgramDay, ScheduledSession
 from .session import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, SessionSection
 from .template import SessionTemplate, TemplateActivity, TemplateSection
@@ -15,6 +16,7 @@ __all__ = [
     "ProgramBlock",
     "ProgramDay",
     "ScheduledSession",
+    "SessionPause",
     "SessionSection",
     "SessionTemplate",
     "TargetAchievement",

@@ -116,8 +116,8 @@ class PracticeSession(FractalScopedModel):
         if not self.completed and self.completed_at is not None:
             raise ValidationError({"completed_at": "Only a completed session has a completion time."})
         if self.completed and self.started_at and self.ended_at:
-            # Derived from the session's own times, so editing either keeps it true.
-            self.total_duration_seconds = whole_seconds(self.started_at, self.ended_at)
+            # Derived from the session's own times and its pauses, so editing either keeps it true.
+            self.total_duration_seconds = self.active_seconds(self.ended_at)
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -221,6 +221,72 @@ class PracticeSession(FractalScopedModel):
     def is_running(self):
         return self.started_at is not None and not self.completed
 
+    def pause_list(self):
+        """The session's pauses, oldest first (from a prefetch when the page made one)."""
+        from .pause import SessionPause
+
+        if self.pk is None or self._state.adding:
+            return []
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("pauses")
+        if cached is not None:
+            return sorted(cached, key=lambda pause: pause.started_at)
+        return list(SessionPause.objects.filter(session_id=self.pk).order_by("started_at"))
+
+    @property
+    def open_pause(self):
+        return next((pause for pause in self.pause_list() if pause.ended_at is None), None)
+
+    @property
+    def is_paused(self):
+        return self.is_running and self.open_pause is not None
+
+    def active_seconds(self, until=None):
+        """Whole seconds from the start to ``until`` (default: the end, else now), pauses left out."""
+        from .pause import paused_seconds
+
+        if self.started_at is None:
+            return None
+        until = until or self.ended_at or timezone.now()
+        until = max(until, self.started_at)
+        return max(0, whole_seconds(self.started_at, until) - paused_seconds(self.pause_list(), self.started_at, until))
+
+    def pause(self, when=None):
+        """Pause the running clock; the time until ``resume`` does not count towards the duration."""
+        from .pause import SessionPause
+
+        with transaction.atomic():
+            locked = PracticeSession.objects.select_for_update().get(pk=self.pk)
+            if not locked.is_running:
+                raise ValidationError("Only a session in progress can be paused.")
+            if SessionPause.objects.filter(session=locked, ended_at__isnull=True).exists():
+                raise ValidationError("This session is already paused.")
+            when = when or timezone.now()
+            if when < locked.started_at:
+                raise ValidationError("A pause cannot start before the session does.")
+            last = SessionPause.objects.filter(session=locked).order_by("-started_at").first()
+            if last is not None and when < last.ended_at:
+                raise ValidationError("A pause cannot start before the previous one ended.")
+            pause = SessionPause(session=locked, started_at=when)
+            pause.save()
+        getattr(self, "_prefetched_objects_cache", {}).pop("pauses", None)
+        return pause
+
+    def resume(self, when=None):
+        from .pause import SessionPause
+
+        with transaction.atomic():
+            PracticeSession.objects.select_for_update().get(pk=self.pk)
+            pause = SessionPause.objects.filter(session_id=self.pk, ended_at__isnull=True).first()
+            if pause is None:
+                raise ValidationError("This session is not paused.")
+            when = when or timezone.now()
+            if when < pause.started_at:
+                raise ValidationError("The session cannot resume before it was paused.")
+            pause.ended_at = when
+            pause.save(update_fields=["ended_at"])
+        getattr(self, "_prefetched_objects_cache", {}).pop("pauses", None)
+        return pause
+
     def start(self, when=None):
         if self.completed:
             raise ValidationError("This session is already complete.")
@@ -251,6 +317,13 @@ class PracticeSession(FractalScopedModel):
                 self.refresh_from_db()
                 return CompletionResult(session=self)
             when = when or timezone.now()
+            from .pause import SessionPause
+
+            # A paused session completes at the moment it was paused: the pause ends there.
+            for pause in SessionPause.objects.filter(session=self, ended_at__isnull=True):
+                pause.ended_at = max(when, pause.started_at)
+                pause.save(update_fields=["ended_at"])
+            getattr(self, "_prefetched_objects_cache", {}).pop("pauses", None)
             for instance in ActivityInstance.objects.filter(
                 session=self, time_start__isnull=False, time_stop__isnull=True
             ):
@@ -266,7 +339,6 @@ class PracticeSession(FractalScopedModel):
             if self.ended_at is None:
                 last = times["last"]
                 self.ended_at = max(last if last else when, self.started_at)
-            self.total_duration_seconds = whole_seconds(self.started_at, self.ended_at)
             self.completed = True
             self.completed_at = when
             self.save()
@@ -323,6 +395,8 @@ class SessionSection(FractalScopedModel, OrderedModel):
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="sections", db_index=False)
     name = models.CharField(max_length=255)
     planned_minutes = models.PositiveIntegerField(null=True, blank=True)
+    # Rest between sets in this section (from its template section); else the activity's own.
+    rest_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     soft_delete = {"session": "cascade"}
 
@@ -521,6 +595,8 @@ class MetricValue(FractalScopedModel):
     split = models.ForeignKey(SplitDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="values")
     set_number = models.PositiveSmallIntegerField(null=True, blank=True)
     value = models.FloatField(validators=[validate_finite])
+    # The set was confirmed ("✓") as done; every value of a confirmed set carries it.
+    confirmed = models.BooleanField(default=False)
 
     soft_delete = {"instance": "cascade", "metric": "keep", "split": "keep"}
 

@@ -51,9 +51,13 @@ class SessionTemplate(FractalScopedModel):
         with transaction.atomic():
             for old in TemplateSection.objects.filter(template=self):
                 old.delete()
-            for position, (section_name, minutes, activities) in enumerate(sections):
+            for position, (section_name, minutes, activities, *rest) in enumerate(sections):
                 section = TemplateSection(
-                    template=self, name=section_name, planned_minutes=minutes, sort_order=position
+                    template=self,
+                    name=section_name,
+                    planned_minutes=minutes,
+                    sort_order=position,
+                    rest_seconds=rest[0] if rest else None,
                 )
                 section.full_clean()
                 section.save()
@@ -62,8 +66,11 @@ class SessionTemplate(FractalScopedModel):
                     entry.full_clean()
                     entry.save()
 
-    def section_plan(self):
-        """The template as (name, planned_minutes, [activities]) tuples, in order."""
+    def section_plan(self, with_rest=False):
+        """The template as (name, planned_minutes, [activities]) tuples, in order.
+
+        ``with_rest`` adds each section's rest seconds as a fourth item.
+        """
         sections = TemplateSection.objects.filter(template=self).prefetch_related(
             models.Prefetch(
                 "activities",
@@ -72,6 +79,7 @@ class SessionTemplate(FractalScopedModel):
         )
         return [
             (section.name, section.planned_minutes, [entry.activity for entry in section.activities.all()])
+            + ((section.rest_seconds,) if with_rest else ())
             for section in sections.order_by("sort_order")
         ]
 
@@ -81,19 +89,23 @@ class SessionTemplate(FractalScopedModel):
 
         if self.deleted_at is not None:
             raise ValidationError("This template is in the trash.")
-        plan = self.section_plan()
+        plan = self.section_plan(with_rest=True)
         with transaction.atomic():
             session = PracticeSession.create(
                 self.root_id,
                 goals,
                 name or self.name,
                 template=self,
-                planned_minutes=sum(minutes or 0 for _, minutes, _ in plan) or None,
+                planned_minutes=sum(minutes or 0 for _, minutes, _, _ in plan) or None,
                 **fields,
             )
-            for position, (section_name, minutes, activities) in enumerate(plan):
+            for position, (section_name, minutes, activities, rest_seconds) in enumerate(plan):
                 section = SessionSection(
-                    session=session, name=section_name, planned_minutes=minutes, sort_order=position
+                    session=session,
+                    name=section_name,
+                    planned_minutes=minutes,
+                    sort_order=position,
+                    rest_seconds=rest_seconds,
                 )
                 section.save()
                 for index, activity in enumerate(activities):
@@ -136,13 +148,18 @@ class SessionTemplate(FractalScopedModel):
         return name
 
     def duplicate(self, name):
-        return SessionTemplate.create(self.root_id, name, self.section_plan(), description=self.description)
+        return SessionTemplate.create(
+            self.root_id, name, self.section_plan(with_rest=True), description=self.description
+        )
 
 
 class TemplateSection(FractalScopedModel, OrderedModel):
     template = models.ForeignKey(SessionTemplate, on_delete=models.CASCADE, related_name="sections", db_index=False)
     name = models.CharField(max_length=255)
     planned_minutes = models.PositiveIntegerField(null=True, blank=True)
+    rest_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rest between sets here, instead of each activity's own."
+    )
 
     soft_delete = {"template": "cascade"}
 

@@ -20,8 +20,9 @@ from goals.widgets import option_tags
 
 from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm, SessionTimesForm
 from ..models import ActivityInstance, PracticeSession
-from ..page_data import MAX_SETS, parse_grid, session_page
+from ..page_data import MAX_SETS, parse_grid, previous_instances, session_page
 from ..services import complete_session, reopen_session, set_session_times
+from ..sets import confirm_set, copy_set
 
 
 def _messages_of(error):
@@ -47,7 +48,9 @@ class Page:
     def __init__(self, request, root_id, session_id):
         self.request = request
         self.fractal = get_fractal_for_user(request.user, root_id)
-        self.session = get_scoped_or_404(PracticeSession.objects.prefetch_related("goals"), self.fractal, pk=session_id)
+        self.session = get_scoped_or_404(
+            PracticeSession.objects.prefetch_related("goals", "pauses"), self.fractal, pk=session_id
+        )
 
     def instance(self, instance_id):
         return get_scoped_or_404(ActivityInstance.objects.filter(session=self.session), self.fractal, pk=instance_id)
@@ -108,6 +111,24 @@ def session_start(request, root_id, session_id):
     page = Page(request, root_id, session_id)
     try:
         page.session.start()
+    except ValidationError as error:
+        return page.respond(error=error)
+    return page.respond()
+
+
+@login_required
+@require_POST
+def session_pause(request, root_id, session_id):
+    """Pause or resume the session clock (``action``); paused time is left out of its duration."""
+    page = Page(request, root_id, session_id)
+    action = request.POST.get("action")
+    try:
+        if action == "pause":
+            page.session.pause()
+        elif action == "resume":
+            page.session.resume()
+        else:
+            raise ValidationError("Choose pause or resume.")
     except ValidationError as error:
         return page.respond(error=error)
     return page.respond()
@@ -303,13 +324,30 @@ def instance_values(request, root_id, session_id, instance_id):
         set_count = max(1, int(request.POST.get("set_count") or 1))
     except ValueError:
         set_count = 1
-    if "add_set" in request.POST:
+    copy_from = None
+    if "add_set" in request.POST and set_count < MAX_SETS:
+        copy_from = set_count
         set_count += 1
     set_count = min(set_count, MAX_SETS)
+    confirm = request.POST.get("confirm_set")
+    if confirm is not None:
+        try:
+            confirm = int(confirm)
+        except ValueError:
+            problems = [*problems, "Say which set to confirm."]
+        else:
+            if not activity.has_sets or not 1 <= confirm <= set_count:
+                problems = [*problems, "There is no such set to confirm."]
     if problems:
         return page.respond(instance, error=problems, set_count=set_count, posted=request.POST)
     try:
-        instance.record_values(entries)
+        with transaction.atomic():
+            instance.record_values(entries)
+            if copy_from is not None and activity.has_sets:
+                copy_set(instance, copy_from, copy_from + 1)
+            if confirm is not None:
+                last = previous_instances(page.session, {instance.activity_id}).get(instance.activity_id)
+                confirm_set(instance, confirm, last.live_values if last is not None else ())
     except ValidationError as error:
         return page.respond(instance, error=error, set_count=set_count, posted=request.POST)
     return page.respond(instance, set_count=set_count)

@@ -203,7 +203,7 @@ def test_session_detail_query_count_does_not_grow(api, fractal, short_term_goal,
         instance = ActivityInstanceFactory(session=session, activity=activity)
         for set_number in (1, 2, 3):
             MetricValueFactory(instance=instance, metric=metric, set_number=set_number)
-    # savepoint, fractal, session+template, goals, sections, instances+activity, values, release
-    with django_assert_num_queries(8):
+    # savepoint, fractal, session+template, goals, sections, instances+activity, values, pauses, release
+    with django_assert_num_queries(9):
         response = api.get(url(fractal, f"sessions/{session.pk}/"))
     assert len(response.json()["instances"]) == count + 2

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from sessions.models import Note, TargetAchievement
+from sessions.models import Note, SessionPause, TargetAchievement
 from tests.factories import (
     ActivityDefinitionFactory,
     ActivityGroupFactory,
@@ -60,6 +60,7 @@ def build_demo_fractal(root):
     split_instance = ActivityInstanceFactory(session=session, activity=hang)
     MetricValueFactory(instance=split_instance, metric=hang_seconds, split=left, value=30)
     TargetAchievement(target=target, session=session, instance=instance, achieved_at=start).save()
+    SessionPause(session=session, started_at=start, ended_at=start + datetime.timedelta(seconds=30)).save()
     deleted_session = PracticeSessionFactory(root=root, goals=[short], name="Deleted session")
     deleted_session.delete()
     program = ProgramFactory(root=root, name="Winter")

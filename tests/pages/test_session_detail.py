@@ -407,7 +407,7 @@ def test_clearing_a_cell_removes_its_value(owner_client, fractal, short_term_goa
     assert list(MetricValue.objects.filter(instance=instance).values_list("metric__name", flat=True)) == ["Weight"]
 
 
-def test_add_set_saves_and_shows_one_more_row(owner_client, instance, activity):
+def test_add_set_saves_and_shows_one_more_row_holding_a_copy_of_the_previous_set(owner_client, instance, activity):
     weight, reps = activity.metrics.order_by("sort_order")
     response = owner_client.post(
         instance_action("instance-values", instance),
@@ -415,8 +415,9 @@ def test_add_set_saves_and_shows_one_more_row(owner_client, instance, activity):
         **HTMX,
     )
     assert response.status_code == 200
-    assert f'name="{cell(weight, 2)}"' in response.content.decode()
-    assert MetricValue.objects.filter(instance=instance).count() == 2
+    assert f'name="{cell(weight, 2)}" value="20"' in response.content.decode()
+    stored = MetricValue.objects.filter(instance=instance).values_list("set_number", "metric__name", "value")
+    assert sorted(stored) == [(1, "Reps", 5), (1, "Weight", 20), (2, "Reps", 5), (2, "Weight", 20)]
 
 
 def test_a_split_activity_gets_one_table_per_split(owner_client, session, fractal):

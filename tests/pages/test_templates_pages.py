@@ -101,6 +101,18 @@ def test_create_saves_sections_and_activities_in_the_chosen_order(owner_client, 
     assert plan_names(template) == [("Main", 30, ["Dips", "Pull-ups"]), ("Warm-up", 5, ["Plank"])]
 
 
+def test_a_section_can_set_its_own_rest_between_sets(owner_client, fractal, library):
+    data = editor_data("Rest day", [("Main", 30, library[:1])])
+    data["sections-0-rest_seconds"] = "75"
+    assert owner_client.post(url("template-create", fractal), data).status_code == 302
+    template = SessionTemplate.objects.get(root=fractal, name="Rest day")
+    assert list(template.sections.values_list("rest_seconds", flat=True)) == [75]
+    data["sections-0-rest_seconds"] = "-1"
+    data["name"] = "Other"
+    assert owner_client.post(url("template-create", fractal), data).status_code == 400
+    assert not SessionTemplate.objects.filter(name="Other").exists()
+
+
 def test_create_ignores_the_blank_extra_section(owner_client, fractal, library):
     data = editor_data("Short", [("Only", 10, library[:1])], total=2)
     data["sections-1-ORDER"] = "2"  # the editor script numbers every section, blank ones too

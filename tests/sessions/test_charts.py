@@ -40,7 +40,7 @@ def test_line_chart_draws_a_marker_with_a_tooltip_per_point():
     assert float(circles[1].get("cy")) < float(circles[0].get("cy"))
     texts = [text.text for text in root.iter(f"{SVG}text")]
     assert "kg" in texts  # the unit on the y axis
-    assert "02 Nov" in texts and "04 Nov" in texts  # date ticks
+    assert "03 Nov" in texts and "04 Nov" in texts  # date ticks on the calendar days inside the range
     assert "100" in texts  # a y tick above the data
 
 
