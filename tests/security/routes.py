@@ -24,6 +24,7 @@ from goals.models import Goal
 from sessions.models import (
     ActivityInstance,
     MetricValue,
+    Note,
     PracticeSession,
     Program,
     ProgramBlock,
@@ -95,6 +96,7 @@ OBJECT_KWARGS = {
     "program_day": "day",
     "scheduled": "scheduled",
     "scheduled_session": "scheduled",
+    "note": "note",
     # Trash routes name the kind separately (see SCALAR_KWARGS) and act on a deleted object.
     "object": "deleted_goal",
 }
@@ -131,6 +133,7 @@ NAME_MODELS = {
     "block": ProgramBlock,
     "day": ProgramDay,
     "scheduled": ScheduledSession,
+    "note": Note,
 }
 
 WORLD_ROLE_BY_MODEL = {
@@ -152,6 +155,7 @@ WORLD_ROLE_BY_MODEL = {
     ProgramBlock: "block",
     ProgramDay: "day",
     ScheduledSession: "scheduled",
+    Note: "note",
 }
 
 ROOT_ROLES = {"root"}
