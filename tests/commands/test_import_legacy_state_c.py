@@ -12,7 +12,7 @@ from goals.models import Goal
 from goals.models.profile import Profile
 from ops.legacy import LegacyFileError, import_legacy
 from ops.legacy.source import CORE_TABLES
-from sessions.models import ActivityInstance, MetricValue, PracticeSession, ProgramBlock, ScheduledSession
+from sessions.models import ActivityInstance, MetricValue, PracticeSession, Program, ProgramBlock, ScheduledSession
 from tests.commands.legacy_files import U, build_state_b, build_state_c
 
 UTC = datetime.UTC
@@ -272,3 +272,37 @@ def test_a_second_import_of_the_same_file_imports_nothing_and_its_counts_add_up(
     for name, counts in second.tables.items():
         assert counts.read == first.tables[name].read
         assert counts.read == counts.skipped, name
+
+
+def test_durations_are_the_whole_seconds_between_start_and_end(imported_c):
+    assert PracticeSession.all_objects.get(pk=U("c-s1")).total_duration_seconds == 3600
+    assert ActivityInstance.all_objects.get(pk=U("c-i1")).duration_seconds == 300
+
+
+TIMES_OUT_OF_ORDER = f"""
+UPDATE programs SET end_date = '2026-01-01' WHERE id = '{U("c-program")}';
+UPDATE program_blocks SET end_date = '2026-01-02' WHERE id = '{U("c-block")}';
+UPDATE sessions SET session_end = '2026-01-10T08:00:00Z' WHERE id = '{U("c-s1")}';
+UPDATE activity_instances SET time_stop = '2026-01-10 07:00:00' WHERE id = '{U("c-i1")}';
+UPDATE activity_instances SET time_start = NULL WHERE id = '{U("c-i2")}';
+"""
+
+
+def test_times_out_of_order_are_repaired_by_the_models_time_order_rules_and_itemised(owner, tmp_path):
+    report = import_legacy(build_state_c(tmp_path / "goals.db", TIMES_OUT_OF_ORDER), owner, source_tz="Europe/Berlin")
+    repairs = {(table, str(row)): what for table, row, what in report.repairs}
+    program = Program.all_objects.get(pk=U("c-program"))
+    assert program.end_date is None
+    assert repairs["programs", U("c-program")] == "its end date was before its start; the end was dropped"
+    block = ProgramBlock.all_objects.get(pk=U("c-block"))
+    assert block.end_date == block.start_date == datetime.date(2026, 1, 5)
+    assert repairs["program_blocks", U("c-block")] == "its end was before its start; it now ends on its start"
+    session = PracticeSession.all_objects.get(pk=U("c-s1"))
+    assert session.ended_at is None and session.total_duration_seconds is None
+    assert repairs["practice_sessions", U("c-s1")] == "its end was before its start; the end was dropped"
+    for pk in ("c-i1", "c-i2"):
+        instance = ActivityInstance.all_objects.get(pk=U(pk))
+        assert instance.time_stop is None and instance.duration_seconds is None
+        assert repairs["activity_instances", U(pk)] == (
+            "its stop time was before its start (or had no start); the stop was dropped"
+        )

@@ -44,7 +44,7 @@ class ProgramsStage:
                 continue
             created, updated, deleted = self.stamps("programs", pk, row, self.goals[root].created_at)
             start, end = parse_date(row.get("start_date")), parse_date(row.get("end_date"))
-            if start and end and end < start:
+            if Program.time_order.broken_by(start, end):
                 self.report.repaired("programs", pk, "its end date was before its start; the end was dropped")
                 end = None
             programs.append(
@@ -82,7 +82,7 @@ class ProgramsStage:
                 if start is None:
                     self.report.skip(table, legacy, "the block has no dates")
                     continue
-                if end < start:
+                if ProgramBlock.time_order.broken_by(start, end):
                     self.report.repaired(table, legacy, "its end was before its start; it now ends on its start")
                     end = start
                 color = item.get("color") or ""
