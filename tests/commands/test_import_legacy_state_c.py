@@ -3,6 +3,7 @@
 import datetime
 import json
 import sqlite3
+import uuid
 from io import StringIO
 
 import pytest
@@ -272,6 +273,54 @@ def test_a_second_import_of_the_same_file_imports_nothing_and_its_counts_add_up(
     for name, counts in second.tables.items():
         assert counts.read == first.tables[name].read
         assert counts.read == counts.skipped, name
+
+
+DAYS = 1500
+
+
+def many_day_linked_sessions(path):
+    """The state-C file plus DAYS program days, each with a free scheduled session (no template) and
+    the template planned on it, and three sessions done that day: one of the template, one without,
+    and one more of the template (for which nothing is left free)."""
+    build_state_c(path)
+    db = sqlite3.connect(path)
+    template, root, block = U("c-template"), U("c-root"), U("c-block")
+    for i in range(1, DAYS + 1):
+        db.execute("INSERT INTO program_days (id, block_id, day_number) VALUES (?, ?, ?)", (_id("d", i), block, i))
+        db.execute("INSERT INTO scheduled_sessions (id, day_id) VALUES (?, ?)", (_id("5", i), _id("d", i)))
+        db.execute(
+            'INSERT INTO program_day_templates (id, program_day_id, session_template_id, "order") VALUES (?, ?, ?, 1)',
+            (_id("a", i), _id("d", i), template),
+        )
+        for prefix, session_template in (("1", template), ("2", None), ("3", template)):
+            db.execute(
+                "INSERT INTO sessions (id, root_id, name, template_id, program_day_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?, '2026-01-12 10:00:00')",
+                (_id(prefix, i), root, f"Day {i}", session_template, _id("d", i)),
+            )
+    db.commit()
+    db.close()
+    return path
+
+
+def _id(prefix, number):
+    return f"{prefix * 8}-0000-4000-8000-{number:012d}"
+
+
+def test_many_sessions_done_on_program_days_are_each_linked_to_the_right_scheduled_session(owner, tmp_path):
+    report = import_legacy(many_day_linked_sessions(tmp_path / "goals.db"), owner, source_tz="Europe/Berlin")
+    linked = dict(ScheduledSession.all_objects.filter(session__name__startswith="Day ").values_list("session_id", "pk"))
+    assert len(linked) == 3 * DAYS
+    for i in (1, DAYS // 2, DAYS):
+        # The session of the template takes the planned one, though a free one without template comes first.
+        assert str(linked[uuid.UUID(_id("1", i))]) == _id("a", i)
+        # The session without a template takes the free one.
+        assert str(linked[uuid.UUID(_id("2", i))]) == _id("5", i)
+        # Nothing left free: a new scheduled session after the two, of the session's template.
+        made = ScheduledSession.all_objects.get(pk=linked[uuid.UUID(_id("3", i))])
+        assert str(made.day_id) == _id("d", i) and made.sort_order == 2 and str(made.template_id) == U("c-template")
+    counts = report.tables["scheduled_sessions (sessions.program_day_id)"]
+    assert counts.read == counts.imported == DAYS
 
 
 def test_durations_are_the_whole_seconds_between_start_and_end(imported_c):
