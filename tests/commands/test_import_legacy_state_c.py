@@ -3,6 +3,7 @@
 import datetime
 import json
 import sqlite3
+import uuid
 from io import StringIO
 
 import pytest
@@ -12,7 +13,7 @@ from goals.models import Goal
 from goals.models.profile import Profile
 from ops.legacy import LegacyFileError, import_legacy
 from ops.legacy.source import CORE_TABLES
-from sessions.models import ActivityInstance, MetricValue, PracticeSession, ProgramBlock, ScheduledSession
+from sessions.models import ActivityInstance, MetricValue, PracticeSession, Program, ProgramBlock, ScheduledSession
 from tests.commands.legacy_files import U, build_state_b, build_state_c
 
 UTC = datetime.UTC
@@ -272,3 +273,85 @@ def test_a_second_import_of_the_same_file_imports_nothing_and_its_counts_add_up(
     for name, counts in second.tables.items():
         assert counts.read == first.tables[name].read
         assert counts.read == counts.skipped, name
+
+
+DAYS = 1500
+
+
+def many_day_linked_sessions(path):
+    """The state-C file plus DAYS program days, each with a free scheduled session (no template) and
+    the template planned on it, and three sessions done that day: one of the template, one without,
+    and one more of the template (for which nothing is left free)."""
+    build_state_c(path)
+    db = sqlite3.connect(path)
+    template, root, block = U("c-template"), U("c-root"), U("c-block")
+    for i in range(1, DAYS + 1):
+        db.execute("INSERT INTO program_days (id, block_id, day_number) VALUES (?, ?, ?)", (_id("d", i), block, i))
+        db.execute("INSERT INTO scheduled_sessions (id, day_id) VALUES (?, ?)", (_id("5", i), _id("d", i)))
+        db.execute(
+            'INSERT INTO program_day_templates (id, program_day_id, session_template_id, "order") VALUES (?, ?, ?, 1)',
+            (_id("a", i), _id("d", i), template),
+        )
+        for prefix, session_template in (("1", template), ("2", None), ("3", template)):
+            db.execute(
+                "INSERT INTO sessions (id, root_id, name, template_id, program_day_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?, '2026-01-12 10:00:00')",
+                (_id(prefix, i), root, f"Day {i}", session_template, _id("d", i)),
+            )
+    db.commit()
+    db.close()
+    return path
+
+
+def _id(prefix, number):
+    return f"{prefix * 8}-0000-4000-8000-{number:012d}"
+
+
+def test_many_sessions_done_on_program_days_are_each_linked_to_the_right_scheduled_session(owner, tmp_path):
+    report = import_legacy(many_day_linked_sessions(tmp_path / "goals.db"), owner, source_tz="Europe/Berlin")
+    linked = dict(ScheduledSession.all_objects.filter(session__name__startswith="Day ").values_list("session_id", "pk"))
+    assert len(linked) == 3 * DAYS
+    for i in (1, DAYS // 2, DAYS):
+        # The session of the template takes the planned one, though a free one without template comes first.
+        assert str(linked[uuid.UUID(_id("1", i))]) == _id("a", i)
+        # The session without a template takes the free one.
+        assert str(linked[uuid.UUID(_id("2", i))]) == _id("5", i)
+        # Nothing left free: a new scheduled session after the two, of the session's template.
+        made = ScheduledSession.all_objects.get(pk=linked[uuid.UUID(_id("3", i))])
+        assert str(made.day_id) == _id("d", i) and made.sort_order == 2 and str(made.template_id) == U("c-template")
+    counts = report.tables["scheduled_sessions (sessions.program_day_id)"]
+    assert counts.read == counts.imported == DAYS
+
+
+def test_durations_are_the_whole_seconds_between_start_and_end(imported_c):
+    assert PracticeSession.all_objects.get(pk=U("c-s1")).total_duration_seconds == 3600
+    assert ActivityInstance.all_objects.get(pk=U("c-i1")).duration_seconds == 300
+
+
+TIMES_OUT_OF_ORDER = f"""
+UPDATE programs SET end_date = '2026-01-01' WHERE id = '{U("c-program")}';
+UPDATE program_blocks SET end_date = '2026-01-02' WHERE id = '{U("c-block")}';
+UPDATE sessions SET session_end = '2026-01-10T08:00:00Z' WHERE id = '{U("c-s1")}';
+UPDATE activity_instances SET time_stop = '2026-01-10 07:00:00' WHERE id = '{U("c-i1")}';
+UPDATE activity_instances SET time_start = NULL WHERE id = '{U("c-i2")}';
+"""
+
+
+def test_times_out_of_order_are_repaired_by_the_models_time_order_rules_and_itemised(owner, tmp_path):
+    report = import_legacy(build_state_c(tmp_path / "goals.db", TIMES_OUT_OF_ORDER), owner, source_tz="Europe/Berlin")
+    repairs = {(table, str(row)): what for table, row, what in report.repairs}
+    program = Program.all_objects.get(pk=U("c-program"))
+    assert program.end_date is None
+    assert repairs["programs", U("c-program")] == "its end date was before its start; the end was dropped"
+    block = ProgramBlock.all_objects.get(pk=U("c-block"))
+    assert block.end_date == block.start_date == datetime.date(2026, 1, 5)
+    assert repairs["program_blocks", U("c-block")] == "its end was before its start; it now ends on its start"
+    session = PracticeSession.all_objects.get(pk=U("c-s1"))
+    assert session.ended_at is None and session.total_duration_seconds is None
+    assert repairs["practice_sessions", U("c-s1")] == "its end was before its start; the end was dropped"
+    for pk in ("c-i1", "c-i2"):
+        instance = ActivityInstance.all_objects.get(pk=U(pk))
+        assert instance.time_stop is None and instance.duration_seconds is None
+        assert repairs["activity_instances", U(pk)] == (
+            "its stop time was before its start (or had no start); the stop was dropped"
+        )

@@ -1,6 +1,7 @@
 """Activity instances (rows and old JSON exercises), timers read row by row."""
 
 from sessions.models import ActivityInstance
+from sessions.models.session import whole_seconds
 
 from ..convert import (
     as_bool,
@@ -29,7 +30,7 @@ class InstancesStage:
         session_start = self.sessions[session].started_at
         start = self.timer(row.get("time_start"), session_start, created)
         stop = self.timer(row.get("time_stop"), start, session_start, created)
-        if stop is not None and (start is None or stop < start):
+        if stop is not None and (start is None or ActivityInstance.time_order.broken_by(start, stop)):
             self.report.repaired(
                 table, pk, "its stop time was before its start (or had no start); the stop was dropped"
             )
@@ -38,7 +39,7 @@ class InstancesStage:
         section, order = None, fallback_order
         if placed and placed[0] == session:
             section, order = placed[1], placed[2]
-        duration = int((stop - start).total_seconds()) if start and stop else None
+        duration = whole_seconds(start, stop) if start and stop else None
         legacy_duration = as_int(row.get("duration_seconds"))
         if (
             duration is not None

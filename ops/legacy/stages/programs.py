@@ -1,7 +1,7 @@
 """Programs, blocks, days, scheduled sessions, day templates, day links."""
 
 import datetime
-from collections import defaultdict
+from collections import defaultdict, deque
 
 from sessions.models import (
     Program,
@@ -44,7 +44,7 @@ class ProgramsStage:
                 continue
             created, updated, deleted = self.stamps("programs", pk, row, self.goals[root].created_at)
             start, end = parse_date(row.get("start_date")), parse_date(row.get("end_date"))
-            if start and end and end < start:
+            if Program.time_order.broken_by(start, end):
                 self.report.repaired("programs", pk, "its end date was before its start; the end was dropped")
                 end = None
             programs.append(
@@ -82,7 +82,7 @@ class ProgramsStage:
                 if start is None:
                     self.report.skip(table, legacy, "the block has no dates")
                     continue
-                if end < start:
+                if ProgramBlock.time_order.broken_by(start, end):
                     self.report.repaired(table, legacy, "its end was before its start; it now ends on its start")
                     end = start
                 color = item.get("color") or ""
@@ -230,9 +230,25 @@ class ProgramsStage:
 
     def _link_sessions_to_days(self, day_ids, scheduled):
         """``sessions.program_day_id`` → the session becomes the scheduled session of that day (the one
-        of its template, else a free one; a new one when the day has none free)."""
+        of its template, else a free one; a new one when the day has none free).
+
+        The scheduled sessions are indexed once (free ones per day and per day and template, in their
+        order; how many per day), so linking is linear in sessions + scheduled sessions."""
         table = "scheduled_sessions (sessions.program_day_id)"
         made = []
+        free_on_day, free_of_template, count_on_day = defaultdict(deque), defaultdict(deque), defaultdict(int)
+        for obj in scheduled:
+            count_on_day[obj.day_id] += 1
+            if obj.session_id is None:
+                free_on_day[obj.day_id].append(obj)
+                free_of_template[obj.day_id, obj.template_id].append(obj)
+
+        def first_free(queue):
+            # A scheduled session linked meanwhile is still in the other queue: dropped here, once.
+            while queue and queue[0].session_id is not None:
+                queue.popleft()
+            return queue[0] if queue else None
+
         for session_id, legacy_day in self.session_days.items():
             session = self.session_objects.get(session_id)
             if session is None:
@@ -243,9 +259,7 @@ class ProgramsStage:
                     "practice_sessions", session_id, f"program_day_id {legacy_day} does not exist here; not linked"
                 )
                 continue
-            free = [obj for obj in scheduled + made if obj.day_id == day[0] and obj.session_id is None]
-            match = next((obj for obj in free if obj.template_id == session.template_id), None)
-            match = match or (free[0] if free else None)
+            match = first_free(free_of_template[day[0], session.template_id]) or first_free(free_on_day[day[0]])
             if match is None:
                 self.report.read(table)
                 match = ScheduledSession(
@@ -253,13 +267,14 @@ class ProgramsStage:
                     root_id=session.root_id,
                     day_id=day[0],
                     template_id=session.template_id,
-                    sort_order=len([obj for obj in scheduled + made if obj.day_id == day[0]]),
+                    sort_order=count_on_day[day[0]],
                     created_at=session.created_at,
                     updated_at=session.created_at,
                     deleted_at=day[3],
                 )
                 match.import_source = table
                 made.append(match)
+                count_on_day[day[0]] += 1
             match.session_id = session_id
             match.completed = session.completed
             match.completed_at = session.completed_at
@@ -268,8 +283,12 @@ class ProgramsStage:
     def _complete_days(self, completed_days, scheduled):
         """``program_days.is_completed``: a day has no completion of its own here; its scheduled
         sessions carry it."""
+        by_day = defaultdict(list)
+        for obj in scheduled:
+            if obj.day_id in completed_days:
+                by_day[obj.day_id].append(obj)
         for day in completed_days:
-            on_day = [obj for obj in scheduled if obj.day_id == day]
+            on_day = by_day[day]
             for obj in on_day:
                 if not obj.completed:
                     obj.completed = True

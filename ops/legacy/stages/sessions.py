@@ -8,6 +8,7 @@ from sessions.models import (
     PracticeSessionGoal,
     SessionSection,
 )
+from sessions.models.session import whole_seconds
 
 from ..convert import (
     as_bool,
@@ -93,12 +94,12 @@ class SessionsStage:
             created, updated, deleted = self.stamps("practice_sessions", pk, row, self.goals[root].created_at)
             started = self.timer(row.get("session_start") or data.get("session_start"), created)
             ended = self.timer(row.get("session_end") or data.get("session_end"), started, created)
-            if started and ended and ended < started:
+            if PracticeSession.time_order.broken_by(started, ended):
                 self.report.repaired("practice_sessions", pk, "its end was before its start; the end was dropped")
                 ended = None
             total = as_int(row.get("total_duration_seconds"))
             if total is None or total < 0:
-                total = int((ended - started).total_seconds()) if started and ended else None
+                total = whole_seconds(started, ended) if started and ended else None
             template = as_uuid(row.get("template_id")) or as_uuid(data.get("template_id"))
             if template is not None and self.templates.get(template) != root:
                 template = None
