@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from .access import get_fractal_for_user, get_scoped_or_404
@@ -64,6 +64,7 @@ def signup(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def settings_view(request):
     profile = Profile.for_user(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
@@ -98,6 +99,7 @@ def api_token(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def fractal_create(request):
     form = FractalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -146,6 +148,7 @@ def fractal_restore(request, root_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def goal_add_child(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     parent = get_goal(fractal, goal_id)
@@ -167,6 +170,7 @@ def goal_add_child(request, root_id, goal_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def goal_edit(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_goal(fractal, goal_id)

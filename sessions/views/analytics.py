@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 
 from activities.models import ActivityDefinition, MetricDefinition
 from goals.access import get_fractal_for_user
@@ -134,6 +135,7 @@ def _table_rows(rows, unit, with_product):
 
 
 @login_required
+@require_safe
 def analytics_page(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     form = AnalyticsFilterForm(request.GET or None, root=fractal)
@@ -190,6 +192,7 @@ def analytics_page(request, root_id):
 
 
 @login_required
+@require_safe
 def analytics_overview(request, root_id):
     """The whole-history figures: streaks, totals, goals per level, targets and deadlines.
 

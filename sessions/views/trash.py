@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from activities.models import ActivityDefinition, ActivityGroup
 from goals.access import get_fractal_for_user, get_scoped_or_404
@@ -36,6 +36,7 @@ def deleted_goal_tops(fractal):
 
 
 @login_required
+@require_safe
 def trash(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     sections = [{"kind": "goal", "label": "Goals", "items": deleted_goal_tops(fractal)}]
