@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from .dates import IsoDateField
 from .models import ROOT_LEVELS, Goal, GoalLevel, Profile
 
 
@@ -47,6 +48,7 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["name", "description", "deadline"]
+        field_classes = {"deadline": IsoDateField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -187,7 +187,7 @@ def goal_edit(request, root_id, goal_id):
             return redirect_next(request, tree_url(fractal, goal))
     move_form = MoveGoalForm(goal=goal) if goal.parent_id else None
     context = {"fractal": fractal, "goal": goal, "form": form, "move_form": move_form}
-    return render(request, "goals/goal_edit.html", context)
+    return render(request, "goals/goal_edit.html", context, status=400 if form.errors else 200)
 
 
 @login_required

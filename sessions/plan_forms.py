@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
+from goals.dates import IsoDateField
 from goals.models import SESSION_LEVELS, Goal
 from goals.widgets import QuickSelect, RowsSelect
 
@@ -153,8 +154,8 @@ class DateInput(forms.DateInput):
 class ProgramForm(forms.Form):
     name = forms.CharField(max_length=255)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    start_date = forms.DateField(widget=DateInput)
-    end_date = forms.DateField(widget=DateInput)
+    start_date = IsoDateField(widget=DateInput)
+    end_date = IsoDateField(widget=DateInput)
     goals = GoalChoiceField(queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, root, **kwargs):
@@ -170,8 +171,8 @@ class ProgramForm(forms.Form):
 
 class BlockForm(forms.Form):
     name = forms.CharField(max_length=255)
-    start_date = forms.DateField(widget=DateInput)
-    end_date = forms.DateField(widget=DateInput)
+    start_date = IsoDateField(widget=DateInput)
+    end_date = IsoDateField(widget=DateInput)
     color = forms.CharField(max_length=7, initial="#4f7cac", widget=forms.TextInput(attrs={"type": "color"}))
     goals = GoalChoiceField(queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -195,13 +196,13 @@ class ScheduleForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(widget=DateInput)
+    date = IsoDateField(widget=DateInput)
     name = forms.CharField(max_length=255, required=False)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CopyDayForm(forms.Form):
-    date = forms.DateField(widget=DateInput)
+    date = IsoDateField(widget=DateInput)
 
 
 # --- analytics ---------------------------------------------------------------------------
@@ -213,8 +214,8 @@ class AnalyticsFilterForm(forms.Form):
     split = forms.ModelChoiceField(
         queryset=SplitDefinition.objects.none(), required=False, empty_label="All splits", widget=QuickSelect
     )
-    start = forms.DateField(required=False, widget=DateInput)
-    end = forms.DateField(required=False, widget=DateInput)
+    start = IsoDateField(required=False, widget=DateInput)
+    end = IsoDateField(required=False, widget=DateInput)
 
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,8 +4,15 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
-from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, run_model_operation
+from goals.api.base import (
+    ScopedModelSerializer,
+    ScopedRelatedField,
+    StoredDateTimeField,
+    clean_and_save,
+    run_model_operation,
+)
 from goals.api.serializers import GoalTreeNodeSerializer
+from goals.dates import validate_sane_date
 from goals.models import Goal
 from sessions.models import (
     ActivityInstance,
@@ -136,7 +143,9 @@ class ActivityInstanceSerializer(ScopedModelSerializer):
 
 
 class TimerSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(required=False, help_text="When the timer starts/stops; default now.")
+    at = serializers.DateTimeField(
+        required=False, validators=[validate_sane_date], help_text="When the timer starts/stops; default now."
+    )
 
 
 class ReorderInstancesSerializer(serializers.Serializer):
@@ -414,8 +423,12 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
     activity = ScopedRelatedField(ActivityDefinition)
     metric = ScopedRelatedField(MetricDefinition)
     split = ScopedRelatedField(SplitDefinition, required=False, allow_null=True)
-    start = serializers.DateField(required=False, help_text="First day (inclusive) of the x range.")
-    end = serializers.DateField(required=False, help_text="Last day (inclusive) of the x range.")
+    start = serializers.DateField(
+        required=False, validators=[validate_sane_date], help_text="First day (inclusive) of the x range."
+    )
+    end = serializers.DateField(
+        required=False, validators=[validate_sane_date], help_text="Last day (inclusive) of the x range."
+    )
 
     def validate(self, attrs):
         activity = attrs["activity"]
@@ -432,7 +445,7 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
 class SeriesPointSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     session_name = serializers.CharField()
-    x = serializers.DateTimeField()
+    x = StoredDateTimeField()
     top_set = serializers.FloatField(allow_null=True)
     average = serializers.FloatField(allow_null=True)
     product = serializers.FloatField(allow_null=True)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from activities.models import ActivityDefinition, MetricDefinition
 from goals.access import get_fractal_for_user
+from goals.dates import safe_localtime
 
 from .. import analytics
 from ..charts import Bar, Point, Series, bar_chart, format_number, line_chart
@@ -120,7 +121,7 @@ def _table_rows(rows, unit, with_product):
     suffix = f" {escape(unit)}" if unit else " "
     html = []
     for row in rows:
-        moment = timezone.localtime(row["x"])
+        moment = safe_localtime(row["x"])
         cells = [
             escape(row["session_name"]),
             moment.strftime("%a %d %b %Y %H:%M"),
