@@ -3,6 +3,7 @@
 from django import forms
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
+from goals.dates import IsoDateField
 from goals.widgets import QuickSelect, RowsSelect
 from sessions.plan_forms import DateInput
 
@@ -15,8 +16,8 @@ class AnalyticsFilterForm(forms.Form):
     split = forms.ModelChoiceField(
         queryset=SplitDefinition.objects.none(), required=False, empty_label="All splits", widget=QuickSelect
     )
-    start = forms.DateField(required=False, widget=DateInput)
-    end = forms.DateField(required=False, widget=DateInput)
+    start = IsoDateField(required=False, widget=DateInput)
+    end = IsoDateField(required=False, widget=DateInput)
 
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)

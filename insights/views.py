@@ -15,9 +15,11 @@ from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
 
 from activities.models import ActivityDefinition, MetricDefinition
 from goals.access import get_fractal_for_user
+from goals.dates import safe_localtime
 from goals.models import Profile
 
 from . import analytics
@@ -132,11 +134,12 @@ def _table_rows(rows, unit, with_product):
     """The points table's rows, from one fragment template compiled at import (a busy activity
     has hundreds of points: one render of the loop, not one per row)."""
     for row in rows:
-        row["when"] = timezone.localtime(row["x"]).strftime("%a %d %b %Y %H:%M")
+        row["when"] = safe_localtime(row["x"]).strftime("%a %d %b %Y %H:%M")
     return POINTS_ROWS.render({"rows": rows, "unit": unit, "with_product": with_product})
 
 
 @login_required
+@require_safe
 def analytics_page(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     form = AnalyticsFilterForm(request.GET or None, root=fractal)
@@ -193,6 +196,7 @@ def analytics_page(request, root_id):
 
 
 @login_required
+@require_safe
 def analytics_overview(request, root_id):
     """The whole-history figures: streaks, totals, goals per level, targets and deadlines.
 

@@ -5,6 +5,7 @@ from django import forms
 
 from activities.forms import LabelledRowForm
 from activities.models import ActivityDefinition
+from goals.dates import IsoDateField, IsoDateTimeField
 from goals.models import SESSION_LEVELS, Goal
 from goals.widgets import QuickSelect
 
@@ -23,8 +24,8 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SessionFilterForm(forms.Form):
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = IsoDateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = IsoDateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     goal = forms.ModelChoiceField(
         queryset=Goal.objects.none(), required=False, empty_label="Any goal", widget=QuickSelect
     )
@@ -154,8 +155,8 @@ class AddActivityForm(forms.Form):
 
 
 class InstanceTimesForm(forms.Form):
-    time_start = forms.DateTimeField(required=False, label="Start")
-    time_stop = forms.DateTimeField(required=False, label="Stop")
+    time_start = IsoDateTimeField(required=False, label="Start")
+    time_stop = IsoDateTimeField(required=False, label="Stop")
 
 
 class InstanceNotesForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from activities.models import Target
 from goals.access import fractals_for, get_fractal_for_user, get_scoped_or_404
@@ -18,6 +19,7 @@ from sessions.models import PracticeSession, PracticeSessionGoal
 
 
 @login_required
+@require_safe
 def fractal_list(request):
     fractals = list(fractals_for(request.user).order_by("sort_order", "created_at"))
     ids = [fractal.pk for fractal in fractals]
@@ -120,6 +122,7 @@ def levels_to_render(fractal):
 
 
 @login_required
+@require_safe
 def fractal_tree(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     query = request.GET.get("q", "").strip()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.models import Target
 from front.forms import TargetForm
@@ -36,6 +36,7 @@ def sessions_url(fractal, goal):
 
 
 @login_required
+@require_safe
 def goal_detail(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_scoped_or_404(Goal.objects.select_related("parent"), fractal, pk=goal_id)
@@ -83,6 +84,7 @@ def _target_form_page(request, fractal, goal, target=None):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def target_create(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_scoped_or_404(Goal.objects, fractal, pk=goal_id)
@@ -90,6 +92,7 @@ def target_create(request, root_id, goal_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def target_edit(request, root_id, goal_id, target_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_scoped_or_404(Goal.objects, fractal, pk=goal_id)

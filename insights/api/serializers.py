@@ -3,7 +3,8 @@
 from rest_framework import serializers
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
-from goals.api.base import ScopedRelatedField
+from goals.api.base import ScopedRelatedField, StoredDateTimeField
+from goals.dates import validate_sane_date
 
 
 # --- analytics --------------------------------------------------------------------------------
@@ -11,8 +12,12 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
     activity = ScopedRelatedField(ActivityDefinition)
     metric = ScopedRelatedField(MetricDefinition)
     split = ScopedRelatedField(SplitDefinition, required=False, allow_null=True)
-    start = serializers.DateField(required=False, help_text="First day (inclusive) of the x range.")
-    end = serializers.DateField(required=False, help_text="Last day (inclusive) of the x range.")
+    start = serializers.DateField(
+        required=False, validators=[validate_sane_date], help_text="First day (inclusive) of the x range."
+    )
+    end = serializers.DateField(
+        required=False, validators=[validate_sane_date], help_text="Last day (inclusive) of the x range."
+    )
 
     def validate(self, attrs):
         activity = attrs["activity"]
@@ -29,7 +34,7 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
 class SeriesPointSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     session_name = serializers.CharField()
-    x = serializers.DateTimeField()
+    x = StoredDateTimeField()
     top_set = serializers.FloatField(allow_null=True)
     average = serializers.FloatField(allow_null=True)
     product = serializers.FloatField(allow_null=True)

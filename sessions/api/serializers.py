@@ -5,6 +5,7 @@ from rest_framework.relations import PKOnlyObject
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, run_model_operation
+from goals.dates import validate_sane_date
 from goals.models import Goal
 from sessions.models import (
     ActivityInstance,
@@ -135,7 +136,9 @@ class ActivityInstanceSerializer(ScopedModelSerializer):
 
 
 class TimerSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(required=False, help_text="When the timer starts/stops; default now.")
+    at = serializers.DateTimeField(
+        required=False, validators=[validate_sane_date], help_text="When the timer starts/stops; default now."
+    )
 
 
 class ReorderInstancesSerializer(serializers.Serializer):

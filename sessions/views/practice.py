@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.models import Goal
@@ -78,6 +78,7 @@ def session_duplicate(request, root_id, session_id):
 
 
 @login_required
+@require_safe
 def running_session(request):
     """The user's running session for the header ("In progress: …"), fetched by a small script.
 

@@ -378,7 +378,9 @@ def test_fractal_program_pages_are_the_owners_only(name, owner_client, stranger_
     assert owner_client.get(url(name, fractal)).status_code == 200
     assert stranger_client.get(url(name, fractal)).status_code == 404
     assert anonymous_client.get(url(name, fractal)).status_code == 302
-    assert stranger_client.post(url(name, fractal), {"name": "x"}).status_code == 404
+    # The list only shows (405 to any POST); the create form 404s a stranger before reading.
+    expected = 405 if name == "program-list" else 404
+    assert stranger_client.post(url(name, fractal), {"name": "x"}).status_code == expected
 
 
 def test_every_program_page_is_the_owners_only(owner_client, stranger_client, anonymous_client, block, scheduled):
@@ -396,7 +398,8 @@ def test_every_program_post_is_refused_to_strangers_and_changes_nothing(
     posts = program_posts(block.program, block, scheduled[0].day, scheduled[0])
     data = {"name": "Hijacked", "date": scheduled[0].day.date.isoformat(), "color": "#000000"}
     for name, page in posts.items():
-        assert stranger_client.post(page, data).status_code == 404, name
+        # 405 for the pages that only show (the program page), 404 for every form and action.
+        assert stranger_client.post(page, data).status_code == (405 if name == "program-detail" else 404), name
         assert anonymous_client.post(page, data).status_code == 302, name
     block.refresh_from_db()
     assert (block.name, block.deleted_at, block.program.deleted_at) == ("Base", None, None)
