@@ -293,7 +293,13 @@ def template_prefetch():
 
 
 class SessionTemplateSerializer(ScopedModelSerializer):
-    sections = TemplateSectionSerializer(many=True, source="live_sections", max_length=50)
+    sections = TemplateSectionSerializer(
+        many=True,
+        source="live_sections",
+        max_length=50,
+        allow_empty=False,
+        error_messages={"empty": "A template needs at least one section."},
+    )
 
     class Meta:
         model = SessionTemplate
@@ -342,6 +348,11 @@ class ProgramSerializer(ScopedModelSerializer):
         model = Program
         fields = ["id", "name", "description", "start_date", "end_date", "is_active", "goals", *AUDIT]
         read_only_fields = ["id", *AUDIT]
+        # Both dates, as on the page (the model refuses a program without them too).
+        extra_kwargs = {
+            "start_date": {"required": True, "allow_null": False},
+            "end_date": {"required": True, "allow_null": False},
+        }
 
 
 class ProgramBlockSerializer(ScopedModelSerializer):
