@@ -147,3 +147,15 @@ def test_the_model_refuses_a_template_with_no_sections(owner_world):
     with pytest.raises(ValidationError):
         SessionTemplate.create(owner_world.root, "Empty", sections=[])
     assert not SessionTemplate.all_objects.filter(name="Empty").exists()
+
+
+def test_the_program_page_refuses_shrinking_past_a_block_with_a_message(owner_world):
+    program, block = owner_world.program, owner_world.block
+    page = reverse("program-edit", kwargs={"root_id": owner_world.root.pk, "program_id": program.pk})
+    end = block.end_date - datetime.timedelta(days=1)
+    data = {"name": program.name, "start_date": f"{program.start_date}", "end_date": f"{end}"}
+    before = snapshot()
+    response = signed_in(owner_world.user).post(page, data)
+    assert response.status_code == 400
+    assert "A block of this program ends after this date" in response.content.decode()
+    assert diff(before, snapshot()) == ""
