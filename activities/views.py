@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from goals.access import get_fractal_for_user, get_scoped_or_404
 
@@ -38,7 +38,13 @@ def library_activities(fractal, search=""):
 
 
 @login_required
-def activity_library(request, root_id, group_form=None, status=200):
+@require_safe
+def activity_library(request, root_id):
+    return _library_page(request, root_id)
+
+
+def _library_page(request, root_id, group_form=None, status=200):
+    """The library, also re-rendered (status 400) by the group forms that post to it."""
     fractal = get_fractal_for_user(request.user, root_id)
     search = request.GET.get("q", "").strip()
     groups = list(ActivityGroup.objects.for_fractal(fractal).order_by("sort_order", "name"))
@@ -90,12 +96,14 @@ def _activity_form_page(request, fractal, definition=None):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def activity_create(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     return _activity_form_page(request, fractal)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def activity_edit(request, root_id, activity_id):
     fractal = get_fractal_for_user(request.user, root_id)
     definition = get_scoped_or_404(ActivityDefinition.objects, fractal, pk=activity_id)
@@ -118,13 +126,14 @@ def group_create(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     form = GroupForm(request.POST, instance=ActivityGroup(), fractal=fractal)
     if not form.is_valid():
-        return activity_library(request, root_id, group_form=form, status=400)
+        return _library_page(request, root_id, group_form=form, status=400)
     group = form.save()
     messages.success(request, f"Group “{group.name}” created.")
     return redirect(_library_url(fractal))
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def group_edit(request, root_id, group_id):
     fractal = get_fractal_for_user(request.user, root_id)
     group = get_scoped_or_404(ActivityGroup.objects, fractal, pk=group_id)
@@ -167,5 +176,5 @@ def group_reorder(request, root_id):
     except (ValidationError, ValueError) as error:
         text = error.messages[0] if isinstance(error, ValidationError) else "Give a direction to move the group."
         messages.error(request, text)
-        return activity_library(request, root_id, status=400)
+        return _library_page(request, root_id, status=400)
     return redirect(_library_url(fractal))

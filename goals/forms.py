@@ -6,6 +6,7 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .accounts import email_taken
+from .dates import IsoDateField
 from .models import ROOT_LEVELS, Goal, GoalLevel, Profile, WeekStart
 
 
@@ -136,6 +137,7 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["name", "description", "deadline"]
+        field_classes = {"deadline": IsoDateField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

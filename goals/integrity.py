@@ -68,13 +68,14 @@ def parent_field(model):
 
 
 def linked_fields(model):
-    """Foreign keys to other scoped rows that must stay in the same fractal (not root/parent)."""
+    """Foreign keys (one-to-one included) to other scoped rows that must stay in the same fractal
+    (not root/parent: those have their own checks)."""
     parent = parent_field(model)
     return [
         field
         for field in model._meta.concrete_fields
         if field.is_relation
-        and field.many_to_one
+        and (field.many_to_one or field.one_to_one)
         and field.name != ROOT_FIELD
         and (parent is None or field.name != parent.name)
         and issubclass(field.related_model, FractalScopedModel)

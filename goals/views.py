@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from . import accounts
@@ -97,6 +97,7 @@ def settings_page(request, form=None, account_form=None, status=200):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def settings_view(request):
     profile = Profile.for_user(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
@@ -163,6 +164,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account_delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -215,6 +217,7 @@ def api_token(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def fractal_create(request):
     form = FractalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -262,6 +265,7 @@ def fractal_restore(request, root_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def goal_add_child(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     parent = get_goal(fractal, goal_id)
@@ -283,6 +287,7 @@ def goal_add_child(request, root_id, goal_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def goal_edit(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_goal(fractal, goal_id)
@@ -299,7 +304,7 @@ def goal_edit(request, root_id, goal_id):
             return redirect_next(request, tree_url(fractal, goal))
     move_form = MoveGoalForm(goal=goal) if goal.parent_id else None
     context = {"fractal": fractal, "goal": goal, "form": form, "move_form": move_form}
-    return render(request, "goals/goal_edit.html", context)
+    return render(request, "goals/goal_edit.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -4,8 +4,9 @@ Everything inside a fractal lives under ``fractals/<root_id>/``; the view resolv
 for the signed-in user (404 for anyone else) before anything else happens.
 """
 
+from django.conf import settings
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from activities.api import views as activity_views
@@ -16,6 +17,20 @@ from sessions.api import notes as note_views
 from sessions.api import views as session_views
 
 FRACTAL = "fractals/<uuid:root_id>"
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI (its start-up script is a file, ``?script``); the UI sets inline styles, so this
+    page alone allows them (scripts stay our own files only)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Not get(): its schema exclusion is a decorator on the parent's get().
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        )
+        return response
+
 
 router = SimpleRouter(use_regex_path=False)
 router.register("fractals", goal_views.FractalViewSet, basename="fractal")
@@ -38,7 +53,8 @@ router.register(f"{FRACTAL}/analytics", insights_views.AnalyticsViewSet, basenam
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script as a file: no inline script under our CSP.
+    path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     path(f"{FRACTAL}/progress-tree/", front_views.ProgressTreeView.as_view(), name="progress-tree"),
     path(f"{FRACTAL}/goals/<uuid:goal_id>/copy/", front_views.GoalCopyView.as_view(), name="goal-copy"),
     path(

@@ -17,3 +17,8 @@ urlpatterns = [
     path("", include("insights.urls")),
     path("", include("ops.urls")),
 ]
+
+handler400 = "goals.api.error_views.bad_request"
+handler403 = "goals.api.error_views.permission_denied"
+handler404 = "goals.api.error_views.page_not_found"
+handler500 = "goals.api.error_views.server_error"

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import MetricDefinition, Target
+from goals.dates import shift_day
 from goals.models import Goal, GoalLevel
 from sessions.models import ActivityInstance, MetricValue, PracticeSession
 from sessions.targets import target_counts
@@ -95,7 +96,7 @@ def activity_series(root, activity, metric, split=None, start=None, end=None, tz
     if start is not None:
         rows = rows.filter(x__gte=_day_start(start, tz))
     if end is not None:
-        rows = rows.filter(x__lt=_day_start(end + datetime.timedelta(days=1), tz))
+        rows = rows.filter(x__lt=_day_start(shift_day(end, 1), tz))
 
     points = []
     current = None

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from goals.dates import shift_day
+
 WIDTH = 720
 HEIGHT = 280
 MARGIN_LEFT = 64
@@ -196,7 +198,7 @@ def line_chart(series, *, title, unit="", empty_message="No values recorded yet.
     ys = [point.y for item in series for point in item.points]
     first, last = min(xs), max(xs)
     if first == last:
-        first, last = first - datetime.timedelta(days=1), last + datetime.timedelta(days=1)
+        first, last = shift_day(first, -1), shift_day(last, 1)
     ticks = nice_ticks(min(ys), max(ys))
     left, right = MARGIN_LEFT, width - MARGIN_RIGHT
     top, bottom = MARGIN_TOP, height - MARGIN_BOTTOM

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
+from goals.dates import IsoDateField
 from goals.rules import DATE_RANGE
 from goals.widgets import QuickSelect, RowsSelect
 from sessions.plan_forms import DateInput
@@ -18,8 +19,8 @@ class AnalyticsFilterForm(forms.Form):
     split = forms.ModelChoiceField(
         queryset=SplitDefinition.objects.none(), required=False, empty_label="All splits", widget=QuickSelect
     )
-    start = forms.DateField(required=False, widget=DateInput)
-    end = forms.DateField(required=False, widget=DateInput)
+    start = IsoDateField(required=False, widget=DateInput)
+    end = IsoDateField(required=False, widget=DateInput)
 
     def __init__(self, *args, root, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,8 +62,8 @@ class RangeForm(forms.Form):
 
     DEFAULT_DAYS = 90
 
-    start = forms.DateField(required=False, label="From", widget=DateInput)
-    end = forms.DateField(required=False, label="To", widget=DateInput)
+    start = IsoDateField(required=False, label="From", widget=DateInput)
+    end = IsoDateField(required=False, label="To", widget=DateInput)
 
     def clean(self):
         data = super().clean()

@@ -19,9 +19,11 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
 
 from activities.models import ActivityDefinition, MetricDefinition
 from goals.access import get_fractal_for_user
+from goals.dates import safe_localtime
 from goals.models import GoalLevel, Profile
 
 from . import analytics, exports, figures, periods, progress
@@ -228,11 +230,12 @@ def _table_rows(rows, unit, with_product, tz=None):
     """The points table's rows, from one fragment template compiled at import (one render of
     the loop, not one per row)."""
     for row in rows:
-        row["when"] = timezone.localtime(row["x"], tz).strftime("%a %d %b %Y %H:%M")
+        row["when"] = safe_localtime(row["x"], tz).strftime("%a %d %b %Y %H:%M")
     return POINTS_ROWS.render({"rows": rows, "unit": unit, "with_product": with_product})
 
 
 @login_required
+@require_safe
 def analytics_page(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     form = AnalyticsFilterForm(request.GET or None, root=fractal)
@@ -302,6 +305,7 @@ def analytics_page(request, root_id):
 
 
 @login_required
+@require_safe
 def analytics_overview(request, root_id):
     """The whole-history figures: streaks, totals, goals per level, targets and deadlines.
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from goals.models import Profile
 
 from .account_export import calendar_for, export_filename, stream_account_zip
-from .portability import PortabilityError, import_fractal, load_document
+from .portability import PortabilityError, check_document, import_fractal, load_document
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 PENDING_KEY = "pending_fractal_import"
@@ -30,23 +30,16 @@ def account_export(request):
 
 def preview_of(document):
     """What the document holds, or a PortabilityError for anything outside its own fractal."""
+    check_document(document)
     root = document.get("root")
-    objects = document.get("objects")
-    if not isinstance(objects, list) or not objects:
-        raise PortabilityError("the document holds no rows")
     counts, root_goal = {}, None
-    for item in objects:
-        if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):
-            raise PortabilityError("the document has a malformed row")
-        if str(item["fields"].get("root")) != str(root):
-            raise PortabilityError("the document has rows from outside its own fractal; nothing was written")
+    for item in document["objects"]:
         label = str(item.get("model"))
         counts[label] = counts.get(label, 0) + 1
-        if label == "goals.goal" and str(item.get("pk")) == str(root):
+        if label == "goals.goal" and str(item.get("pk")).lower() == str(root).lower():
             root_goal = item["fields"]
-    if root_goal is None:
-        raise PortabilityError("the document does not contain its fractal's root goal")
-    return {"name": root_goal.get("name", ""), "counts": sorted(counts.items()), "total": len(objects)}
+    name = (root_goal or {}).get("name", "")
+    return {"name": name, "counts": sorted(counts.items()), "total": len(document["objects"])}
 
 
 def _refuse(request, reason):

@@ -83,15 +83,77 @@ def load_document(text):
     return document
 
 
-def import_fractal(document, owner, progress=None):
-    """Write every object of ``document``; refuse (writing nothing) if any id exists already."""
-    allowed = {model._meta.label_lower for model in apps.get_models() if issubclass(model, FractalScopedModel)}
-    by_model = {}
-    for item in document.get("objects", []):
+def _pk(model, value, where):
+    try:
+        return model._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError) as error:
+        raise PortabilityError(f"{where}: {value!r} is not a valid id; nothing was written") from error
+
+
+def check_document(document):
+    """Refuse a document that reaches outside its own fractal, before anything is written.
+
+    Every row must carry the document's root, and every link it holds (foreign keys, one-to-one,
+    many-to-many) must point at a row of the document itself: a crafted document could
+    otherwise re-root rows into, or link them to, another user's fractal. Returns the document's
+    ids per model label.
+    """
+    objects = document.get("objects")
+    if not isinstance(objects, list) or not objects:
+        raise PortabilityError("the document holds no rows")
+    if not isinstance(document.get("root"), str):
+        raise PortabilityError(f"the document's root: {document.get('root')!r} is not a valid id; nothing was written")
+    root = _pk(Goal, document["root"], "the document's root")
+    allowed = {model._meta.label_lower: model for model in apps.get_models() if issubclass(model, FractalScopedModel)}
+    ids = {}
+    for item in objects:
+        if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):
+            raise PortabilityError("the document has a malformed row")
         label = item.get("model")
         if label not in allowed:
             raise PortabilityError(f"unexpected model {label!r} in the document")
-        by_model.setdefault(label, []).append(item["pk"])
+        pk = _pk(allowed[label], item.get("pk"), label)
+        if pk in ids.setdefault(label, set()):
+            raise PortabilityError(f"{label} {pk} appears twice in the document; nothing was written")
+        ids[label].add(pk)
+    if root not in ids.get("goals.goal", set()):
+        raise PortabilityError("the document does not contain its fractal's root goal")
+    for item in objects:
+        model, fields = allowed[item["model"]], item["fields"]
+        where = f"{item['model']} {item['pk']}"
+        if _pk(Goal, fields.get("root"), where) != root:
+            raise PortabilityError(
+                f"{where} is from outside its own fractal (its root is not the document's root); nothing was written"
+            )
+        is_root_goal = model is Goal and _pk(Goal, item["pk"], where) == root
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or field.name == "root":
+                continue
+            value = fields.get(field.name)
+            if value is None:
+                continue
+            if not issubclass(field.related_model, FractalScopedModel):
+                if is_root_goal:
+                    continue  # the root's owner: replaced by the importing user
+                raise PortabilityError(f"{where}: its {field.name} points outside the document; nothing was written")
+            if _pk(field.related_model, value, where) not in ids.get(field.related_model._meta.label_lower, set()):
+                raise PortabilityError(f"{where}: its {field.name} points outside the document; nothing was written")
+        if is_root_goal and fields.get("parent") is not None:
+            raise PortabilityError("the document's root goal has a parent; nothing was written")
+        for field in model._meta.local_many_to_many:
+            values = fields.get(field.name) or []
+            if not isinstance(values, list):
+                raise PortabilityError(f"{where}: its {field.name} is not a list; nothing was written")
+            known = ids.get(field.related_model._meta.label_lower, set())
+            if any(_pk(field.related_model, value, where) not in known for value in values):
+                raise PortabilityError(f"{where}: its {field.name} points outside the document; nothing was written")
+    return ids
+
+
+def import_fractal(document, owner, progress=None):
+    """Write every object of ``document``; refuse (writing nothing) if any id exists already or
+    any row reaches outside the document's own fractal (see ``check_document``)."""
+    by_model = check_document(document)
     for label, ids in by_model.items():
         model = apps.get_model(label)
         clashing = model.all_objects.filter(pk__in=ids).count()

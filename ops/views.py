@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from goals.models.profile import Profile
 from ops.forms import LegacyUploadForm
@@ -12,6 +13,7 @@ from ops.legacy import LegacyFileError, import_legacy, uploads
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def legacy_upload(request):
     form = LegacyUploadForm(
         request.POST or None, request.FILES or None, initial={"source_tz": Profile.for_user(request.user).time_zone}
@@ -26,6 +28,7 @@ def legacy_upload(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def legacy_review(request, upload_id):
     found = uploads.find(request.user, upload_id)
     if found is None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from activities.forms import LabelledRowForm
 from activities.models import ActivityDefinition
+from goals.dates import IsoDateField, IsoDateTimeField
 from goals.models import SESSION_LEVELS, Goal
 from goals.rules import DATE_RANGE
 from goals.widgets import QuickSelect
@@ -60,8 +61,8 @@ def offer_goals_in_tree_order(field, fractal, keep=()):
 
 
 class SessionFilterForm(forms.Form):
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = IsoDateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = IsoDateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     goal = forms.ModelChoiceField(
         queryset=Goal.objects.none(), required=False, empty_label="Any goal", widget=QuickSelect
     )
@@ -189,8 +190,8 @@ class AddActivityForm(forms.Form):
 
 
 class InstanceTimesForm(forms.Form):
-    time_start = forms.DateTimeField(required=False, label="Start")
-    time_stop = forms.DateTimeField(required=False, label="Stop")
+    time_start = IsoDateTimeField(required=False, label="Start")
+    time_stop = IsoDateTimeField(required=False, label="Stop")
 
 
 class InstanceNotesForm(forms.Form):

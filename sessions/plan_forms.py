@@ -7,6 +7,7 @@ fractal is ever accepted. The forms validate input; the models do the work.
 from django import forms
 from django.core.exceptions import ValidationError
 
+from goals.dates import IsoDateField
 from goals.models import Goal
 
 from .forms import offer_goals_in_tree_order
@@ -165,8 +166,8 @@ class DateInput(forms.DateInput):
 class ProgramForm(forms.Form):
     name = forms.CharField(max_length=255)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    start_date = forms.DateField(widget=DateInput)
-    end_date = forms.DateField(widget=DateInput)
+    start_date = IsoDateField(widget=DateInput)
+    end_date = IsoDateField(widget=DateInput)
     goals = GoalChoiceField(
         queryset=Goal.objects.none(),
         required=False,
@@ -187,8 +188,8 @@ class ProgramForm(forms.Form):
 
 class BlockForm(forms.Form):
     name = forms.CharField(max_length=255)
-    start_date = forms.DateField(widget=DateInput)
-    end_date = forms.DateField(widget=DateInput)
+    start_date = IsoDateField(widget=DateInput)
+    end_date = IsoDateField(widget=DateInput)
     color = forms.CharField(max_length=7, initial="#4f7cac", widget=forms.TextInput(attrs={"type": "color"}))
     goals = GoalChoiceField(
         queryset=Goal.objects.none(),
@@ -218,10 +219,10 @@ class ScheduleForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(widget=DateInput)
+    date = IsoDateField(widget=DateInput)
     name = forms.CharField(max_length=255, required=False)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CopyDayForm(forms.Form):
-    date = forms.DateField(widget=DateInput)
+    date = IsoDateField(widget=DateInput)

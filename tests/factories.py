@@ -194,6 +194,9 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     root = factory.SubFactory(FractalFactory)
     name = factory.Sequence(lambda n: f"Program {n}")
+    # Wide enough for the blocks ProgramBlockFactory makes (they start 5-10 days ago, last 4 weeks).
+    start_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=60))
+    end_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=120))
 
 
 class ProgramBlockFactory(factory.django.DjangoModelFactory):
@@ -202,8 +205,15 @@ class ProgramBlockFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     name = factory.Sequence(lambda n: f"Block {n}")
-    start_date = factory.Faker("date_between", start_date="-10d", end_date="-5d")
-    end_date = factory.LazyAttribute(lambda block: block.start_date + datetime.timedelta(days=27))
+    # Four weeks from a few days ago, kept inside the program's dates (a block must be).
+    start_date = factory.LazyAttribute(
+        lambda block: min(
+            max(datetime.date.today() - datetime.timedelta(days=7), block.program.start_date), block.program.end_date
+        )
+    )
+    end_date = factory.LazyAttribute(
+        lambda block: min(block.start_date + datetime.timedelta(days=27), block.program.end_date)
+    )
 
 
 class ProgramDayFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from activities.models import Target
 from goals.access import fractals_for, get_fractal_for_user, get_scoped_or_404
@@ -22,6 +23,7 @@ from . import goal_map
 
 
 @login_required
+@require_safe
 def fractal_list(request):
     fractals = list(fractals_for(request.user).order_by("sort_order", "created_at"))
     ids = [fractal.pk for fractal in fractals]
@@ -127,6 +129,7 @@ def levels_to_render(fractal):
 
 
 @login_required
+@require_safe
 def fractal_tree(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     choices = goal_map.tree_choices(request)

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.copying import copy_goal
 from activities.models import Target
@@ -42,6 +42,7 @@ def sessions_url(fractal, goal):
 
 
 @login_required
+@require_safe
 def goal_detail(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_scoped_or_404(Goal.objects.select_related("parent"), fractal, pk=goal_id)
@@ -130,6 +131,7 @@ def _target_form_page(request, fractal, goal, target=None):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def target_create(request, root_id, goal_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_scoped_or_404(Goal.objects, fractal, pk=goal_id)
@@ -137,6 +139,7 @@ def target_create(request, root_id, goal_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def target_edit(request, root_id, goal_id, target_id):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_scoped_or_404(Goal.objects, fractal, pk=goal_id)

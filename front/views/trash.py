@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from front.trash import BY_PAGE_KIND, listed, restorable
 from goals.access import get_fractal_for_user, get_scoped_or_404
@@ -13,6 +13,7 @@ from goals.services import restore_object
 
 
 @login_required
+@require_safe
 def trash(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     sections = [

@@ -14,6 +14,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from goals.access import get_fractal_for_user
+from goals.dates import RANGE_MESSAGE, is_sane
 
 from .exceptions import django_error_detail
 
@@ -72,6 +73,17 @@ class FractalFilterSet(django_filters.FilterSet):
 
     def filter_deleted(self, queryset, name, value):
         return queryset
+
+    def is_valid(self):
+        """Also refuse dates outside the accepted years (see goals.dates), in ranges too."""
+        valid = super().is_valid()
+        if valid:
+            for name, value in list(self.form.cleaned_data.items()):
+                values = [value.start, value.stop] if isinstance(value, slice) else [value]
+                if not all(is_sane(item) for item in values):
+                    self.form.add_error(name, RANGE_MESSAGE)
+                    valid = False
+        return valid
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -184,3 +196,14 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         for name, values in many.items():
             getattr(instance, name).set(values)
         return instance
+
+
+class StoredDateTimeField(serializers.DateTimeField):
+    """An output datetime shown in the user's zone, or as stored (UTC) when the shift would leave
+    the calendar (a row of year 1 written before dates were range-checked)."""
+
+    def to_representation(self, value):
+        try:
+            return super().to_representation(value)
+        except serializers.ValidationError:
+            return value.isoformat()

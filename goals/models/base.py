@@ -12,6 +12,8 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from goals.dates import validate_sane_date
+
 
 class FractalQuerySet(models.QuerySet):
     def alive(self):
@@ -159,6 +161,8 @@ class FractalScopedModel(models.Model):
                 continue
             try:
                 model_field.run_validators(value)
+                # Every date and time of every model, one rule (see goals.dates).
+                validate_sane_date(value)
             except ValidationError as error:
                 errors[model_field.name] = error.messages
         if errors:

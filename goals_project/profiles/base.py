@@ -98,6 +98,7 @@ MIDDLEWARE = [
     # First, so the duration it logs covers every other middleware.
     "ops.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "goals.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +111,16 @@ MIDDLEWARE = [
     # Last, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Sent by goals.middleware.SecurityHeadersMiddleware in every profile. Scripts, styles, images
+# and fonts only from our own static files (the SVG charts are inline markup, not images).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
 ROOT_URLCONF = "goals_project.urls"
 WSGI_APPLICATION = "goals_project.wsgi.application"
@@ -169,7 +180,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["goals.api.permissions.IsSignedIn"],
+    "DEFAULT_PARSER_CLASSES": [
+        "goals.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Per client: the address for anonymous requests, the user otherwise (see the README).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "goals.api.throttles.AnonymousClientThrottle",
+        "goals.api.throttles.SignedInClientThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -3,7 +3,8 @@
 from rest_framework import serializers
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
-from goals.api.base import ScopedRelatedField
+from goals.api.base import ScopedRelatedField, StoredDateTimeField
+from goals.dates import validate_sane_date
 from goals.rules import DATE_RANGE
 
 
@@ -12,8 +13,12 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
     activity = ScopedRelatedField(ActivityDefinition)
     metric = ScopedRelatedField(MetricDefinition)
     split = ScopedRelatedField(SplitDefinition, required=False, allow_null=True)
-    start = serializers.DateField(required=False, help_text="First day (inclusive) of the x range.")
-    end = serializers.DateField(required=False, help_text="Last day (inclusive) of the x range.")
+    start = serializers.DateField(
+        required=False, validators=[validate_sane_date], help_text="First day (inclusive) of the x range."
+    )
+    end = serializers.DateField(
+        required=False, validators=[validate_sane_date], help_text="Last day (inclusive) of the x range."
+    )
     bucket = serializers.ChoiceField(
         choices=["auto", "none", "day", "week", "month", "quarter", "year"],
         default="auto",
@@ -36,7 +41,7 @@ class ActivitySeriesQuerySerializer(serializers.Serializer):
 class SeriesPointSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     session_name = serializers.CharField()
-    x = serializers.DateTimeField()
+    x = StoredDateTimeField()
     top_set = serializers.FloatField(allow_null=True)
     average = serializers.FloatField(allow_null=True)
     product = serializers.FloatField(allow_null=True)
@@ -122,12 +127,16 @@ class SummarySerializer(serializers.Serializer):
 
 class DateRangeQuerySerializer(serializers.Serializer):
     start = serializers.DateField(
-        required=False, help_text="First local day (inclusive); 90 days before the end by default."
+        required=False,
+        validators=[validate_sane_date],
+        help_text="First local day (inclusive); 90 days before the end by default.",
     )
-    end = serializers.DateField(required=False, help_text="Last local day (inclusive); today by default.")
+    end = serializers.DateField(
+        required=False, validators=[validate_sane_date], help_text="Last local day (inclusive); today by default."
+    )
 
     def validate(self, attrs):
-        if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
+        if DATE_RANGE.broken_by(attrs.get("start"), attrs.get("end")):
             raise serializers.ValidationError({"end": "The end is before the start."})
         return attrs
 

@@ -5,6 +5,7 @@ from rest_framework.relations import PKOnlyObject
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, run_model_operation
+from goals.dates import validate_sane_date
 from goals.models import Goal
 from sessions.models import (
     ActivityInstance,
@@ -155,7 +156,9 @@ class RecordSerializer(serializers.Serializer):
 
 
 class TimerSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(required=False, help_text="When the timer starts/stops; default now.")
+    at = serializers.DateTimeField(
+        required=False, validators=[validate_sane_date], help_text="When the timer starts/stops; default now."
+    )
 
 
 class ReorderInstancesSerializer(serializers.Serializer):
@@ -342,7 +345,13 @@ def template_prefetch():
 
 
 class SessionTemplateSerializer(ScopedModelSerializer):
-    sections = TemplateSectionSerializer(many=True, source="live_sections", max_length=50)
+    sections = TemplateSectionSerializer(
+        many=True,
+        source="live_sections",
+        max_length=50,
+        allow_empty=False,
+        error_messages={"empty": "A template needs at least one section."},
+    )
 
     class Meta:
         model = SessionTemplate
@@ -394,6 +403,11 @@ class ProgramSerializer(ScopedModelSerializer):
         model = Program
         fields = ["id", "name", "description", "start_date", "end_date", "is_active", "goals", *AUDIT]
         read_only_fields = ["id", *AUDIT]
+        # Both dates, as on the page (the model refuses a program without them too).
+        extra_kwargs = {
+            "start_date": {"required": True, "allow_null": False},
+            "end_date": {"required": True, "allow_null": False},
+        }
 
 
 class ProgramBlockSerializer(ScopedModelSerializer):

@@ -48,7 +48,25 @@ class Program(FractalScopedModel):
         return self.name
 
     def validate_rules(self):
+        # Both dates, as the page form and the old app asked (programs imported from the old app
+        # without dates keep them empty until they are next edited).
+        errors = {}
+        if self.start_date is None:
+            errors["start_date"] = "A program needs a start date."
+        if self.end_date is None:
+            errors["end_date"] = "A program needs an end date."
+        if errors:
+            raise ValidationError(errors)
         PROGRAM_TIME_ORDER.check_object(self)
+        if not self._state.adding:
+            # Its blocks must stay inside (the block rule seen from the program's side).
+            blocks = ProgramBlock.objects.filter(program_id=self.pk)
+            if blocks.filter(start_date__lt=self.start_date).exists():
+                errors["start_date"] = "A block of this program starts before this date; move the block first."
+            if blocks.filter(end_date__gt=self.end_date).exists():
+                errors["end_date"] = "A block of this program ends after this date; move the block first."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProgramBlock(FractalScopedModel, OrderedModel):
@@ -96,8 +114,27 @@ class ProgramBlock(FractalScopedModel, OrderedModel):
             validate_color(self.color)
         except ValidationError as error:
             errors["color"] = error.messages[0]
+        program = self.program if self.program_id else None
+        if program is not None and self.start_date and self.end_date:
+            if program.start_date and self.start_date < program.start_date:
+                errors["start_date"] = f"A block cannot start before its program ({program.start_date:%Y-%m-%d})."
+            if program.end_date and self.end_date > program.end_date:
+                errors["end_date"] = f"A block cannot end after its program ({program.end_date:%Y-%m-%d})."
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def integrity_rules(cls):
+        return [
+            (
+                cls.all_objects.filter(
+                    Q(program__start_date__isnull=False, start_date__lt=F("program__start_date"))
+                    | Q(program__end_date__isnull=False, end_date__gt=F("program__end_date"))
+                ),
+                "block outside its program's dates",
+                None,
+            )
+        ]
 
     def dates(self):
         day = self.start_date

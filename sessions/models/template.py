@@ -48,6 +48,9 @@ class SessionTemplate(FractalScopedModel):
 
     def replace_sections(self, sections):
         """Make the template's sections exactly ``sections`` (old ones go to the trash)."""
+        sections = list(sections)
+        if not sections:
+            raise ValidationError({"sections": "A template needs at least one section."})
         with transaction.atomic():
             for old in TemplateSection.objects.filter(template=self):
                 old.delete()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.access import get_fractal_for_user, get_scoped_or_404
@@ -99,6 +99,7 @@ class Page:
 
 
 @login_required
+@require_safe
 def session_detail(request, root_id, session_id):
     page = Page(request, root_id, session_id)
     return render(request, "sessions/session_detail.html", page.context())

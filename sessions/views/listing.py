@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from goals.access import get_fractal_for_user
 
@@ -22,6 +23,7 @@ def sessions_of(fractal):
 
 
 @login_required
+@require_safe
 def session_list(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     form = SessionFilterForm(request.GET or None, fractal=fractal)
@@ -63,6 +65,7 @@ def session_list(request, root_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def session_create(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     data = request.POST if request.method == "POST" else None

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
@@ -203,6 +203,7 @@ def log_session(request, root_id):
 
 
 @login_required
+@require_safe
 def running_session(request):
     """The user's running session for the header ("In progress: …"), fetched by a small script.
 

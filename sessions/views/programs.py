@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
@@ -39,6 +39,7 @@ def _to_detail(program):
 
 
 @login_required
+@require_safe
 def program_list(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     programs = (
@@ -89,12 +90,14 @@ def _save_program(request, fractal, program=None):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def program_create(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     return _save_program(request, fractal)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def program_edit(request, root_id, program_id):
     fractal = get_fractal_for_user(request.user, root_id)
     return _save_program(request, fractal, _program(fractal, program_id))
@@ -111,6 +114,7 @@ def program_delete(request, root_id, program_id):
 
 
 @login_required
+@require_safe
 def program_detail(request, root_id, program_id):
     """The program with its blocks and the calendar of its days."""
     fractal = get_fractal_for_user(request.user, root_id)
@@ -166,12 +170,14 @@ def _save_block(request, fractal, program, block=None):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def block_create(request, root_id, program_id):
     fractal = get_fractal_for_user(request.user, root_id)
     return _save_block(request, fractal, _program(fractal, program_id))
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def block_edit(request, root_id, program_id, block_id):
     fractal = get_fractal_for_user(request.user, root_id)
     program = _program(fractal, program_id)
@@ -190,6 +196,7 @@ def block_delete(request, root_id, program_id, block_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def block_schedule(request, root_id, program_id, block_id):
     """Schedule a template on weekdays of the block: creates the missing days, keeps the others."""
     fractal = get_fractal_for_user(request.user, root_id)
@@ -215,6 +222,7 @@ def block_schedule(request, root_id, program_id, block_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def day_edit(request, root_id, program_id, day_id):
     """Edit one day (date, name, notes); the other days of the block stay as they are."""
     fractal = get_fractal_for_user(request.user, root_id)

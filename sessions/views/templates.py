@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.models import ActivityDefinition
 from goals.access import get_fractal_for_user, get_scoped_or_404
@@ -40,6 +40,7 @@ def _library(fractal):
 
 
 @login_required
+@require_safe
 def template_list(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     return render(request, "plans/template_list.html", {"fractal": fractal, "templates": _templates(fractal)})
@@ -82,12 +83,14 @@ def _editor(request, fractal, template=None):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def template_create(request, root_id):
     fractal = get_fractal_for_user(request.user, root_id)
     return _editor(request, fractal)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def template_edit(request, root_id, template_id):
     fractal = get_fractal_for_user(request.user, root_id)
     return _editor(request, fractal, _template(fractal, template_id))
@@ -114,6 +117,7 @@ def template_delete(request, root_id, template_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def session_from_template(request, root_id, template_id):
     """Choose the goals, then create a session with the template's sections and activities."""
     fractal = get_fractal_for_user(request.user, root_id)
@@ -147,6 +151,7 @@ def session_from_template(request, root_id, template_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def template_from_session(request, root_id):
     """Save a session of the fractal (POST field ``session``) as a new template."""
     fractal = get_fractal_for_user(request.user, root_id)

@@ -13,7 +13,9 @@ MONDAY = datetime.date(2026, 3, 2)
 
 @pytest.fixture
 def block(fractal, short_term_goal):
-    program = Program(name="Spring", root=fractal)
+    program = Program(
+        name="Spring", root=fractal, start_date=datetime.date(2026, 3, 1), end_date=datetime.date(2026, 5, 31)
+    )
     program.save()
     block = ProgramBlock(program=program, name="Base", start_date=MONDAY, end_date=MONDAY + datetime.timedelta(days=13))
     block.save()

@@ -91,7 +91,7 @@ def test_editing_saves_name_description_and_deadline(owner_client, short_term_go
 
 def test_editing_with_a_blank_name_changes_nothing(owner_client, short_term_goal):
     response = owner_client.post(url("goal-edit", short_term_goal), {"name": "", "description": "Changed"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "name" in response.context["form"].errors
     short_term_goal.refresh_from_db()
     assert (short_term_goal.name, short_term_goal.description) == ("Front lever", "")

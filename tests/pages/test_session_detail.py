@@ -356,7 +356,7 @@ def test_a_manual_stop_without_a_start_is_refused(owner_client, instance):
 def test_a_malformed_time_is_refused(owner_client, instance):
     response = owner_client.post(instance_action("instance-times", instance), {"time_start": "yesterday"}, **HTMX)
     assert response.status_code == 400
-    assert "Enter a valid date/time" in response.content.decode()
+    assert "Enter a date and time as YYYY-MM-DDTHH:MM" in response.content.decode()
 
 
 # --- notes and completion of an instance ---------------------------------------------------

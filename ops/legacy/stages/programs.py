@@ -25,6 +25,19 @@ from .base import BATCH
 
 
 class ProgramsStage:
+    def _cover_blocks(self, program, blocks):
+        """A block lies within its program's dates (ProgramBlock's rule): the old app did not
+        check it, so a program is widened to cover its blocks."""
+        if not blocks:
+            return
+        first, last = min(block.start_date for block in blocks), max(block.end_date for block in blocks)
+        if program.start_date and first < program.start_date:
+            self.report.repaired("programs", program.pk, "a block started before it; it now starts with that block")
+            program.start_date = first
+        if program.end_date and last > program.end_date:
+            self.report.repaired("programs", program.pk, "a block ended after it; it now ends with that block")
+            program.end_date = last
+
     def _programs(self):
         programs, blocks, days, scheduled, program_goals, block_goals = [], [], [], [], [], []
         block_by_legacy = {}
@@ -67,6 +80,7 @@ class ProgramsStage:
                 self.report.repaired("programs", pk, f"weekly_schedule: {problem}; ignored")
                 schedule = []
             entries = list(block_rows.pop(str(row.get("id")), []))
+            first_block = len(blocks)
             for item in schedule if isinstance(schedule, list) else []:
                 if isinstance(item, dict):
                     self.report.read("program_blocks (weekly_schedule)")
@@ -115,6 +129,7 @@ class ProgramsStage:
                     days_made, sessions_made = self._days_from_schedule(block_id, root, start, end, weekly, created)
                     days += days_made
                     scheduled += sessions_made
+            self._cover_blocks(programs[-1], blocks[first_block:])
         for program_id, entries in block_rows.items():
             for _origin, item in entries:
                 self.report.skip("program_blocks", item.get("id"), f"orphan: its program {program_id} does not exist")
