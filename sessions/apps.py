@@ -9,4 +9,10 @@ class PracticeSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from goals import services
+
         from . import signals  # noqa: F401
+        from .targets import reevaluate_after_trash
+
+        if reevaluate_after_trash not in services.after_trash_change:
+            services.after_trash_change.append(reevaluate_after_trash)

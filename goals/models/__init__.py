@@ -1,5 +1,5 @@
 from .base import FractalQuerySet, FractalScopedModel, OrderedModel, SoftDeleteUnlink, root_field
-from .goal import ROOT_LEVELS, SESSION_LEVELS, Goal, GoalLevel
+from .goal import ROOT_LEVELS, SESSION_LEVELS, CompletedBy, Goal, GoalLevel
 from .profile import Profile, Theme, WeekStart
 from .token import ApiToken
 
@@ -7,6 +7,7 @@ __all__ = [
     "ROOT_LEVELS",
     "SESSION_LEVELS",
     "ApiToken",
+    "CompletedBy",
     "FractalQuerySet",
     "FractalScopedModel",
     "Goal",
