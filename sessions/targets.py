@@ -211,9 +211,14 @@ def reevaluate_after_trash(obj):
         session_ids = {obj.session_id}
     elif isinstance(obj, MetricValue):
         session_ids = {obj.instance.session_id}
-    else:
-        # Goals, targets, activities, whole fractals: rare, so every target of the fractal.
+    elif isinstance(obj, Goal):
+        # Sessions linked below a trashed goal stop counting for its ancestors' targets (and count
+        # again on restore): rare, so every target of the fractal.
         return reevaluate_goals(Goal.objects.filter(root_id=obj.root_id, targets__isnull=False).distinct())
+    else:
+        # Targets and their thresholds are evaluated when saved; their achievements go and come
+        # back with them through the soft-delete graph.
+        return []
     # A soft-deleted session still names the goals it counted for.
     return reevaluate_goals(_goals_counting(session_ids), include_ancestors=True)
 

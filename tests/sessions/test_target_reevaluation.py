@@ -211,3 +211,9 @@ def test_the_migration_infers_how_existing_goals_were_completed(fractal, short_t
     assert goal_state(short_term_goal) == (True, CompletedBy.TARGETS)
     assert goal_state(by_hand) == (True, CompletedBy.HAND)
     assert goal_state(fractal) == (False, "")
+
+
+def test_the_goal_page_says_how_the_goal_was_completed(owner_client, fractal, short_term_goal, lift, target):
+    practice(fractal, short_term_goal, lift, 12)
+    page = owner_client.get(reverse("goal-detail", kwargs={"root_id": fractal.pk, "goal_id": short_term_goal.pk}))
+    assert "(by its targets)" in page.content.decode()
