@@ -15,10 +15,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from .integrity import _ordered_for_repair
-from .models import Profile
+from .models import ApiToken, Profile
 
 VERIFY_SALT = "fractal-goals.verify-email"
 
@@ -127,7 +126,7 @@ def erasure_summary(user):
         for model, rows in reversed(owned_rows(user))  # parents first reads better
     ]
     summary = [(label, count) for label, count in summary if count]
-    summary.append(("API tokens", Token.objects.filter(user=user).count()))
+    summary.append(("API tokens", ApiToken.objects.filter(user=user).count()))
     summary.append(("signed-in browser sessions", len(_user_sessions(user))))
     return summary
 

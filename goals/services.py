@@ -1,11 +1,21 @@
 """Trash operations every entry point (pages, API, admin, commands) calls.
 
 They are thin over the one soft-delete graph (goals/softdelete.py, reached through the models'
-``delete``/``restore``): the service only adds the transaction, so a refused restore or delete
-changes nothing.
+``delete``/``restore``): the service only adds the transaction (so a refused restore or delete
+changes nothing); the models run ``after_trash_change`` hooks (target re-evaluation).
 """
 
 from django.db import transaction
+
+# Callables ``hook(obj)`` run inside the transaction after every soft delete or restore (the
+# models' ``delete``/``restore`` call them, whoever calls those), for what apps above this one
+# derive from the rows: sessions re-evaluates targets. goals cannot import those apps.
+after_trash_change = []
+
+
+def after_trash_change_of(obj):
+    for hook in after_trash_change:
+        hook(obj)
 
 
 def delete_object(obj):

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
 
 from . import accounts
 from .access import get_fractal_for_user, get_scoped_or_404
@@ -31,7 +30,7 @@ from .forms import (
     SignupForm,
     add_model_errors,
 )
-from .models import Goal, Profile
+from .models import ApiToken, Goal, Profile
 from .services import delete_object, restore_object
 from .undo import deleted_with_undo
 
@@ -85,7 +84,7 @@ def settings_page(request, form=None, account_form=None, status=200):
         "form": form or ProfileForm(instance=profile),
         "account_form": account_form or AccountForm(instance=request.user),
         "profile": profile,
-        "token": Token.objects.filter(user=request.user).first(),
+        "token": ApiToken.objects.filter(user=request.user).first(),
         "new_key": request.session.pop("new_api_token", None),
         "calendar_url": (
             request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": profile.calendar_token}))
@@ -202,13 +201,13 @@ def api_token(request):
     if action not in {"create", "regenerate", "revoke"}:
         messages.error(request, "Unknown token action.")
         return redirect("settings")
-    Token.objects.filter(user=request.user).delete()
     if action == "revoke":
+        ApiToken.objects.revoke(request.user)
         messages.success(request, "Your API token was revoked.")
     else:
-        token = Token.objects.create(user=request.user)
-        # Shown once on the next page, then forgotten by the session.
-        request.session["new_api_token"] = token.key
+        _, key = ApiToken.issue(request.user)
+        # Shown once on the next page, then forgotten by the session; the database keeps a hash.
+        request.session["new_api_token"] = key
         messages.success(request, "A new API token was created. Copy it now: it is shown only once.")
     return redirect("settings")
 

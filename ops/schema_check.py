@@ -16,6 +16,7 @@ from django.db import router
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import ProjectState
+from django.db.models import UniqueConstraint
 
 DRIFT = "drift"
 PENDING = "pending"
@@ -128,30 +129,88 @@ def expected_models(state_apps, connection):
         yield model
 
 
-def _declared_column_sets(model):
-    """Column tuples Django itself indexes for this model (FKs, unique fields, together options)."""
+@dataclass(frozen=True)
+class ExpectedIndex:
+    """An index Django creates for a model: matched by name when it has one of ours, else by columns."""
+
+    columns: tuple
+    unique: bool
+    name: str | None = None  # Meta.indexes / Meta.constraints carry their own names
+
+
+def _columns(opts, names):
+    return tuple(opts.get_field(name.lstrip("-")).column for name in names)
+
+
+def expected_indexes(model, connection):
+    """Every index the schema editor would create for ``model``: unique and db_index fields (so
+    every foreign key), PostgreSQL's ``_like`` pattern indexes, unique_together, Meta.indexes and
+    unique constraints (partial ones included). Primary keys and check constraints are not here."""
     opts = model._meta
-    column_sets = set()
+    like_editor = connection.schema_editor(collect_sql=True) if connection.vendor == "postgresql" else None
+    expected = []
     for field in opts.local_fields:
-        if field.primary_key or field.unique or field.db_index:
-            column_sets.add((field.column,))
+        if field.db_type(connection) is None:
+            continue
+        if field.unique and not field.primary_key:
+            expected.append(ExpectedIndex((field.column,), unique=True))
+        elif field.db_index and not field.primary_key:
+            expected.append(ExpectedIndex((field.column,), unique=False))
+        if like_editor is not None and like_editor._create_like_index_sql(model, field) is not None:
+            expected.append(ExpectedIndex((field.column,), unique=False))
     for fields in opts.unique_together:
-        column_sets.add(tuple(opts.get_field(name).column for name in fields))
+        expected.append(ExpectedIndex(_columns(opts, fields), unique=True))
     for index in opts.indexes:
-        column_sets.add(tuple(opts.get_field(name.lstrip("-")).column for name in index.fields))
+        expected.append(ExpectedIndex(_columns(opts, index.fields), unique=False, name=index.name))
     for constraint in opts.constraints:
-        fields = getattr(constraint, "fields", ())
-        if fields:
-            column_sets.add(tuple(opts.get_field(name).column for name in fields))
-    return column_sets
+        if isinstance(constraint, UniqueConstraint):
+            expected.append(ExpectedIndex(_columns(opts, constraint.fields), unique=True, name=constraint.name))
+    return expected
 
 
-def _unique_column_sets(model):
-    opts = model._meta
-    sets = {(field.column,) for field in opts.local_fields if field.unique or field.primary_key}
-    for fields in opts.unique_together:
-        sets.add(tuple(opts.get_field(name).column for name in fields))
-    return sets
+def _is_index(info):
+    return bool(info.get("index") or info.get("unique")) and not info.get("primary_key") and not info.get("check")
+
+
+def compare_indexes(model, constraints, connection):
+    """Each expected index must exist (ours by name, Django's generated ones by their columns and
+    uniqueness, counted, so one index cannot stand in for two); any other index is drift."""
+    table = model._meta.db_table
+    findings = []
+    pool = {name: info for name, info in constraints.items() if _is_index(info)}
+    by_columns = []
+    for index in expected_indexes(model, connection):
+        if index.name is None:
+            by_columns.append(index)
+            continue
+        kind = "constraint" if index.unique else "index"
+        info = pool.pop(index.name, None)
+        if info is None:
+            findings.append(Finding(DRIFT, table, f"missing {kind} {index.name}"))
+        elif index.columns and tuple(info["columns"] or ()) != index.columns:
+            found = ", ".join(column or "?" for column in info["columns"] or ())
+            findings.append(
+                Finding(DRIFT, table, f"{kind} {index.name} is on {found}, expected {', '.join(index.columns)}")
+            )
+    for index in by_columns:
+        match = next(
+            (
+                name
+                for name, info in pool.items()
+                if tuple(info["columns"] or ()) == index.columns and bool(info.get("unique")) == index.unique
+            ),
+            None,
+        )
+        if match is None:
+            kind = "unique index" if index.unique else "index"
+            findings.append(Finding(DRIFT, table, f"missing {kind} on {', '.join(index.columns)}"))
+        else:
+            del pool[match]
+    for name, info in sorted(pool.items()):
+        listed = ", ".join(column or "?" for column in info["columns"] or ()) or "?"
+        kind = "unique index" if info.get("unique") else "index"
+        findings.append(Finding(DRIFT, table, f"undeclared {kind} {name} on {listed}"))
+    return findings
 
 
 def compare_table(model, cursor, connection):
@@ -181,34 +240,21 @@ def compare_table(model, cursor, connection):
             findings.append(Finding(DRIFT, table, f"extra column {name}"))
 
     constraints = introspection.get_constraints(cursor, table)
-    declared = {index.name: "index" for index in opts.indexes}
-    declared.update({constraint.name: "constraint" for constraint in opts.constraints})
-    for name, kind in declared.items():
-        if name not in constraints:
-            findings.append(Finding(DRIFT, table, f"missing {kind} {name}"))
-    column_sets = _declared_column_sets(model)
-    existing_sets = {tuple(info["columns"] or ()) for info in constraints.values()}
-    for field in opts.local_fields:
-        if field.column not in columns:
-            continue
-        if (field.unique or field.db_index) and not field.primary_key and (field.column,) not in existing_sets:
-            findings.append(Finding(DRIFT, table, f"missing index on {field.column}"))
-    unique_sets = _unique_column_sets(model)
+    findings.extend(compare_indexes(model, constraints, connection))
     checked_columns = {field.column for field in opts.local_fields if field.db_check(connection)}
+    declared_checks = {
+        constraint.name for constraint in opts.constraints if not isinstance(constraint, UniqueConstraint)
+    }
     for name, info in constraints.items():
-        if name in declared or info.get("primary_key") or info.get("foreign_key"):
+        if not info.get("check") or name in declared_checks:
             continue
         found = tuple(info["columns"] or ())
-        listed = ", ".join(found) or "?"
-        if info.get("check"):
-            # Column checks that fields add themselves (e.g. positive integers) carry no name of ours.
-            if len(set(found)) == 1 and found[0] in checked_columns:
-                continue
-            findings.append(Finding(DRIFT, table, f"undeclared check constraint {name} on {listed}"))
-        elif info.get("unique") and found not in unique_sets:
-            findings.append(Finding(DRIFT, table, f"undeclared unique index {name} on {listed}"))
-        elif found not in column_sets:
-            findings.append(Finding(DRIFT, table, f"undeclared index {name} on {listed}"))
+        # Column checks that fields add themselves (e.g. positive integers) carry no name of ours.
+        if len(set(found)) == 1 and found[0] in checked_columns:
+            continue
+        findings.append(Finding(DRIFT, table, f"undeclared check constraint {name} on {', '.join(found) or '?'}"))
+    for name in sorted(declared_checks - set(constraints)):
+        findings.append(Finding(DRIFT, table, f"missing constraint {name}"))
     return findings
 
 

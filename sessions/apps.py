@@ -10,8 +10,12 @@ class PracticeSessionsConfig(AppConfig):
 
     def ready(self):
         from activities.panels import register_activity_panel
+        from goals import services
 
         from . import signals  # noqa: F401
+        from .targets import reevaluate_after_trash
         from .views.records import records_panel
 
         register_activity_panel(records_panel)
+        if reevaluate_after_trash not in services.after_trash_change:
+            services.after_trash_change.append(reevaluate_after_trash)

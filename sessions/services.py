@@ -12,7 +12,7 @@ from goals.models import Goal
 from goals.services import delete_object, restore_object
 
 from .models import PracticeSession
-from .targets import evaluate_for_session, evaluate_goal
+from .targets import batch, evaluate_for_session, evaluate_goal
 
 __all__ = [
     "complete_session",
@@ -29,7 +29,7 @@ def complete_session(session, grids=(), when=None):
 
     Returns the CompletionResult (targets met and goals completed by this session).
     """
-    with transaction.atomic():
+    with transaction.atomic(), batch():
         for instance, entries in grids:
             instance.record_values(entries)
         return session.complete(when=when)

@@ -1,16 +1,18 @@
-"""Keep plain many-to-many links of programs and blocks inside their fractal.
+"""Rules that hold whatever the entry point (forms, API, admin, shell).
 
-These relations have no model of their own to validate, so the check runs whenever links are
-added, from any entry point (forms, API, admin, shell).
+Plain many-to-many links of programs and blocks stay inside their fractal (they have no model of
+their own to validate). Targets are re-evaluated whenever one of their inputs is saved or hard
+deleted (soft delete and restore go through goals.services, whose hook does the same).
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from goals.models import Goal
 
-from .models import Program, ProgramBlock
+from .models import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, Program, ProgramBlock
+from .targets import input_changed
 
 
 @receiver(m2m_changed, sender=Program.goals.through)
@@ -23,3 +25,30 @@ def keep_goals_in_fractal(sender, instance, action, reverse, pk_set, **kwargs):
     foreign = Goal.all_objects.filter(pk__in=pk_set).exclude(root_id=instance.root_id)
     if foreign.exists():
         raise ValidationError({"goals": "A goal belongs to another fractal."})
+
+
+@receiver(post_save, sender=MetricValue)
+@receiver(post_delete, sender=MetricValue)
+def value_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if MetricValue.instance.is_cached(instance):
+        input_changed(instance.instance.session_id)
+    else:
+        rows = ActivityInstance.all_objects.filter(pk=instance.instance_id).values_list("session_id", flat=True)
+        input_changed(rows.first())
+
+
+@receiver(post_save, sender=ActivityInstance)
+@receiver(post_delete, sender=ActivityInstance)
+@receiver(post_save, sender=PracticeSessionGoal)
+@receiver(post_delete, sender=PracticeSessionGoal)
+def instance_or_link_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        input_changed(instance.session_id)
+
+
+@receiver(post_save, sender=PracticeSession)
+def session_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        input_changed(instance.pk)

@@ -5,15 +5,17 @@ single instance of the target's activity (or a single set of it, on one split) h
 metric at or above its threshold. The first such occurrence is kept as a TargetAchievement.
 """
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from activities.models import Target, TargetMetric
-from goals.models import Goal
+from goals.models import CompletedBy, Goal
 
-from .models import MetricValue, PracticeSessionGoal, TargetAchievement
+from .models import MetricValue, PracticeSession, PracticeSessionGoal, TargetAchievement
 
 
 @dataclass
@@ -23,6 +25,7 @@ class GoalEvaluation:
     newly_met: list = field(default_factory=list)
     open: list = field(default_factory=list)
     completed_now: bool = False
+    reopened_now: bool = False
 
 
 def is_met():
@@ -80,7 +83,11 @@ def evaluate_goal(goal, trigger_session=None):
         # One evaluation of a goal at a time: two sessions completed at once must not both record
         # the first achievement of a target (a unique-constraint error) or complete the goal twice.
         locked = Goal.all_objects.select_for_update().get(pk=goal.pk)
-        goal.completed, goal.completed_at = locked.completed, locked.completed_at
+        goal.completed, goal.completed_at, goal.completed_by = (
+            locked.completed,
+            locked.completed_at,
+            locked.completed_by,
+        )
         targets = list(Target.objects.filter(goal=goal).order_by("sort_order"))
         thresholds = {}
         for threshold in TargetMetric.objects.filter(target__in=targets):
@@ -98,6 +105,11 @@ def evaluate_goal(goal, trigger_session=None):
             if current is None or current.instance_id != hit["instance_id"] or current.set_number != hit["set_number"]:
                 if current is not None:
                     current.hard_delete()
+                if _revive(target, hit):
+                    if current is None:
+                        result.newly_met.append(target)
+                    result.met.append(target)
+                    continue
                 TargetAchievement(
                     target=target,
                     session_id=hit["instance__session_id"],
@@ -109,19 +121,141 @@ def evaluate_goal(goal, trigger_session=None):
                 if current is None:
                     result.newly_met.append(target)
             result.met.append(target)
-        if not result.open and result.newly_met and not goal.completed:
-            when = TargetAchievement.objects.filter(target__in=targets).aggregate(last=Max("achieved_at"))["last"]
+        if result.open:
+            # Its targets completed it and no longer all hold: the completion has nothing behind it.
+            # A goal completed by hand stays completed.
+            if goal.completed_by_targets:
+                goal.reopen(by=CompletedBy.TARGETS)
+                result.reopened_now = True
+            return result
+        when = TargetAchievement.objects.filter(target__in=targets).aggregate(last=Max("achieved_at"))["last"]
+        # Newly met, or met again after they reopened it (evidence restored from the trash).
+        if not goal.completed and (result.newly_met or goal.completed_by == CompletedBy.TARGETS):
             if trigger_session is not None and trigger_session.ended_at:
                 when = max(when, trigger_session.ended_at) if when else trigger_session.ended_at
-            goal.complete(when=when)
+            goal.complete(when=when, by=CompletedBy.TARGETS)
             result.completed_now = True
+        elif goal.completed_by_targets and when and goal.completed_at < when:
+            # The evidence moved to a later session: the goal was completed when that one ended.
+            goal.completed_at = when
+            goal.save(update_fields=["completed_at"])
     return result
+
+
+# --- re-evaluation when an input changes -----------------------------------------------------
+
+_pending = threading.local()
+
+
+@contextmanager
+def batch():
+    """Collect the sessions whose inputs change inside, and re-evaluate each once at the end.
+
+    Bulk writers (recording a grid of values, completing a session) use it so evaluation runs
+    a fixed number of times, not once per saved row. Nested batches join the outermost one.
+    """
+    if getattr(_pending, "sessions", None) is not None:
+        yield
+        return
+    _pending.sessions = set()
+    try:
+        yield
+        pending = _pending.sessions
+    finally:
+        _pending.sessions = None
+    if pending:
+        reevaluate_sessions(pending)
+
+
+def input_changed(session_id):
+    """A value, instance, link or the session itself changed: its targets may be met or no longer."""
+    if session_id is None:
+        return
+    sessions = getattr(_pending, "sessions", None)
+    if sessions is not None:
+        sessions.add(session_id)
+    else:
+        reevaluate_sessions({session_id})
+
+
+def _evaluated(session_id):
+    sessions = getattr(_pending, "sessions", None)
+    if sessions is not None:
+        sessions.discard(session_id)
+
+
+def reevaluate_sessions(session_ids):
+    """Re-evaluate the targets that sessions ``session_ids`` count for (linked goals and their
+    ancestors). Sessions that are open and met no target cannot change anything: two queries."""
+    session_ids = set(session_ids)
+    counted = PracticeSession.objects.filter(pk__in=session_ids, completed=True).exists()
+    if not counted and not TargetAchievement.all_objects.filter(session_id__in=session_ids).exists():
+        return []
+    return reevaluate_goals(_goals_counting(session_ids), include_ancestors=True)
+
+
+def _goals_counting(session_ids):
+    """Goals the sessions are linked to, and those whose targets they met (a link may be gone)."""
+    linked = Q(session_links__session_id__in=session_ids) | Q(
+        targets__achievements__session_id__in=session_ids, targets__achievements__deleted_at__isnull=True
+    )
+    return Goal.objects.filter(linked).distinct()
+
+
+def reevaluate_goals(goals, include_ancestors=False):
+    candidates = {}
+    for goal in goals:
+        candidates[goal.pk] = goal
+        if include_ancestors:
+            for ancestor in goal.ancestors():
+                if ancestor.deleted_at is None:
+                    candidates[ancestor.pk] = ancestor
+    with_targets = set(Target.objects.filter(goal_id__in=candidates).values_list("goal_id", flat=True).distinct())
+    # A fixed order, so two evaluations locking the same goals (see evaluate_goal) cannot deadlock.
+    return [evaluate_goal(candidates[goal_id]) for goal_id in sorted(with_targets, key=str)]
+
+
+def reevaluate_after_trash(obj):
+    """After ``obj`` went to the trash or came back (with what the graph moved along with it)."""
+    from .models import ActivityInstance, MetricValue, SessionSection
+
+    if isinstance(obj, PracticeSession):
+        session_ids = {obj.pk}
+    elif isinstance(obj, (ActivityInstance, SessionSection)):
+        session_ids = {obj.session_id}
+    elif isinstance(obj, MetricValue):
+        session_ids = {obj.instance.session_id}
+    elif isinstance(obj, Goal):
+        # Sessions linked below a trashed goal stop counting for its ancestors' targets (and count
+        # again on restore): rare, so every target of the fractal.
+        return reevaluate_goals(Goal.objects.filter(root_id=obj.root_id, targets__isnull=False).distinct())
+    else:
+        # Targets and their thresholds are evaluated when saved; their achievements go and come
+        # back with them through the soft-delete graph.
+        return []
+    # A soft-deleted session still names the goals it counted for.
+    return reevaluate_goals(_goals_counting(session_ids), include_ancestors=True)
+
+
+def _revive(target, hit):
+    """Bring back the trashed achievement of this very evidence (its session was restored), so a
+    delete and restore leave the achievement exactly as it was. True when there was one."""
+    trashed = TargetAchievement.all_objects.filter(
+        target=target,
+        instance_id=hit["instance_id"],
+        set_number=hit["set_number"],
+        split_id=hit["split_id"],
+        deleted_at__isnull=False,
+    )
+    pk = trashed.values_list("pk", flat=True).first()
+    return pk is not None and bool(TargetAchievement.all_objects.filter(pk=pk).update(deleted_at=None))
 
 
 def evaluate_for_session(session):
     """After a session completes: evaluate the targets its linked goals (and their ancestors) carry."""
     from .models.session import CompletionResult
 
+    _evaluated(session.pk)
     linked = list(Goal.objects.filter(session_links__session=session))
     candidates = {}
     for goal in linked:

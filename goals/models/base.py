@@ -244,17 +244,22 @@ class FractalScopedModel(models.Model):
 
     def delete(self, using=None, keep_parents=False):
         """Soft delete: hide this row and what the soft-delete graph takes with it."""
-        from goals import softdelete
+        from goals import services, softdelete
 
-        return softdelete.delete(self)
+        with transaction.atomic():
+            result = softdelete.delete(self)
+            services.after_trash_change_of(self)
+        return result
 
     delete.alters_data = True
 
     def restore(self):
         """Undo the soft delete of this row and of exactly what that delete removed with it."""
-        from goals import softdelete
+        from goals import services, softdelete
 
-        softdelete.restore(self)
+        with transaction.atomic():
+            softdelete.restore(self)
+            services.after_trash_change_of(self)
 
     restore.alters_data = True
 

@@ -59,6 +59,11 @@ class GoalLiveManager(LiveManager.from_queryset(GoalQuerySet)):
     pass
 
 
+class CompletedBy(models.TextChoices):
+    HAND = "hand", "By hand"
+    TARGETS = "targets", "By its targets"
+
+
 class Goal(FractalScopedModel, OrderedModel):
     root = root_field(db_index=False)  # covered by goal_root_updated_idx
     level = models.CharField(max_length=20, choices=GoalLevel.choices)
@@ -67,6 +72,8 @@ class Goal(FractalScopedModel, OrderedModel):
     deadline = models.DateField(null=True, blank=True)
     completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Only a goal its targets completed reopens when they stop being met (see reopen).
+    completed_by = models.CharField(max_length=8, choices=CompletedBy.choices, blank=True, default="")
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -252,16 +259,24 @@ class Goal(FractalScopedModel, OrderedModel):
             self.save()
         return self
 
-    def complete(self, when=None):
+    def complete(self, when=None, by=CompletedBy.HAND):
         if not self.completed:
             self.completed = True
             self.completed_at = when or timezone.now()
-            self.save(update_fields=["completed", "completed_at"])
+            self.completed_by = by
+            self.save(update_fields=["completed", "completed_at", "completed_by"])
         return self
 
-    def reopen(self):
+    def reopen(self, by=""):
+        """Reopen; ``by=CompletedBy.TARGETS`` when its targets stopped holding, so they complete it
+        again once met (an open goal keeps "targets" only then; a reopen by hand clears it)."""
         if self.completed:
             self.completed = False
             self.completed_at = None
-            self.save(update_fields=["completed", "completed_at"])
+            self.completed_by = by
+            self.save(update_fields=["completed", "completed_at", "completed_by"])
         return self
+
+    @property
+    def completed_by_targets(self):
+        return self.completed and self.completed_by == CompletedBy.TARGETS

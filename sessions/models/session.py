@@ -206,8 +206,10 @@ class PracticeSession(FractalScopedModel):
         return session
 
     def set_goals(self, goals):
+        from sessions.targets import batch
+
         goals = self.clean_goals(self.root_id, goals)
-        with transaction.atomic():
+        with transaction.atomic(), batch():
             wanted = {goal.pk for goal in goals}
             # Unlinking removes the link row itself; the goal and the session both stay.
             PracticeSessionGoal.all_objects.filter(session=self).exclude(goal_id__in=wanted).hard_delete()
@@ -307,11 +309,11 @@ class PracticeSession(FractalScopedModel):
 
     def complete(self, when=None):
         """Finish the session: stop running timers, derive the duration, evaluate targets."""
-        from sessions.targets import evaluate_for_session
+        from sessions.targets import batch, evaluate_for_session
 
         from .program import ScheduledSession
 
-        with transaction.atomic():
+        with transaction.atomic(), batch():
             locked = PracticeSession.objects.select_for_update().get(pk=self.pk)
             if locked.completed:
                 self.refresh_from_db()
@@ -552,7 +554,9 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
 
         A value of None removes that cell. Everything is validated before anything is written.
         """
-        with transaction.atomic():
+        from sessions.targets import batch
+
+        with transaction.atomic(), batch():
             locked = self._locked()
             existing = {
                 (value.metric_id, value.split_id, value.set_number): value

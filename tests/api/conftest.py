@@ -1,10 +1,9 @@
 """Shared API fixtures: DRF clients for the standard cast and a small fractal with one of everything."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from goals.models import GoalLevel
+from goals.models import ApiToken, GoalLevel
 from sessions.models import PracticeSession
 from tests.factories import (
     ActivityDefinitionFactory,
@@ -43,7 +42,7 @@ def anonymous_api():
 
 @pytest.fixture
 def token(owner):
-    return Token.objects.create(user=owner).key
+    return ApiToken.issue(owner)[1]
 
 
 def url(fractal, path=""):

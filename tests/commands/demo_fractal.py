@@ -47,7 +47,17 @@ def build_demo_fractal(root):
     part = TemplateSectionFactory(template=template, name="Main", planned_minutes=20)
     TemplateActivityFactory(section=part, activity=lever)
     start = timezone.now() - datetime.timedelta(days=2)
-    session = PracticeSessionFactory(root=root, goals=[short, immediate], template=template, notes="Good")
+    # Completed, so the value below meets the target (an achievement needs its evidence).
+    session = PracticeSessionFactory(
+        root=root,
+        goals=[short, immediate],
+        template=template,
+        notes="Good",
+        started_at=start,
+        ended_at=start + datetime.timedelta(hours=1),
+        completed=True,
+        completed_at=start + datetime.timedelta(hours=1),
+    )
     section = SessionSectionFactory(session=session, name="Main", planned_minutes=20)
     instance = ActivityInstanceFactory(
         session=session,
@@ -59,7 +69,8 @@ def build_demo_fractal(root):
     value = MetricValueFactory(instance=instance, metric=seconds, value=12)
     split_instance = ActivityInstanceFactory(session=session, activity=hang)
     MetricValueFactory(instance=split_instance, metric=hang_seconds, split=left, value=30)
-    TargetAchievement(target=target, session=session, instance=instance, achieved_at=start).save()
+    # The value of 12 s met the target in a completed session: the evaluation wrote its achievement.
+    assert TargetAchievement.objects.get(target=target).instance_id == instance.pk
     SessionPause(session=session, started_at=start, ended_at=start + datetime.timedelta(seconds=30)).save()
     deleted_session = PracticeSessionFactory(root=root, goals=[short], name="Deleted session")
     deleted_session.delete()

@@ -60,7 +60,7 @@ def test_an_instance_deleted_before_its_session_cannot_be_restored_alone(world):
     assert ActivityInstance.all_objects.get(pk=instance.pk).deleted_at is not None
 
 
-def test_restoring_a_session_whose_target_was_met_again_meanwhile_keeps_the_newer_achievement(world):
+def test_restoring_a_session_whose_target_was_met_again_meanwhile_repoints_to_the_earliest_evidence(world):
     world.completed_session.delete()
     again = PracticeSession.create(world.root, [world.goals[GoalLevel.IMMEDIATE]], "again")
     instance = again.add_activity(world.plain_activity)
@@ -70,7 +70,10 @@ def test_restoring_a_session_whose_target_was_met_again_meanwhile_keeps_the_newe
     assert newer.session_id == again.pk
     world.completed_session.restore()
     assert PracticeSession.objects.filter(pk=world.completed_session.pk).exists()
-    assert list(TargetAchievement.objects.filter(target=world.target)) == [newer]
+    # The restored session met the target first: its own achievement comes back, the newer goes.
+    [achievement] = TargetAchievement.objects.filter(target=world.target)
+    assert achievement.session_id == world.completed_session.pk
+    assert not TargetAchievement.all_objects.filter(pk=newer.pk).exists()
     assert find_problems() == []
 
 

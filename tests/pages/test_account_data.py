@@ -11,10 +11,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
-from rest_framework.authtoken.models import Token
 
 from goals.integrity import _ordered_for_repair
-from goals.models import Goal, Profile
+from goals.models import ApiToken, Goal, Profile
 from ops.portability import dumps, export_fractal
 from sessions.models import MetricValue, PracticeSession, ScheduledSession
 from tests.commands.demo_fractal import build_demo_fractal
@@ -65,8 +64,8 @@ def test_a_wrong_password_deletes_nothing(owner_client, owner, demo):
 
 
 def test_deleting_the_account_erases_every_owned_row_and_leaves_others_untouched(owner, stranger, demo, stranger_demo):
-    Token.objects.create(user=owner)
-    Token.objects.create(user=stranger)
+    ApiToken.issue(owner)
+    ApiToken.issue(stranger)
     client = signed_in(owner)
     stranger_client = signed_in(stranger)
     owned = {
@@ -83,7 +82,7 @@ def test_deleting_the_account_erases_every_owned_row_and_leaves_others_untouched
         assert after[table] == before[table] - count, table
     assert after["auth_user"] == before["auth_user"] - 1
     assert after["user_profiles"] == before["user_profiles"] - 1
-    assert after["authtoken_token"] == before["authtoken_token"] - 1
+    assert after["api_tokens"] == before["api_tokens"] - 1
     assert not User.objects.filter(username="owner").exists()
     assert Session.objects.count() == 1  # the stranger's
     assert stranger_client.get(reverse("fractal-tree", kwargs={"root_id": stranger_demo.pk})).status_code == 200
@@ -91,7 +90,7 @@ def test_deleting_the_account_erases_every_owned_row_and_leaves_others_untouched
     untouched = {table for table in before if table not in owned} - {
         "auth_user",
         "user_profiles",
-        "authtoken_token",
+        "api_tokens",
         "django_session",
         "axes_accesslog",
         "axes_accessattempt",

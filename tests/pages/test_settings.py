@@ -1,10 +1,11 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
-from goals.models import Profile
+from goals.models import ApiToken, Profile
+from goals.models.token import hash_key
 
 pytestmark = pytest.mark.django_db
 
@@ -49,39 +50,60 @@ def test_times_are_shown_in_the_users_time_zone(owner_client, owner, fractal):
     assert "Jan. 6, 2026, 8:30 a.m." in response.content.decode()
 
 
-def test_creating_a_token_shows_its_key_once(owner_client, owner):
+def new_key(client):
+    """The key shown once on the settings page after a create/regenerate."""
+    return client.get(reverse("settings")).context["new_key"]
+
+
+def test_creating_a_token_shows_its_key_once_and_stores_only_its_hash(owner_client, owner):
     response = owner_client.post(reverse("api-token"), {"action": "create"})
     assert response.status_code == 302
-    token = Token.objects.get(user=owner)
-    assert token.key in owner_client.get(reverse("settings")).content.decode()
-    assert token.key not in owner_client.get(reverse("settings")).content.decode()
+    page = owner_client.get(reverse("settings")).content.decode()
+    key = re.search(r'<code class="token-key">([0-9a-f]{40})</code>', page).group(1)
+    token = ApiToken.objects.get(user=owner)
+    assert token.key_hash == hash_key(key) and key not in token.key_hash
+    assert key not in owner_client.get(reverse("settings")).content.decode()
+    assert ApiToken.find(key) == token
+
+
+def test_settings_shows_the_token_prefix_so_the_user_can_recognise_it(owner_client, owner):
+    _, key = ApiToken.issue(owner)
+    page = owner_client.get(reverse("settings")).content.decode()
+    assert f"<code>{key[:6]}…</code>" in page
+    assert key not in page
 
 
 def test_regenerating_a_token_replaces_the_key(owner_client, owner):
-    old = Token.objects.create(user=owner).key
+    _, old = ApiToken.issue(owner)
     owner_client.post(reverse("api-token"), {"action": "regenerate"})
-    new = Token.objects.get(user=owner).key
-    assert new != old
+    assert ApiToken.find(old) is None
+    assert ApiToken.find(new_key(owner_client)).user == owner
 
 
 def test_revoking_a_token_removes_it(owner_client, owner):
-    Token.objects.create(user=owner)
+    ApiToken.issue(owner)
     owner_client.post(reverse("api-token"), {"action": "revoke"})
-    assert not Token.objects.filter(user=owner).exists()
+    assert not ApiToken.objects.filter(user=owner).exists()
+
+
+def test_revoking_touches_only_the_signed_in_users_token(owner_client, owner, stranger):
+    _, stranger_key = ApiToken.issue(stranger)
+    owner_client.post(reverse("api-token"), {"action": "revoke"})
+    assert ApiToken.find(stranger_key).user == stranger
 
 
 def test_an_unknown_token_action_changes_nothing(owner_client, owner):
-    key = Token.objects.create(user=owner).key
+    token, _ = ApiToken.issue(owner)
     response = owner_client.post(reverse("api-token"), {"action": "steal"})
     assert response.status_code == 302
-    assert Token.objects.get(user=owner).key == key
+    assert ApiToken.objects.get(user=owner).key_hash == token.key_hash
 
 
 def test_token_actions_need_post_and_sign_in(owner_client, anonymous_client):
     assert owner_client.get(reverse("api-token")).status_code == 405
     response = anonymous_client.post(reverse("api-token"), {"action": "create"})
     assert response.status_code == 302
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_choosing_sunday_as_the_first_weekday_is_saved_and_shown(owner_client, owner):

@@ -20,7 +20,7 @@ from activities.models import (
     Target,
     TargetMetric,
 )
-from goals.models import FractalScopedModel, Goal, GoalLevel, Profile
+from goals.models import ApiToken, FractalScopedModel, Goal, GoalLevel, Profile
 from sessions.models import (
     ActivityInstance,
     MetricValue,
@@ -280,9 +280,8 @@ def snapshot(root=None):
         users, profiles = users.filter(pk=owner_id), profiles.filter(user_id=owner_id)
     state["users"] = sorted(users.values_list("username", "password", "is_active", "email"))
     state["profiles"] = sorted(profiles.values_list("user__username", "time_zone", "theme"))
-    if apps.is_installed("rest_framework.authtoken"):
-        tokens = apps.get_model("authtoken", "Token").objects.filter(user__in=users)
-        state["tokens"] = sorted(tokens.values_list("user__username", "key"))
+    tokens = ApiToken.objects.filter(user__in=users)
+    state["tokens"] = sorted(tokens.values_list("user__username", "key_hash"))
     return state
 
 
