@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import MetricDefinition, Target
-from goals.dates import shift_day
+from goals.dates import safe_localtime, shift_day
 from goals.models import Goal, GoalLevel
 from sessions.models import ActivityInstance, MetricValue, PracticeSession
 from sessions.targets import target_counts
@@ -36,7 +36,7 @@ def _day_start(day, tz=None):
 
 
 def _local_day(moment, tz):
-    return moment.astimezone(tz or UTC).date()
+    return safe_localtime(moment, tz or UTC).date()
 
 
 # --- activity progress -------------------------------------------------------------------

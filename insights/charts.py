@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from goals.dates import shift_day
+from goals.dates import safe_localtime, shift_day
 
 WIDTH = 720
 HEIGHT = 280
@@ -114,8 +114,8 @@ def time_ticks(first, last, tz=None, max_ticks=7):
     Returns ``[(moment, label), ...]``; a span within one day gets that day alone.
     """
     tz = tz or datetime.UTC
-    first_day = first.astimezone(tz).date()
-    last_day = last.astimezone(tz).date()
+    first_day = safe_localtime(first, tz).date()
+    last_day = safe_localtime(last, tz).date()
     if first_day == last_day:
         return [(first + (last - first) / 2, f"{first_day:%d %b %Y}")]
     spans_years = first_day.year != last_day.year

@@ -7,6 +7,7 @@ API use, written with the csv module and streamed (a series of years is never he
 import csv
 from dataclasses import dataclass, field
 
+from goals.dates import safe_localtime
 from goals.models import GoalLevel
 
 from . import analytics, figures, progress
@@ -66,7 +67,7 @@ def series_points(context):
             point["session_id"],
             point["session_name"],
             point["x"].isoformat(),
-            point["x"].astimezone(context.tz).date().isoformat(),
+            safe_localtime(point["x"], context.tz).date().isoformat(),
             _number(point["top_set"]),
             _number(point["average"]),
             _number(point["product"]),

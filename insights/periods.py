@@ -6,13 +6,15 @@ month means the same thing on every chart, in the API and in the CSV files.
 
 import datetime
 
+from goals.dates import safe_localtime
+
 UTC = datetime.UTC
 DAY, WEEK, MONTH, QUARTER, YEAR = "day", "week", "month", "quarter", "year"
 PERIODS = (DAY, WEEK, MONTH, QUARTER, YEAR)
 
 
 def local_day(moment, tz=None):
-    return moment.astimezone(tz or UTC).date()
+    return safe_localtime(moment, tz or UTC).date()
 
 
 def day_start(day, tz=None):

@@ -112,7 +112,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
                 Point(
                     point["x"],
                     point[key],
-                    f"{point['session_name']} · {timezone.localtime(point['x'], tz):%d %b %Y}: {name.lower()} "
+                    f"{point['session_name']} · {safe_localtime(point['x'], tz):%d %b %Y}: {name.lower()} "
                     f"{format_number(point[key])} {label_unit}".strip(),
                 )
                 for point in points
