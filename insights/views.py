@@ -342,6 +342,7 @@ def _range_context(request, fractal):
 
 
 @login_required
+@require_safe
 def analytics_time(request, root_id):
     """Where the time goes over a range of days: per goal (rolled up the tree), per activity and
     group, per template (usage, mean and median) and each template's sections planned vs actual."""
@@ -406,6 +407,7 @@ def analytics_time(request, root_id):
 
 
 @login_required
+@require_safe
 def analytics_goals(request, root_id):
     """Goals over time: completed per month and level, open goals by age, targets' progress."""
     fractal = get_fractal_for_user(request.user, root_id)
@@ -453,6 +455,7 @@ def analytics_goals(request, root_id):
 
 
 @login_required
+@require_safe
 def analytics_csv(request, root_id, table):
     """One chart's data as a CSV download (streamed), for the same choice as its page."""
     fractal = get_fractal_for_user(request.user, root_id)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from activities.models import Target
 from front.goal_map import MapRequest, build_map
@@ -121,6 +121,7 @@ def without_panel(url):
 
 
 @login_required
+@require_safe
 def goal_panel(request, root_id, goal_id):
     """A goal's panel as a fragment, for the map's aside (fetched by static/js/goal_map.js)."""
     fractal = get_fractal_for_user(request.user, root_id)

@@ -24,14 +24,14 @@ def hash_existing_tokens(apps, schema_editor):
         cursor.execute(f"SELECT {columns} FROM {table}")
         rows = cursor.fetchall()
     for key, user_id, created in rows:
-        token = ApiToken.objects.create(
+        token = ApiToken.objects.using(connection.alias).create(
             user_id=user_id, key_hash=hashlib.sha256(key.encode()).hexdigest(), prefix=key[:6]
         )
         if isinstance(created, str):  # SQLite hands back text
             created = parse_datetime(created)
         if created is not None and created.tzinfo is None:  # stored in UTC, as Django writes it
             created = created.replace(tzinfo=datetime.UTC)
-        ApiToken.objects.filter(pk=token.pk).update(created_at=created or token.created_at)
+        ApiToken.objects.using(connection.alias).filter(pk=token.pk).update(created_at=created or token.created_at)
     schema_editor.execute(f"DROP TABLE {table}")
     # The app is gone from INSTALLED_APPS; if it ever comes back its migrations must run again.
     schema_editor.execute("DELETE FROM django_migrations WHERE app = 'authtoken'")

@@ -8,17 +8,18 @@ def infer_completed_by(apps, schema_editor):
     Goal = apps.get_model("goals", "Goal")
     Target = apps.get_model("activities", "Target")
     TargetAchievement = apps.get_model("practice_sessions", "TargetAchievement")
-    live_targets = Target._base_manager.filter(deleted_at__isnull=True)
+    db = schema_editor.connection.alias  # the database being migrated (safe_migrate: a working copy)
+    live_targets = Target._base_manager.using(db).filter(deleted_at__isnull=True)
     targets_of = {}
     for goal_id, target_id in live_targets.values_list("goal_id", "id"):
         targets_of.setdefault(goal_id, set()).add(target_id)
     achieved = set(
-        TargetAchievement._base_manager.filter(deleted_at__isnull=True, target__in=live_targets).values_list(
+        TargetAchievement._base_manager.using(db).filter(deleted_at__isnull=True, target__in=live_targets).values_list(
             "target_id", flat=True
         )
     )
     by_targets = [goal_id for goal_id, targets in targets_of.items() if targets <= achieved]
-    completed = Goal._base_manager.filter(completed=True)
+    completed = Goal._base_manager.using(db).filter(completed=True)
     completed.filter(pk__in=by_targets).update(completed_by="targets")
     completed.exclude(pk__in=by_targets).update(completed_by="hand")
 

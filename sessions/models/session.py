@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition, validate_finite
+from goals.dates import RANGE_MESSAGE, is_sane
 from goals.models import SESSION_LEVELS, FractalScopedModel, OrderedModel, root_field
 from goals.rules import TimeOrder
 
@@ -136,7 +137,6 @@ class PracticeSession(FractalScopedModel):
         ]
 
     # --- the session's own times, as a user enters them ---------------------------------
-    EARLIEST_DATE = datetime.date(2000, 1, 1)
     LONGEST = datetime.timedelta(hours=24)
     CLOCK_SLACK = datetime.timedelta(minutes=1)  # a device clock a little ahead is not "the future"
 
@@ -144,8 +144,8 @@ class PracticeSession(FractalScopedModel):
     def check_times(cls, started_at, ended_at, completed=False, now=None):
         """The one rule for times typed by a user (session page, "Log a past session", the API).
 
-        The end is after the start, neither is in the future, the start is from 2000 on and a
-        session lasts at most 24 hours; a completed session has both times.
+        The end is after the start, both are within the accepted years (goals/dates.py) and not in
+        the future, and a session lasts at most 24 hours; a completed session has both times.
         """
         now = now or timezone.now()
         errors = {}
@@ -154,10 +154,10 @@ class PracticeSession(FractalScopedModel):
         if ended_at is not None and started_at is None:
             errors.setdefault("started_at", "Enter a start time as well.")
         for name, value in (("started_at", started_at), ("ended_at", ended_at)):
-            if value is not None and value > now + cls.CLOCK_SLACK:
+            if not is_sane(value):
+                errors.setdefault(name, RANGE_MESSAGE)  # the one accepted range (goals/dates.py)
+            elif value is not None and value > now + cls.CLOCK_SLACK:
                 errors.setdefault(name, "This time is in the future.")
-        if started_at is not None and timezone.localdate(started_at) < cls.EARLIEST_DATE:
-            errors.setdefault("started_at", f"Enter a date from {cls.EARLIEST_DATE.year} on.")
         if started_at is not None and ended_at is not None:
             if ended_at <= started_at:
                 errors.setdefault("ended_at", "A session must end after it starts.")

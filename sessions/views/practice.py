@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
@@ -121,6 +121,7 @@ def template_start_practice(request, root_id, template_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def scheduled_start(request, root_id, program_id, scheduled_id):
     """Start a planned program session; when neither its block nor its program has goals, pick them here."""
     fractal = get_fractal_for_user(request.user, root_id)
@@ -174,6 +175,7 @@ def _pick_goals(request, fractal, scheduled, form, status):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def log_session(request, root_id):
     """Record a session that already happened, with its date, times, goals and activities."""
     fractal = get_fractal_for_user(request.user, root_id)

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.views.decorators.http import require_safe
 
 from activities.models import ActivityDefinition
 from goals.access import get_fractal_for_user, get_scoped_or_404
@@ -20,6 +21,7 @@ def records_panel(request, fractal, definition):
 
 
 @login_required
+@require_safe
 def activity_records_page(request, root_id, activity_id):
     fractal = get_fractal_for_user(request.user, root_id)
     definition = get_scoped_or_404(ActivityDefinition.objects, fractal, pk=activity_id)

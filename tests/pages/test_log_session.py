@@ -94,8 +94,10 @@ def test_a_session_in_the_future_is_refused(owner_client, fractal, short_term_go
     _refused(owner_client, fractal, form(short_term_goal, tomorrow), "in the future")
 
 
-def test_a_date_before_2000_is_refused(owner_client, fractal, short_term_goal):
-    _refused(owner_client, fractal, form(short_term_goal, datetime.date(1999, 12, 31)), "from 2000 on")
+def test_a_date_before_the_accepted_years_is_refused(owner_client, fractal, short_term_goal):
+    _refused(
+        owner_client, fractal, form(short_term_goal, datetime.date(1899, 12, 31)), "between the years 1900 and 2200"
+    )
 
 
 def test_a_session_longer_than_a_day_is_refused(owner_client, fractal, short_term_goal, yesterday):

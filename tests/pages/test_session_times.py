@@ -100,10 +100,10 @@ def test_bad_times_are_refused_and_nothing_changes(owner_client, done, change, m
     assert PracticeSession.objects.filter(pk=done.pk).values().get() == before
 
 
-def test_a_start_before_2000_is_refused(owner_client, done):
-    response = owner_client.post(times_url(done), {"started_at": "1999-12-31T23:00", "ended_at": "1999-12-31T23:30"})
+def test_a_start_before_the_accepted_years_is_refused(owner_client, done):
+    response = owner_client.post(times_url(done), {"started_at": "1899-12-31T23:00", "ended_at": "1899-12-31T23:30"})
     assert response.status_code == 400
-    assert "from 2000 on" in response.content.decode()
+    assert "between the years 1900 and 2200" in response.content.decode()
 
 
 def test_session_times_are_for_the_owner_only(stranger_client, anonymous_client, done):

@@ -280,8 +280,9 @@ def snapshot(root=None):
         users, profiles = users.filter(pk=owner_id), profiles.filter(user_id=owner_id)
     state["users"] = sorted(users.values_list("username", "password", "is_active", "email"))
     state["profiles"] = sorted(profiles.values_list("user__username", "time_zone", "theme"))
-    tokens = ApiToken.objects.filter(user__in=users)
-    state["tokens"] = sorted(tokens.values_list("user__username", "key_hash"))
+    if ApiToken._meta.db_table in tables:
+        tokens = ApiToken.objects.filter(user__in=users)
+        state["tokens"] = sorted(tokens.values_list("user__username", "key_hash"))
     return state
 
 

@@ -208,6 +208,7 @@ def test_template_round_trip_keeps_sections_and_activity_order(session, fractal,
 
 
 def test_a_template_name_is_unique_among_live_templates(fractal):
-    SessionTemplate.create(fractal, "Pull day", [])
-    with pytest.raises(ValidationError):
-        SessionTemplate.create(fractal, "pull day", [])
+    SessionTemplate.create(fractal, "Pull day", [("Main", 10, [])])
+    with pytest.raises(ValidationError) as error:
+        SessionTemplate.create(fractal, "pull day", [("Main", 10, [])])
+    assert "already has a template with this name" in str(error.value)

@@ -3,6 +3,7 @@ the session re-evaluates them, from any entry point (service, API, admin)."""
 
 import datetime
 import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -207,7 +208,7 @@ def test_the_migration_infers_how_existing_goals_were_completed(fractal, short_t
     by_hand.complete()
     Goal.objects.filter(pk__in=[short_term_goal.pk, by_hand.pk]).update(completed_by="")
     migration = importlib.import_module("goals.migrations.0009_goal_completed_by")
-    migration.infer_completed_by(apps, None)
+    migration.infer_completed_by(apps, SimpleNamespace(connection=connection))
     assert goal_state(short_term_goal) == (True, CompletedBy.TARGETS)
     assert goal_state(by_hand) == (True, CompletedBy.HAND)
     assert goal_state(fractal) == (False, "")
