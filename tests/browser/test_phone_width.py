@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from sessions.models import Note
 from tests.factories import (
     ActivityGroupFactory,
     ProgramBlockFactory,
@@ -29,6 +30,10 @@ def _pages(fractal, goal):
     block = ProgramBlockFactory(program=program, start_date=today, end_date=today + datetime.timedelta(days=27))
     day = ProgramDayFactory(block=block, date=today + datetime.timedelta(days=1), name="Heavy pulls")
     scheduled = ScheduledSessionFactory(day=day, template=template)  # the program has no goals: its picker
+    long_note = "A cue with a long link https://example.com/" + "a" * 120 + "\n\n```\n" + "x" * 200 + "\n```"
+    note = Note(root_id=fractal.pk, body=long_note, goal=goal, pinned=True)
+    note.full_clean()
+    note.save()
     root = {"root_id": fractal.pk}
     return [
         reverse("fractal-list"),
@@ -36,12 +41,16 @@ def _pages(fractal, goal):
         reverse("fractal-tree", kwargs=root) + "?view=map",
         reverse("fractal-tree", kwargs=root) + f"?view=map&layout=radial&panel={goal.pk}",
         reverse("goal-detail", kwargs={**root, "goal_id": goal.pk}),
+        reverse("goal-copy", kwargs={**root, "goal_id": goal.pk}),
+        reverse("note-list", kwargs=root),
+        reverse("note-edit", kwargs={**root, "note_id": note.pk}),
         reverse("session-list", kwargs=root),
         reverse("session-create", kwargs=root),
         reverse("session-detail", kwargs={**root, "session_id": session.pk}),
         reverse("activity-library", kwargs=root),
         reverse("activity-create", kwargs=root),
         reverse("activity-edit", kwargs={**root, "activity_id": pull_up.pk}),
+        reverse("activity-records", kwargs={**root, "activity_id": pull_up.pk}),
         reverse("template-list", kwargs=root),
         reverse("template-edit", kwargs={**root, "template_id": template.pk}),
         reverse("program-list", kwargs=root),
