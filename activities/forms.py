@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from .models import MAX_METRICS, MAX_SPLITS, ActivityDefinition, ActivityGroup
-from .services import METRIC_FIELDS, MetricSpec, SplitSpec
+from .services import DEFINITION_FIELDS, METRIC_FIELDS, MetricSpec, SplitSpec
 
 # Hard cap on posted rows; the model rules give the real limits and their messages.
 ROW_CAP = 10
@@ -36,17 +36,7 @@ class GroupForm(FractalModelForm):
 class ActivityForm(FractalModelForm):
     class Meta:
         model = ActivityDefinition
-        fields = [
-            "name",
-            "description",
-            "group",
-            "has_sets",
-            "has_metrics",
-            "metrics_multiplicative",
-            "has_splits",
-            "planned_seconds",
-            "rest_seconds",
-        ]
+        fields = list(DEFINITION_FIELDS)  # the fields save_activity writes
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         labels = {
             "has_sets": "Recorded in sets",

@@ -10,7 +10,7 @@ from activities.models import (
     Target,
     TargetMetric,
 )
-from activities.services import METRIC_FIELDS, MetricSpec, SplitSpec, save_activity
+from activities.services import DEFINITION_FIELDS, METRIC_FIELDS, MetricSpec, SplitSpec, save_activity
 from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, fractal_of, run_model_operation
 from goals.models import Goal
 
@@ -80,15 +80,7 @@ class ActivityDefinitionSerializer(ScopedModelSerializer):
         model = ActivityDefinition
         fields = [
             "id",
-            "name",
-            "description",
-            "group",
-            "has_sets",
-            "has_metrics",
-            "metrics_multiplicative",
-            "has_splits",
-            "planned_seconds",
-            "rest_seconds",
+            *DEFINITION_FIELDS,
             "sort_order",
             "metrics",
             "splits",
