@@ -234,15 +234,46 @@ class SplitDefinition(FractalScopedModel, OrderedModel):
                 raise ValidationError(f"An activity has at most {MAX_SPLITS} splits.")
 
 
+class TargetKind(models.TextChoices):
+    # One instance (or one set) of the activity meets every threshold.
+    THRESHOLD = "threshold", "Threshold"
+    # The metric's values, summed over the sessions in scope, reach the threshold (50 km).
+    SUM = "sum", "Sum"
+    # ``times`` sessions with the activity per week (meeting the thresholds, if any), ``weeks``
+    # weeks in a row (3 sessions per week for 4 weeks).
+    FREQUENCY = "frequency", "Frequency"
+
+
+class TargetScope(models.TextChoices):
+    ALL = "all", "All time"
+    RANGE = "range", "Date range"  # starts_on … ends_on, both included, in the owner's zone
+    BLOCK = "block", "Program block"  # the block's own dates, followed when they change
+
+
 class Target(FractalScopedModel, OrderedModel):
-    """A goal criterion: one instance (or set) of an activity reaching every threshold."""
+    """A goal criterion on an activity: a threshold, a sum or a frequency, within a scope."""
 
     goal = models.ForeignKey("goals.Goal", on_delete=models.CASCADE, related_name="targets", db_index=False)
     activity = models.ForeignKey(ActivityDefinition, on_delete=models.PROTECT, related_name="targets")
     name = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=TargetKind.choices, default=TargetKind.THRESHOLD)
+    scope = models.CharField(max_length=5, choices=TargetScope.choices, default=TargetScope.ALL)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    # A string reference keeps the import layering (activities never imports sessions); a target
+    # scoped to a block belongs to it and goes to the trash (and comes back) with it.
+    block = models.ForeignKey(
+        "practice_sessions.ProgramBlock",
+        on_delete=models.CASCADE,
+        related_name="targets",
+        null=True,
+        blank=True,
+    )
+    times = models.PositiveSmallIntegerField(null=True, blank=True)  # frequency: sessions per week
+    weeks = models.PositiveSmallIntegerField(null=True, blank=True)  # frequency: weeks in a row
 
-    soft_delete = {"goal": "cascade", "activity": "cascade"}
+    soft_delete = {"goal": "cascade", "activity": "cascade", "block": "cascade"}
 
     class Meta(FractalScopedModel.Meta):
         db_table = "targets"
@@ -258,17 +289,63 @@ class Target(FractalScopedModel, OrderedModel):
         return self.goal.root_id
 
     def scope_relations(self):
-        return [("activity", self.activity)]
+        relations = [("activity", self.activity)]
+        if self.block_id:
+            relations.append(("block", self.block))
+        return relations
 
     def siblings(self):
         return Target.objects.filter(goal_id=self.goal_id)
 
+    def validate_rules(self):
+        errors = {}
+        if self.scope == TargetScope.RANGE:
+            if self.starts_on is None or self.ends_on is None:
+                errors["starts_on"] = "A date-range target needs both dates."
+            elif self.ends_on < self.starts_on:
+                errors["ends_on"] = "The range ends before it starts."
+        elif self.starts_on is not None or self.ends_on is not None:
+            errors["starts_on"] = "Only a date-range target has dates."
+        if self.scope == TargetScope.BLOCK:
+            if self.block_id is None:
+                errors["block"] = "Choose the program block this target is scoped to."
+        elif self.block_id is not None:
+            errors["block"] = "Only a program-block target names a block."
+        if self.kind == TargetKind.FREQUENCY:
+            if not self.times:
+                errors["times"] = "How many sessions per week?"
+            elif self.times > 7 * 24:
+                errors["times"] = "At most 168 sessions per week."
+            if not self.weeks:
+                errors["weeks"] = "For how many weeks in a row?"
+            elif self.weeks > 520:
+                errors["weeks"] = "At most 520 weeks."
+        elif self.times is not None or self.weeks is not None:
+            errors["times"] = "Only a frequency target counts sessions per week."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TargetOperator(models.TextChoices):
+    GTE = "gte", "≥"
+    GT = "gt", ">"
+    LTE = "lte", "≤"  # pace in min/km, a time to beat
+    LT = "lt", "<"
+    EQ = "eq", "="
+
+
+# "=" on recorded floats: equal to within this (values are typed by hand, at most a few decimals).
+EQUAL_TOLERANCE = 1e-9
+
 
 class TargetMetric(FractalScopedModel):
-    """One (metric, threshold) pair of a target: met when a recorded value is ≥ threshold."""
+    """One (metric, operator, threshold) rule of a target: met when a recorded value compares so.
+
+    For a sum target the threshold is the total to reach (always ≥)."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="thresholds")
     metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="target_thresholds")
+    operator = models.CharField(max_length=3, choices=TargetOperator.choices, default=TargetOperator.GTE)
     threshold = models.FloatField(validators=[validate_finite])
 
     soft_delete = {"target": "cascade", "metric": "cascade"}
@@ -286,16 +363,43 @@ class TargetMetric(FractalScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.metric.name} ≥ {self.threshold:g}"
+        return f"{self.metric.name} {self.get_operator_display()} {self.threshold:g}"
+
+    @property
+    def lower_is_better(self):
+        """Whether smaller recorded values come closer to (or go further past) this threshold."""
+        return self.operator in (TargetOperator.LTE, TargetOperator.LT)
 
     # --- the threshold rule, once: in Python (progress) and in SQL (evaluation) ----------
     def is_met_by(self, value):
         """Whether a recorded ``value`` of the metric meets this threshold."""
-        return value is not None and value >= self.threshold
+        if value is None:
+            return False
+        match self.operator:
+            case TargetOperator.GT:
+                return value > self.threshold
+            case TargetOperator.LTE:
+                return value <= self.threshold
+            case TargetOperator.LT:
+                return value < self.threshold
+            case TargetOperator.EQ:
+                return abs(value - self.threshold) <= EQUAL_TOLERANCE
+        return value >= self.threshold
 
     def values_meeting(self):
         """A filter on metric values: the values of this metric that meet this threshold."""
-        return Q(metric_id=self.metric_id, value__gte=self.threshold)
+        match self.operator:
+            case TargetOperator.GT:
+                rule = Q(value__gt=self.threshold)
+            case TargetOperator.LTE:
+                rule = Q(value__lte=self.threshold)
+            case TargetOperator.LT:
+                rule = Q(value__lt=self.threshold)
+            case TargetOperator.EQ:
+                rule = Q(value__range=(self.threshold - EQUAL_TOLERANCE, self.threshold + EQUAL_TOLERANCE))
+            case _:
+                rule = Q(value__gte=self.threshold)
+        return Q(metric_id=self.metric_id) & rule
 
     def derive_root_id(self):
         return self.target.root_id
@@ -307,3 +411,5 @@ class TargetMetric(FractalScopedModel):
         validate_finite(self.threshold)
         if self.metric.activity_id != self.target.activity_id:
             raise ValidationError({"metric": "The metric must belong to the target's activity."})
+        if self.target.kind == TargetKind.SUM and self.operator != TargetOperator.GTE:
+            raise ValidationError({"operator": "A sum target counts up to its total: use ≥."})

@@ -5,15 +5,18 @@ single instance of the target's activity (or a single set of it, on one split) h
 metric at or above its threshold. The first such occurrence is kept as a TargetAchievement.
 """
 
+import datetime
 import threading
+import zoneinfo
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
-from activities.models import Target, TargetMetric
-from goals.models import CompletedBy, Goal
+from activities.models import Target, TargetMetric, TargetScope
+from goals.dates import shift_day
+from goals.models import CompletedBy, Goal, Profile
 
 from .models import MetricValue, PracticeSession, PracticeSessionGoal, TargetAchievement
 
@@ -40,6 +43,49 @@ def target_counts(targets):
     """
     rows = targets.order_by().values_list("goal_id").annotate(total=Count("id"), met=Count("id", filter=is_met()))
     return {goal_id: (total, met) for goal_id, total, met in rows}
+
+
+# --- scope: which sessions a target counts -----------------------------------------------------
+
+
+def owner_zone(target):
+    """The time zone a target's dates mean: its fractal owner's preference (UTC when unknown)."""
+    name = Profile.objects.filter(user_id=target.root.owner_id).values_list("time_zone", flat=True).first()
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+def scope_window(target, tz=None):
+    """``(start, end)``: the aware half-open window of session times a target counts, or None for
+    all time. A range's and a block's dates are whole local days (both included) in ``tz``
+    (default: the owner's zone); a block's are read live, so moving the block moves the scope."""
+    if target.scope == TargetScope.RANGE:
+        first, last = target.starts_on, target.ends_on
+    elif target.scope == TargetScope.BLOCK:
+        block = target.block
+        first, last = block.start_date, block.end_date
+    else:
+        return None
+    tz = tz or owner_zone(target)
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(shift_day(last, 1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def in_scope(target, session_path="", tz=None):
+    """A filter on a queryset whose ``session_path`` (``""`` for sessions themselves, or e.g.
+    ``"instance__session__"``) leads to a PracticeSession: the sessions the target counts, by
+    the session's time (started, else created). Empty Q for all time."""
+    window = scope_window(target, tz)
+    if window is None:
+        return Q()
+    start, end = window
+    started, created = f"{session_path}started_at", f"{session_path}created_at"
+    return (Q(**{f"{started}__isnull": False, f"{started}__gte": start, f"{started}__lt": end})) | Q(
+        **{f"{started}__isnull": True, f"{created}__gte": start, f"{created}__lt": end}
+    )
 
 
 def first_occurrence(target, thresholds, goal_ids):
