@@ -3,9 +3,10 @@
 What the target page, its API endpoint and its CSV download show. A target counts completed,
 live sessions linked to its goal or the goal's subtree that have a live instance of its activity,
 within its scope (all time, a date range or a program block, in the user's zone). Whatever the
-length of the history the database is asked a fixed number of questions: the target's rules, the
-subtree (one query per level), one row per counted session with its values aggregated in SQL,
-and the sets meeting every rule (threshold and frequency kinds), and the stored achievement.
+length of the history (or the size of the subtree) the database is asked four questions: the
+target's rules, its stored achievement, one row per counted session with its values aggregated
+in SQL, and the sets meeting every rule (threshold and frequency kinds). Only the target's
+activity's instances are read, through its (activity, session) index.
 
 - threshold: per session the best value of each rule's metric (the highest, or the lowest for
   ≤ and <) and whether one set (or one instance) met every rule;
@@ -25,6 +26,7 @@ from django.db.models.functions import Coalesce
 
 from activities.models import Target, TargetKind, TargetMetric, TargetScope
 from goals.dates import shift_day
+from goals.models import GoalLevel
 from sessions.models import ActivityInstance, MetricValue, PracticeSessionGoal, TargetAchievement
 from sessions.targets import in_scope, scope_window
 
@@ -164,8 +166,21 @@ class TargetHistory:
 
 
 def _subtree_sessions(target):
-    goal_ids = target.goal.descendant_ids(include_self=True)
-    return PracticeSessionGoal.objects.filter(goal_id__in=goal_ids).values("session_id")
+    """The sessions linked to the target's goal or a goal below it, as a subquery.
+
+    A child is exactly one level below its parent, so a linked goal is in the subtree when it,
+    or one of its ancestors no more hops up than there are levels below the target's goal, is
+    that goal. The database follows each link's chain of parents (primary-key lookups); no list
+    of the subtree's ids, thousands under a root, is built or sent to it.
+    """
+    goal = target.goal
+    levels_below = len(GoalLevel) - 1 - GoalLevel(goal.level).depth
+    below = Q(goal_id=goal.pk)
+    for hops in range(1, levels_below + 1):
+        below |= Q(**{f"goal__{'parent__' * (hops - 1)}parent_id": goal.pk})
+    return PracticeSessionGoal.objects.filter(below, root_id=goal.root_id, goal__deleted_at__isnull=True).values(
+        "session_id"
+    )
 
 
 def _session_rows(target, rules, linked, tz):
@@ -338,7 +353,7 @@ def _weeks(history, today):
         history.current_run = last_week["run"]
         if not last_week["met"] and last_week["start"] == this_week and len(history.weeks) > 1:
             history.current_run = history.weeks[-2]["run"]  # this week is still going
-    shown = history.achieved_run or history.longest_run
+    shown = history.longest_run  # the run the chart shows (the latest of the longest)
     if shown is not None:
         for week in history.weeks:
             week["in_run"] = shown["start"] <= week["start"] <= shown["end"]

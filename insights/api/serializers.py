@@ -304,7 +304,9 @@ class TargetWeekSerializer(serializers.Serializer):
     sessions = serializers.IntegerField(help_text="Sessions that count in the week.")
     met = serializers.BooleanField(help_text="The week reaches `times`.")
     run = serializers.IntegerField(help_text="Weeks in a row reaching `times`, ending with this one.")
-    in_run = serializers.BooleanField(help_text="Part of the run shown (the first reaching `weeks`, else the longest).")
+    in_run = serializers.BooleanField(
+        help_text="Part of the longest run (the latest of equals), the one the chart shows."
+    )
 
 
 class TargetRunSerializer(serializers.Serializer):

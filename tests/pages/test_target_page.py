@@ -8,8 +8,18 @@ import re
 import pytest
 from django.urls import reverse
 
+from activities.models import TargetKind
+from goals.models import GoalLevel
 from insights.target_history import target_history
-from tests.factories import TargetFactory
+from sessions.models import PracticeSessionGoal
+from tests.factories import (
+    ActivityDefinitionFactory,
+    GoalFactory,
+    MetricDefinitionFactory,
+    ProgramBlockFactory,
+    ProgramFactory,
+    TargetFactory,
+)
 from tests.pages.target_history_data import (
     NEW_YORK,
     at,
@@ -20,6 +30,7 @@ from tests.pages.target_history_data import (
     set_zone,
     squat_history,
 )
+from tests.pages.target_history_data import target as make_target
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +123,7 @@ def test_a_lower_is_better_target_in_a_date_range_counts_the_users_local_days(ow
     assert (rule.best, rule.reached) == (4.9, True)  # the lowest, not the highest
     assert history.first_met["session_id"] == sessions["C"].pk
     assert response.context["rows"][0]["when"].tzinfo == NEW_YORK
-    assert "Tue 31 Mar 2026 22:00" in response.content.decode()  # C, in the user's zone
+    assert "31 Mar 2026 22:00" in response.content.decode()  # C, in the user's zone
     (chart,) = response.context["charts"]
     assert "pace ≤ 5 min/km" in chart["svg"] and chart["svg"].count('class="point met"') == 1
 
@@ -369,3 +380,54 @@ def test_the_chart_text_is_escaped(owner_client, short_term_goal):
     page = owner_client.get(page_url(target)).content.decode()
     assert "<script>alert" not in page
     assert re.search(r"&lt;script&gt;alert\(1\)&lt;/script&gt;", page)
+
+
+# --- the subtree and the scope -----------------------------------------------------------------
+
+
+def test_a_target_on_the_fractal_root_counts_sessions_four_levels_below(fractal, short_term_goal):
+    immediate = GoalFactory(parent=short_term_goal, name="Deep goal", level=GoalLevel.IMMEDIATE)
+    run = ActivityDefinitionFactory(root=fractal, name="Run")
+    distance = MetricDefinitionFactory(activity=run, name="distance", unit="km")
+    on_root = make_target(fractal, run, [(distance, "gte", 5)], kind=TargetKind.SUM)
+    on_goal = make_target(short_term_goal, run, [(distance, "gte", 5)], kind=TargetKind.SUM)
+    log(immediate, run, at(2026, 3, 1), [[{distance: 3}]], name="deep")
+    log(short_term_goal, run, at(2026, 3, 2), [[{distance: 4}]], name="short")
+    sibling = GoalFactory(parent=short_term_goal.parent, name="Sibling")
+    log(sibling, run, at(2026, 3, 3), [[{distance: 6}]], name="sibling")
+    assert [row["name"] for row in target_history(on_root).sessions] == ["deep", "short", "sibling"]
+    assert [row["name"] for row in target_history(on_goal).sessions] == ["deep", "short"]
+
+
+def test_a_session_linked_below_only_through_a_trashed_goal_no_longer_counts(fractal, short_term_goal):
+    child = GoalFactory(parent=short_term_goal, name="Trashed child", level=GoalLevel.IMMEDIATE)
+    sibling = GoalFactory(parent=short_term_goal.parent, name="Sibling")
+    run = ActivityDefinitionFactory(root=fractal, name="Run")
+    distance = MetricDefinitionFactory(activity=run, name="distance", unit="km")
+    rule = make_target(short_term_goal, run, [(distance, "gte", 5)], kind=TargetKind.SUM)
+    session = log(child, run, at(2026, 3, 1), [[{distance: 3}]], name="both")
+    PracticeSessionGoal(session=session, goal=sibling).save()
+    assert [row["name"] for row in target_history(rule).sessions] == ["both"]
+    child.delete()
+    assert target_history(rule).sessions == []
+
+
+def test_a_block_scoped_target_names_its_block_and_follows_its_dates(owner_client, fractal, short_term_goal):
+    program = ProgramFactory(root=fractal, start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 31))
+    block = ProgramBlockFactory(
+        program=program,
+        name="Strength block",
+        start_date=datetime.date(2026, 3, 2),
+        end_date=datetime.date(2026, 3, 15),
+    )
+    run = ActivityDefinitionFactory(root=fractal, name="Run")
+    distance = MetricDefinitionFactory(activity=run, name="distance", unit="km")
+    rule = make_target(short_term_goal, run, [(distance, "gte", 10)], kind=TargetKind.SUM, scope="block", block=block)
+    for day in (1, 2, 15, 16):
+        log(short_term_goal, run, at(2026, 3, day), [[{distance: day}]], name=f"day {day}")
+    response = owner_client.get(page_url(rule))
+    assert response.context["history"].scope_text == "Strength block (2 Mar – 15 Mar 2026)"
+    assert table_names(response) == ["day 15", "day 2"]
+    block.end_date = datetime.date(2026, 3, 16)
+    block.save()
+    assert [row["name"] for row in target_history(rule).sessions] == ["day 2", "day 15", "day 16"]
