@@ -121,6 +121,18 @@ class RuleFigures:
     def lower_is_better(self):
         return self.rule.lower_is_better
 
+    @property
+    def best_text(self):
+        return "—" if self.best is None else _amount(self.best, self.metric.unit)
+
+    @property
+    def total_text(self):
+        return _amount(self.total or 0, self.metric.unit)
+
+    @property
+    def threshold_text(self):
+        return _amount(self.rule.threshold, self.metric.unit)
+
 
 @dataclass
 class TargetHistory:

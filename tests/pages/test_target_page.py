@@ -121,6 +121,7 @@ def test_a_lower_is_better_target_in_a_date_range_counts_the_users_local_days(ow
     ]
     (rule,) = history.rules
     assert (rule.best, rule.reached) == (4.9, True)  # the lowest, not the highest
+    assert "Lowest pace: <strong>4.9 min/km</strong>" in response.content.decode()
     assert history.first_met["session_id"] == sessions["C"].pk
     assert response.context["rows"][0]["when"].tzinfo == NEW_YORK
     assert "31 Mar 2026 22:00" in response.content.decode()  # C, in the user's zone
@@ -156,7 +157,7 @@ def test_a_sum_target_shows_each_sessions_contribution_and_the_running_total(own
     assert "total 50 km" in chart["svg"]
     assert chart["svg"].count('class="point met"') == 1
     assert "55 km" in chart["svg"]  # the running total in the last point's tooltip
-    assert "<strong>55</strong> of 50 km" in response.content.decode()
+    assert "<strong>55 km</strong> of 50 km" in response.content.decode()
 
 
 # --- frequency -------------------------------------------------------------------------------
