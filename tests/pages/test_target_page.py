@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from activities.models import TargetKind
 from goals.models import GoalLevel
-from insights.target_history import target_history
+from insights.target_charts import WeekBar, progress_chart, weeks_chart
+from insights.target_history import target_history, week_bars
 from sessions.models import PracticeSessionGoal
 from tests.factories import (
     ActivityDefinitionFactory,
@@ -432,3 +433,34 @@ def test_a_block_scoped_target_names_its_block_and_follows_its_dates(owner_clien
     block.end_date = datetime.date(2026, 3, 16)
     block.save()
     assert [row["name"] for row in target_history(rule).sessions] == ["day 2", "day 15", "day 16"]
+
+
+def test_a_frequency_history_longer_than_a_chart_shows_the_best_week_of_each_month(short_term_goal):
+    target, _, _ = frequency_history(short_term_goal)
+    target.scope, target.starts_on, target.ends_on = "all", None, None
+    target.save()
+    distance = target.activity.metrics.get()
+    log(short_term_goal, target.activity, at(2023, 1, 4), [[{distance: 5}]], name="long ago")
+    history = target_history(target, today=datetime.date(2026, 4, 1))
+    assert len(history.weeks) > 120
+    resolution, bars = week_bars(history)
+    assert resolution == "month"
+    march = next(bar for bar in bars if bar["start"] == datetime.date(2026, 3, 1))
+    # Weeks belong to the month they start in: 2, 9, 16 and 23 March (30 March has 1 session).
+    assert (march["sessions"], march["weeks"], march["weeks_met"], march["total"]) == (3, 5, 3, 9)
+    assert march["in_run"]
+
+
+def test_empty_charts_say_why():
+    assert "No values recorded in scope yet." in progress_chart(
+        [], title="t", line=5, line_label="≥ 5", series_name="Best"
+    )
+    assert "No weeks in scope yet." in weeks_chart([], title="t", line=2, line_label="2 a week")
+
+
+def test_chart_labels_are_escaped():
+    svg = weeks_chart(
+        [WeekBar("<b>", 1, tooltip="<i>tip</i>")], title="<title>", line=2, line_label="<script>x</script>"
+    )
+    assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg
+    assert "&lt;i&gt;tip&lt;/i&gt;" in svg and "&lt;b&gt;" in svg
