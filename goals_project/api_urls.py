@@ -62,5 +62,10 @@ urlpatterns = [
         session_views.ActivityRecordsView.as_view(),
         name="activity-records",
     ),
+    path(
+        f"{FRACTAL}/targets/<uuid:target_id>/history/",
+        insights_views.TargetHistoryView.as_view(),
+        name="target-history",
+    ),
     *router.urls,
 ]

@@ -7,6 +7,7 @@ API use, written with the csv module and streamed (a series of years is never he
 import csv
 from dataclasses import dataclass, field
 
+from activities.models import TargetKind
 from goals.dates import safe_localtime
 from goals.models import GoalLevel
 
@@ -260,3 +261,51 @@ TABLES = {
     "goals-open": (goals_open, None),
     "targets": (targets, None),
 }
+
+
+# --- one target's history (the target page's download) -----------------------------------------
+
+
+def target_sessions(history):
+    """The sessions a target counted, oldest first: per rule the best value (threshold and
+    frequency kinds) or what the session added and the running total (sum), and whether it met."""
+    is_sum = history.kind == TargetKind.SUM
+    header = ["session_id", "session_name", "started_at", "local_date"]
+    if history.kind == TargetKind.FREQUENCY:
+        header.append("week_start")
+    for rule in history.rules:
+        name = rule.metric.name
+        if is_sum:
+            header += [f"{name} added", f"{name} total"]
+        else:
+            header.append(f"{name} {'lowest' if rule.lower_is_better else 'best'}")
+    header.append("met")
+
+    def row(session):
+        cells = [
+            session["session_id"],
+            session["name"],
+            session["x"].isoformat(),
+            session["local_date"].isoformat(),
+        ]
+        if history.kind == TargetKind.FREQUENCY:
+            cells.append(session["week_start"].isoformat())
+        for rule in history.rules:
+            if is_sum:
+                cells += [_number(session["sums"][rule.index]), _number(session["totals"][rule.index])]
+            else:
+                cells.append(_number(session["values"][rule.index]))
+        cells.append("yes" if session["met"] else "no")
+        return cells
+
+    return header, (row(session) for session in history.sessions)
+
+
+def target_weeks(history):
+    """A frequency target's weeks: sessions that count, whether the week reached ``times``, and
+    the run of weeks in a row it ends."""
+    header = ["week_start", "sessions", "met", "run"]
+    return header, (
+        [week["start"].isoformat(), week["sessions"], "yes" if week["met"] else "no", week["run"]]
+        for week in history.weeks
+    )

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import target_views, views
 
 fractal = "fractals/<uuid:root_id>/"
+target = f"{fractal}goals/<uuid:goal_id>/targets/<uuid:target_id>/"
 
 urlpatterns = [
     path(f"{fractal}analytics/", views.analytics_page, name="analytics"),
@@ -10,4 +11,6 @@ urlpatterns = [
     path(f"{fractal}analytics/time/", views.analytics_time, name="analytics-time"),
     path(f"{fractal}analytics/goals/", views.analytics_goals, name="analytics-goals"),
     path(f"{fractal}analytics/csv/<slug:table>.csv", views.analytics_csv, name="analytics-csv"),
+    path(target, target_views.target_detail, name="target-detail"),
+    path(f"{target}history.csv", target_views.target_history_csv, name="target-history-csv"),
 ]

@@ -256,6 +256,22 @@ def _analytics_overview(dataset, client):
     return page_path("analytics-overview", [dataset.root.pk])
 
 
+def _first_target(dataset):
+    from activities.models import Target
+
+    return Target.objects.filter(goal_id=dataset.goal.pk).order_by("sort_order", "created_at").first()
+
+
+def _target_page(dataset, client):
+    target = _first_target(dataset)
+    return page_path("target-detail", [dataset.root.pk, dataset.goal.pk, target.pk]) if target else None
+
+
+def _target_api(dataset, client):
+    target = _first_target(dataset)
+    return api_path(f"/api/fractals/{dataset.root.pk}/targets/{target.pk}/history/") if target else None
+
+
 def _tree_rows_read(dataset, client):
     """Only read the rows the tree endpoint reads (its own SQL; rows fetched and dropped): the
     floor under any tree, and the measure of how reading grows on this machine."""
@@ -446,6 +462,10 @@ MEASUREMENTS = [
         floor=PAGE,
         ratio=40,
     ),
+    # One target's chart and sessions (the busiest goal's first target). They read the activity's
+    # history in scope, one row per session: a fixed query count, time with the history (no 10× rule).
+    Measurement("target_page", "Target page", 100, None, _target_page, floor=PAGE, ratio=40),
+    Measurement("target_api", "Target history API", 100, None, _target_api, floor=PAGE, ratio=40),
     Measurement("evaluate_goal", "Target evaluation (busiest goal)", 100, None, _evaluate_goal, floor=PAGE, ratio=40),
 ]
 

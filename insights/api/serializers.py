@@ -260,3 +260,86 @@ class ActivityPeriodsSerializer(serializers.Serializer):
     metric = serializers.UUIDField()
     period = serializers.ChoiceField(choices=["week", "month", "quarter", "year"])
     periods = ActivityPeriodSerializer(many=True)
+
+
+# --- one target's history -------------------------------------------------------------------------
+class TargetRuleFiguresSerializer(serializers.Serializer):
+    metric = serializers.UUIDField(source="rule.metric_id")
+    metric_name = serializers.CharField(source="rule.metric.name")
+    unit = serializers.CharField(source="rule.metric.unit")
+    operator = serializers.CharField(source="rule.operator", help_text="gte, gt, lte, lt or eq.")
+    threshold = serializers.FloatField(source="rule.threshold", help_text="For a sum target: the total to reach.")
+    text = serializers.CharField(help_text="The rule in words: “weight ≥ 100 kg”.")
+    best = serializers.FloatField(
+        allow_null=True, help_text="Threshold and frequency: the best value in scope (lowest for ≤ and <)."
+    )
+    total = serializers.FloatField(allow_null=True, help_text="Sum: the total in scope.")
+    reached = serializers.BooleanField(help_text="Whether the best value (or the total) meets the rule.")
+
+
+class TargetSessionSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    name = serializers.CharField()
+    x = StoredDateTimeField(help_text="The session's start (else its creation).")
+    local_date = serializers.DateField(help_text="Its day in the user's zone.")
+    instances = serializers.IntegerField(help_text="Instances of the target's activity in the session.")
+    values = serializers.ListField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Per rule, in the order of `rules`: the session's best value (lowest for ≤ and <).",
+    )
+    sums = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), help_text="Per rule: the sum of the session's values."
+    )
+    totals = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), help_text="Sum targets, per rule: the running total."
+    )
+    met = serializers.BooleanField(
+        help_text="Threshold: one set met every rule; sum: the totals are reached; frequency: the session counts."
+    )
+    week_start = serializers.DateField(allow_null=True, help_text="Frequency: the first day of the session's week.")
+
+
+class TargetWeekSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="First day of the week (the user's first weekday).")
+    sessions = serializers.IntegerField(help_text="Sessions that count in the week.")
+    met = serializers.BooleanField(help_text="The week reaches `times`.")
+    run = serializers.IntegerField(help_text="Weeks in a row reaching `times`, ending with this one.")
+    in_run = serializers.BooleanField(
+        help_text="Part of the longest run (the latest of equals), the one the chart shows."
+    )
+
+
+class TargetRunSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="First day of the run's last week.")
+    length = serializers.IntegerField(help_text="Weeks.")
+
+
+class TargetAchievementSerializer(serializers.Serializer):
+    session = serializers.UUIDField(source="session_id")
+    instance = serializers.UUIDField(source="instance_id")
+    set_number = serializers.IntegerField(allow_null=True)
+    split = serializers.UUIDField(source="split_id", allow_null=True)
+    achieved_at = StoredDateTimeField()
+
+
+class TargetHistorySerializer(serializers.Serializer):
+    target = serializers.UUIDField(source="target.pk")
+    goal = serializers.UUIDField(source="target.goal_id")
+    activity = serializers.UUIDField(source="target.activity_id")
+    kind = serializers.CharField(source="target.kind", help_text="threshold, sum or frequency.")
+    scope = serializers.CharField(source="target.scope", help_text="all, range or block.")
+    scope_start = serializers.DateField(allow_null=True, help_text="First local day of the scope (none: all time).")
+    scope_end = serializers.DateField(allow_null=True, help_text="Last local day of the scope (inclusive).")
+    times = serializers.IntegerField(source="target.times", allow_null=True)
+    weeks_needed = serializers.IntegerField(source="target.weeks", allow_null=True)
+    rule_text = serializers.CharField()
+    scope_text = serializers.CharField()
+    achievement = TargetAchievementSerializer(allow_null=True, help_text="Where the target was met, as evaluated.")
+    met = serializers.BooleanField(help_text="Whether the sessions below meet the target.")
+    rules = TargetRuleFiguresSerializer(many=True)
+    sessions = TargetSessionSerializer(many=True, help_text="Every session in scope, oldest first.")
+    weeks = TargetWeekSerializer(many=True, help_text="Frequency: every week of the scope, oldest first.")
+    longest_run = TargetRunSerializer(allow_null=True)
+    achieved_run = TargetRunSerializer(allow_null=True, help_text="Frequency: the first run reaching `weeks`.")
+    current_run = serializers.IntegerField()

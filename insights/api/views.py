@@ -6,10 +6,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from goals.access import get_fractal_for_user
 from goals.api.base import FractalScopedMixin
 from insights import analytics, figures, progress
 from insights.forms import RangeForm
+from insights.target_views import get_target_or_404, history_for
 from insights.views import user_calendar
 from sessions.models import PracticeSession
 
@@ -26,6 +29,7 @@ from .serializers import (
     SeriesPointSerializer,
     StreaksSerializer,
     SummarySerializer,
+    TargetHistorySerializer,
     TemplatesSerializer,
     TimeSerializer,
     WeeklyQuerySerializer,
@@ -189,3 +193,15 @@ class AnalyticsViewSet(FractalScopedMixin):
         summary = analytics.goal_summary(self.fractal)
         summary["totals"] = analytics.totals(self.fractal)
         return Response(SummarySerializer(summary).data)
+
+
+# --- one target's history ---------------------------------------------------------------------
+class TargetHistoryView(APIView):
+    """One target's history: per session in scope the values (or contribution) and whether it met
+    the rule, per rule the best value or total, and for a frequency target the weeks and runs."""
+
+    @extend_schema(responses=TargetHistorySerializer)
+    def get(self, request, root_id, target_id):
+        fractal = get_fractal_for_user(request.user, root_id)
+        target = get_target_or_404(fractal, target_id)
+        return Response(TargetHistorySerializer(history_for(request, target)).data)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.models import Target
 from sessions.models import Note
 from tests.factories import (
     ActivityGroupFactory,
@@ -21,7 +22,9 @@ from tests.pages.session_data import session_with_sets, set_activity, split_acti
 def _pages(fractal, goal):
     pull_up = set_activity(fractal, name="Weighted pull-up with a long name", group=ActivityGroupFactory(root=fractal))
     split_activity(fractal)
-    target_on(goal, pull_up, Weight=20, Reps=5)
+    target = target_on(goal, pull_up, Weight=20, Reps=5)
+    weekly = Target(goal=goal, activity=pull_up, name="Pull twice a week", kind="frequency", times=2, weeks=3)
+    weekly.save()
     session_with_sets(fractal, goal, pull_up, sets=[(17.5, 5), (20, 3), (22.5, 2)], days_ago=3, completed=True)
     session, _ = session_with_sets(fractal, goal, pull_up, sets=[(20, 5), (22.5, 5)], days_ago=0)
     template = SessionTemplateFactory(root=fractal, name="Pull day")
@@ -42,6 +45,8 @@ def _pages(fractal, goal):
         reverse("fractal-tree", kwargs=root) + f"?view=map&layout=radial&panel={goal.pk}",
         reverse("goal-detail", kwargs={**root, "goal_id": goal.pk}),
         reverse("goal-copy", kwargs={**root, "goal_id": goal.pk}),
+        reverse("target-detail", kwargs={**root, "goal_id": goal.pk, "target_id": target.pk}),
+        reverse("target-detail", kwargs={**root, "goal_id": goal.pk, "target_id": weekly.pk}),
         reverse("note-list", kwargs=root),
         reverse("note-edit", kwargs={**root, "note_id": note.pk}),
         reverse("session-list", kwargs=root),
