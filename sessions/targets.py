@@ -374,8 +374,14 @@ def evaluate_goal(goal, trigger_session=None):
         tz, week_start = owner_preferences(goal.root_id)
         existing = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
         for target in targets:
-            hit = evaluate_target(target, thresholds.get(target.pk, []), sessions, tz, week_start)
             current = existing.get(target.pk)
+            rules = thresholds.get(target.pk, [])
+            if not rules and target.kind != TargetKind.FREQUENCY:
+                # Without any rule (its last one is in the trash) a threshold or sum target says
+                # nothing: it stays as it was, so restoring the rule restores exactly that.
+                (result.met if current is not None else result.open).append(target)
+                continue
+            hit = evaluate_target(target, rules, sessions, tz, week_start)
             if hit is None:
                 if current is not None:
                     current.hard_delete()

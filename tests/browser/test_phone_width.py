@@ -14,6 +14,7 @@ from tests.factories import (
     ProgramFactory,
     ScheduledSessionFactory,
     SessionTemplateFactory,
+    TargetFactory,
 )
 from tests.pages.session_data import session_with_sets, set_activity, split_activity, target_on
 
@@ -30,6 +31,12 @@ def _pages(fractal, goal):
     block = ProgramBlockFactory(program=program, start_date=today, end_date=today + datetime.timedelta(days=27))
     day = ProgramDayFactory(block=block, date=today + datetime.timedelta(days=1), name="Heavy pulls")
     scheduled = ScheduledSessionFactory(day=day, template=template)  # the program has no goals: its picker
+    # A habit over the block: its weeks-in-a-row and this-week bars on the goal page and the panel.
+    habit = TargetFactory(
+        goal=goal, activity=pull_up, name="Pull three times a week", kind="frequency", times=3, weeks=4
+    )
+    habit.scope, habit.block = "block", block
+    habit.save()
     long_note = "A cue with a long link https://example.com/" + "a" * 120 + "\n\n```\n" + "x" * 200 + "\n```"
     note = Note(root_id=fractal.pk, body=long_note, goal=goal, pinned=True)
     note.full_clean()
@@ -42,6 +49,8 @@ def _pages(fractal, goal):
         reverse("fractal-tree", kwargs=root) + f"?view=map&layout=radial&panel={goal.pk}",
         reverse("goal-detail", kwargs={**root, "goal_id": goal.pk}),
         reverse("goal-copy", kwargs={**root, "goal_id": goal.pk}),
+        reverse("target-create", kwargs={**root, "goal_id": goal.pk}) + f"?activity={pull_up.pk}",
+        reverse("target-edit", kwargs={**root, "goal_id": goal.pk, "target_id": habit.pk}),
         reverse("note-list", kwargs=root),
         reverse("note-edit", kwargs={**root, "note_id": note.pk}),
         reverse("session-list", kwargs=root),

@@ -358,3 +358,43 @@ def test_evaluation_runs_the_same_queries_for_a_short_and_a_long_history(fractal
     small = evaluation_queries(short_term_goal)
     add(12, 2)
     assert evaluation_queries(short_term_goal) == small
+
+
+# --- a target's own edits -----------------------------------------------------------------------
+
+
+def test_trashing_the_rule_not_met_meets_the_target_and_restoring_it_reopens_the_goal(fractal, short_term_goal, run):
+    from goals.services import restore_object
+
+    activity, distance, pace = run
+    target = TargetFactory(goal=short_term_goal, activity=activity)
+    TargetMetricFactory(target=target, metric=distance, threshold=5)
+    fast = TargetMetricFactory(target=target, metric=pace, operator=TargetOperator.LTE, threshold=4)
+    practice(short_term_goal, activity, [{distance: 6, pace: 5}], local(2026, 3, 2))
+    assert achievement(target) is None
+    delete_object(fast)
+    assert achievement(target) is not None
+    assert goal_state(short_term_goal) == (True, CompletedBy.TARGETS)
+    restore_object(fast)
+    assert achievement(target) is None
+    assert goal_state(short_term_goal) == (False, CompletedBy.TARGETS)
+
+
+def test_the_admin_edits_kind_scope_and_operators_and_re_evaluates(client, fractal, short_term_goal, run):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    activity, distance, _ = run
+    target = TargetFactory(goal=short_term_goal, activity=activity)
+    rule = TargetMetricFactory(target=target, metric=distance, threshold=50)
+    practice(short_term_goal, activity, [{distance: 6}], local(2026, 3, 2))
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:activities_target_change", args=[target.pk])).content.decode()
+    for name in ('name="kind"', 'name="scope"', 'name="starts_on"', 'name="block"', 'name="times"', "operator"):
+        assert name in page
+    change = reverse("admin:activities_targetmetric_change", args=[rule.pk])
+    form = {"target": target.pk, "metric": distance.pk, "operator": "lte", "threshold": 50}
+    response = client.post(change, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert achievement(target) is not None
