@@ -118,15 +118,17 @@ def owner_preferences(root_id):
     return zone, week_start or 0
 
 
-def subtree_sessions(goal_id):
-    """A subquery: ids of the sessions linked to the goal or to a live goal below it.
+def subtree_sessions(goal_id, root_id):
+    """A subquery: ids of the sessions linked to the goal (of fractal ``root_id``) or to a live goal
+    below it.
 
     The link's goal is walked up its parents in SQL, so this costs no query of its own and reads
-    only the links, not the history."""
+    only the fractal's links, not the history."""
     chain = Q(goal_id=goal_id)
     for hops in range(1, MAX_DEPTH + 1):
         chain |= Q(**{f"goal__{'parent__' * (hops - 1)}parent_id": goal_id})
-    return PracticeSessionGoal.objects.filter(chain, goal__deleted_at__isnull=True).values("session_id")
+    links = PracticeSessionGoal.objects.filter(chain, root_id=root_id, goal__deleted_at__isnull=True)
+    return links.values("session_id")
 
 
 def counted_values(target, sessions, tz):
@@ -370,7 +372,7 @@ def evaluate_goal(goal, trigger_session=None):
         thresholds = {}
         for threshold in TargetMetric.objects.filter(target__in=targets):
             thresholds.setdefault(threshold.target_id, []).append(threshold)
-        sessions = subtree_sessions(goal.pk)
+        sessions = subtree_sessions(goal.pk, goal.root_id)
         tz, week_start = owner_preferences(goal.root_id)
         existing = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
         for target in targets:
@@ -734,7 +736,8 @@ def target_progress(targets, today=None):
     for index, target in enumerate(targets):
         tz = preferences[target.root_id][0]
         counted = Q(
-            instance__activity_id=target.activity_id, instance__session_id__in=subtree_sessions(target.goal_id)
+            instance__activity_id=target.activity_id,
+            instance__session_id__in=subtree_sessions(target.goal_id, target.root_id),
         ) & in_scope(target, "instance__session__", tz)
         for number, rule in enumerate(thresholds.get(target.pk, [])):
             parts = _best_aggregate(target, rule, counted & Q(metric_id=rule.metric_id))
@@ -743,8 +746,8 @@ def target_progress(targets, today=None):
     values = {}
     if aggregates:
         goals = Q()
-        for goal_id in {t.goal_id for t in targets}:
-            goals |= Q(instance__session_id__in=subtree_sessions(goal_id))
+        for goal_id, root_id in {(t.goal_id, t.root_id) for t in targets}:
+            goals |= Q(instance__session_id__in=subtree_sessions(goal_id, root_id))
         values = MetricValue.objects.filter(
             goals,
             metric_id__in={rule.metric_id for rules in thresholds.values() for rule in rules},
@@ -769,7 +772,7 @@ def target_progress(targets, today=None):
 
 def _frequency_counts(target, rules, preferences, today, met):
     tz, week_start = preferences[target.root_id]
-    counts = weekly_counts(target, rules, subtree_sessions(target.goal_id), tz, week_start)
+    counts = weekly_counts(target, rules, subtree_sessions(target.goal_id, target.root_id), tz, week_start)
     today = today or timezone.localdate(timezone.now(), tz)
     this_week = week_of(today, week_start)
     reference = this_week
