@@ -351,8 +351,9 @@ def evaluate_target(target, thresholds, sessions, tz, week_start):
     return first_occurrence(target, thresholds, sessions, tz)
 
 
-def evaluate_goal(goal, trigger_session=None):
-    """Re-evaluate every live target of ``goal``; auto-complete it when the last one is newly met."""
+def evaluate_goal(goal, trigger_session=None, targets_changed=False):
+    """Re-evaluate every live target of ``goal``; auto-complete it when the last one is newly met
+    (or, with ``targets_changed``, when its targets were edited, trashed or restored and all hold)."""
     result = GoalEvaluation(goal=goal)
     goals = getattr(_pending, "goals", None)
     if goals is not None:
@@ -417,7 +418,7 @@ def evaluate_goal(goal, trigger_session=None):
             return result
         when = TargetAchievement.objects.filter(target__in=targets).aggregate(last=Max("achieved_at"))["last"]
         # Newly met, or met again after they reopened it (evidence restored from the trash).
-        if not goal.completed and (result.newly_met or goal.completed_by == CompletedBy.TARGETS):
+        if not goal.completed and (result.newly_met or targets_changed or goal.completed_by == CompletedBy.TARGETS):
             if trigger_session is not None and trigger_session.ended_at:
                 when = max(when, trigger_session.ended_at) if when else trigger_session.ended_at
             goal.complete(when=when, by=CompletedBy.TARGETS)
@@ -453,7 +454,7 @@ def batch():
     finally:
         _pending.sessions = _pending.goals = None
     if goals:
-        reevaluate_goals(Goal.objects.filter(pk__in=goals))
+        reevaluate_goals(Goal.objects.filter(pk__in=goals), targets_changed=True)
     if pending:
         reevaluate_sessions(pending)
 
@@ -464,7 +465,7 @@ def targets_changed(goal_id):
     if goals is not None:
         goals.add(goal_id)
         return []
-    return reevaluate_goals(Goal.objects.filter(pk=goal_id))
+    return reevaluate_goals(Goal.objects.filter(pk=goal_id), targets_changed=True)
 
 
 def input_changed(session_id):
@@ -502,7 +503,7 @@ def _goals_counting(session_ids):
     return Goal.objects.filter(linked).distinct()
 
 
-def reevaluate_goals(goals, include_ancestors=False):
+def reevaluate_goals(goals, include_ancestors=False, targets_changed=False):
     candidates = {}
     for goal in goals:
         candidates[goal.pk] = goal
@@ -512,12 +513,14 @@ def reevaluate_goals(goals, include_ancestors=False):
                     candidates[ancestor.pk] = ancestor
     with_targets = set(Target.objects.filter(goal_id__in=candidates).values_list("goal_id", flat=True).distinct())
     # A fixed order, so two evaluations locking the same goals (see evaluate_goal) cannot deadlock.
-    return [evaluate_goal(candidates[goal_id]) for goal_id in sorted(with_targets, key=str)]
+    return [
+        evaluate_goal(candidates[goal_id], targets_changed=targets_changed) for goal_id in sorted(with_targets, key=str)
+    ]
 
 
 def reevaluate_after_trash(obj):
     """After ``obj`` went to the trash or came back (with what the graph moved along with it)."""
-    from .models import ActivityInstance, MetricValue, SessionSection
+    from .models import ActivityInstance, MetricValue, Program, ProgramBlock, SessionSection
 
     if isinstance(obj, PracticeSession):
         session_ids = {obj.pk}
@@ -529,6 +532,10 @@ def reevaluate_after_trash(obj):
         # Sessions linked below a trashed goal stop counting for its ancestors' targets (and count
         # again on restore): rare, so every target of the fractal.
         return reevaluate_goals(Goal.objects.filter(root_id=obj.root_id, targets__isnull=False).distinct())
+    elif isinstance(obj, (Program, ProgramBlock)):
+        # The targets scoped to a block go to the trash (and come back) with it: the goal's others decide.
+        scoped = Target.all_objects.filter(Q(block=obj) if isinstance(obj, ProgramBlock) else Q(block__program=obj))
+        return reevaluate_goals(Goal.objects.filter(pk__in=scoped.values("goal_id")), targets_changed=True)
     elif isinstance(obj, (Target, TargetMetric)):
         # A target (or one of its rules) left or came back: the goal's other targets decide now.
         # A trashed target's achievement goes and comes back with it through the soft-delete graph.

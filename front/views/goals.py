@@ -18,8 +18,7 @@ from goals.forms import add_model_errors
 from goals.models import Goal
 from sessions.models import ActivityInstance, PracticeSession
 from sessions.notes import goal_journal
-from sessions.services import reevaluate_targets
-from sessions.targets import batch, target_progress
+from sessions.targets import batch, evaluate_goal, target_progress
 from sessions.views.common import session_url
 from sessions.views.notes import with_links
 
@@ -118,7 +117,7 @@ def _target_form_page(request, fractal, goal, target=None):
             # One evaluation for the target and all its rules, not one per saved or removed row.
             with batch():
                 form.save(goal)
-                evaluation = reevaluate_targets(goal)
+                evaluation = evaluate_goal(goal, targets_changed=True)
         except ValidationError as error:
             add_model_errors(form, error)
         else:

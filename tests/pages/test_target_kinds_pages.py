@@ -219,3 +219,23 @@ def test_the_goal_page_and_panel_run_the_same_queries_for_a_short_and_a_long_his
         completed_session(short_term_goal, activity, [(distance, 1), (pace, 7)], when=when)
     assert count_queries(lambda: owner_client.get(detail(short_term_goal))) == small
     assert count_queries(lambda: owner_client.get(panel(short_term_goal))) == small_panel
+
+
+def test_deleting_the_only_open_target_completes_the_goal_by_its_other_targets(owner_client, short_term_goal, run):
+    activity, distance, _ = run
+    easy = Target(goal=short_term_goal, activity=activity, name="Easy")
+    easy.save()
+    TargetMetric(target=easy, metric=distance, threshold=5).save()
+    hard = Target(goal=short_term_goal, activity=activity, name="Hard")
+    hard.save()
+    TargetMetric(target=hard, metric=distance, threshold=50).save()
+    completed_session(short_term_goal, activity, [(distance, 6)])
+    short_term_goal.refresh_from_db()
+    assert not short_term_goal.completed
+    url = reverse(
+        "target-delete",
+        kwargs={"root_id": short_term_goal.root_id, "goal_id": short_term_goal.pk, "target_id": hard.pk},
+    )
+    assert owner_client.post(url).status_code == 302
+    short_term_goal.refresh_from_db()
+    assert (short_term_goal.completed, short_term_goal.completed_by) == (True, "targets")

@@ -398,3 +398,22 @@ def test_the_admin_edits_kind_scope_and_operators_and_re_evaluates(client, fract
     response = client.post(change, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert achievement(target) is not None
+
+
+def test_trashing_the_block_takes_its_target_along_and_the_goals_other_targets_decide(fractal, short_term_goal, run):
+    from goals.services import restore_object
+
+    activity, distance, _ = run
+    met = TargetFactory(goal=short_term_goal, activity=activity)
+    TargetMetricFactory(target=met, metric=distance, threshold=5)
+    block = ProgramBlockFactory(program=ProgramFactory(root=fractal))
+    scoped = TargetFactory(goal=short_term_goal, activity=activity, scope=TargetScope.BLOCK, block=block)
+    TargetMetricFactory(target=scoped, metric=distance, threshold=500)
+    practice(short_term_goal, activity, [{distance: 6}], local(2026, 3, 2))
+    assert goal_state(short_term_goal) == (False, "")
+    delete_object(block)
+    # What held it open is gone: every target left is met.
+    assert goal_state(short_term_goal) == (True, CompletedBy.TARGETS)
+    restore_object(block)
+    assert achievement(met) is not None and achievement(scoped) is None
+    assert goal_state(short_term_goal) == (False, CompletedBy.TARGETS)
