@@ -3,6 +3,7 @@ from django.contrib import admin
 from goals.admin_base import FractalChoiceForm, ScopedAdmin, ScopedInline
 
 from .models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, Target, TargetMetric
+from .signals import send_target_edited
 
 
 class MetricInline(ScopedInline):
@@ -17,7 +18,7 @@ class SplitInline(ScopedInline):
 
 class ThresholdInline(ScopedInline):
     model = TargetMetric
-    fields = ("metric", "threshold", "deleted_at")
+    fields = ("metric", "operator", "threshold", "deleted_at")
     raw_id_fields = ("metric",)
 
 
@@ -70,16 +71,27 @@ class SplitDefinitionAdmin(ScopedAdmin):
 
 @admin.register(Target)
 class TargetAdmin(ScopedAdmin):
-    list_display = ("__str__", "goal", "activity", "fractal", "created_at", "is_live")
+    list_display = ("__str__", "goal", "activity", "kind", "scope", "fractal", "created_at", "is_live")
+    list_filter = ("kind", "scope")
     search_fields = ("name", "goal__name", "activity__name", "id")
     list_select_related = ("root", "goal", "activity")
-    raw_id_fields = ("goal", "activity")
+    raw_id_fields = ("goal", "activity", "block")
     inlines = [ThresholdInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the rules (inlines) are saved: evaluate the target as it now stands.
+        send_target_edited(form.instance)
 
 
 @admin.register(TargetMetric)
 class TargetMetricAdmin(ScopedAdmin):
     list_display = ("__str__", "target", "fractal", "is_live")
+    list_filter = ("operator",)
     search_fields = ("target__name", "metric__name", "id")
     list_select_related = ("root", "target", "metric")
     raw_id_fields = ("target", "metric")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        send_target_edited(obj.target)

@@ -7,7 +7,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from activities.models import ActivityDefinition, ActivityGroup, MetricDefinition, SplitDefinition, Target, TargetMetric
+from activities.models import (
+    ActivityDefinition,
+    ActivityGroup,
+    MetricDefinition,
+    SplitDefinition,
+    Target,
+    TargetKind,
+    TargetMetric,
+    TargetOperator,
+)
 from goals.models import Goal, GoalLevel
 from sessions.models import Note, SessionTemplate
 from sessions.services import complete_session
@@ -43,11 +52,12 @@ def _activity(root, group, name, *, metrics, has_sets=True, splits=(), multiplic
     return activity, created, split_rows
 
 
-def _target(goal, activity, name, thresholds):
-    target = Target(goal=goal, activity=activity, name=name)
+def _target(goal, activity, name, thresholds, **fields):
+    """A target with its rules: (metric, threshold) pairs (≥) or (metric, threshold, operator)."""
+    target = Target(goal=goal, activity=activity, name=name, **fields)
     target.save()
-    for metric, value in thresholds:
-        TargetMetric(target=target, metric=metric, threshold=value).save()
+    for metric, value, *operator in thresholds:
+        TargetMetric(target=target, metric=metric, threshold=value, operator=operator[0] if operator else "gte").save()
     return target
 
 
@@ -111,6 +121,18 @@ def seed_demo(now=None, rng=None):
     _target(pull_up, pull, "5 reps with 10 kg", [(pull_metrics["Weight"], 10), (pull_metrics["Reps"], 5)])
     _target(front_lever, lever, "5 s full hold", [(lever_metrics["Hold"], 5)])
     _target(ten_k, run, "10 km run", [(run_metrics["Distance"], 10)])
+    # A time to beat (lower is better: the pace has been creeping down towards it) and a habit
+    # (lever practice three times a week, four weeks in a row: the last two weeks are on the way).
+    _target(ten_k, run, "Pace under 6 min/km", [(run_metrics["Pace"], 6.0, TargetOperator.LTE)])
+    _target(
+        front_lever,
+        lever,
+        "Lever practice three times a week for four weeks",
+        [],
+        kind=TargetKind.FREQUENCY,
+        times=3,
+        weeks=4,
+    )
 
     template = SessionTemplate.create(
         root,

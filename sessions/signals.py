@@ -6,13 +6,16 @@ deleted (soft delete and restore go through goals.services, whose hook does the 
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from goals.models import Goal
+from activities.models import Target, TargetKind, TargetScope
+from activities.signals import target_edited
+from goals.models import Goal, Profile
 
 from .models import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, Program, ProgramBlock
-from .targets import input_changed
+from .targets import input_changed, reevaluate_goals, targets_changed
 
 
 @receiver(m2m_changed, sender=Program.goals.through)
@@ -52,3 +55,31 @@ def instance_or_link_changed(sender, instance, raw=False, **kwargs):
 def session_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         input_changed(instance.pk)
+
+
+@receiver(target_edited)
+def target_was_edited(sender, goal_id, **kwargs):
+    targets_changed(goal_id)
+
+
+@receiver(post_save, sender=ProgramBlock)
+def block_changed(sender, instance, raw=False, **kwargs):
+    """A block's dates are the scope of the targets scoped to it: moving it re-evaluates them."""
+    if raw:
+        return
+    goals = Goal.objects.filter(targets__block=instance, targets__deleted_at__isnull=True).distinct()
+    if goals.exists():
+        reevaluate_goals(goals)
+
+
+@receiver(post_save, sender=Profile)
+def preferences_changed(sender, instance, raw=False, created=False, **kwargs):
+    """The owner's zone and first weekday say which days and weeks a scoped or frequency target counts."""
+    if raw or created:
+        return
+    dated = Target.objects.filter(root__owner_id=instance.user_id).filter(
+        Q(kind=TargetKind.FREQUENCY) | ~Q(scope=TargetScope.ALL)
+    )
+    goals = Goal.objects.filter(pk__in=dated.values("goal_id"))
+    if goals.exists():
+        reevaluate_goals(goals)

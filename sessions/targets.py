@@ -1,24 +1,40 @@
 """Target evaluation: the one place that decides whether a goal's targets are met.
 
-A target is met when, in one completed session linked to its goal or the goal's subtree, a
-single instance of the target's activity (or a single set of it, on one split) has every target
-metric at or above its threshold. The first such occurrence is kept as a TargetAchievement.
+A target counts the completed, live sessions linked to its goal or the goal's subtree whose time
+(started, else created) falls in its scope (all time, a date range or a program block, as local
+days of the owner's zone). By kind, it is met when:
+
+- threshold: a single instance of the activity (or a single set of it, on one split) meets every
+  rule (metric, operator, threshold); the first such instance/set is the evidence;
+- sum: each metric's values, summed in time order, reach its total; the evidence is the value whose
+  running total crossed it (with several metrics, the crossing that came last);
+- frequency: ``times`` sessions with the activity (an instance meeting every rule, if there are
+  rules) in each of ``weeks`` weeks in a row (the owner's weeks); the evidence is the session (and
+  its instance) that completed the run.
+
+The evidence is kept as a TargetAchievement. Each evaluation runs a fixed number of queries, however
+long the history: the work is done by the database (grouping, window sums, per-day counts).
 """
 
 import datetime
 import threading
 import zoneinfo
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, RowRange, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
-from activities.models import Target, TargetMetric, TargetScope
+from activities.models import Target, TargetKind, TargetMetric, TargetOperator, TargetScope
 from goals.dates import shift_day
-from goals.models import CompletedBy, Goal, Profile
+from goals.models import CompletedBy, Goal
 
-from .models import MetricValue, PracticeSession, PracticeSessionGoal, TargetAchievement
+from .models import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, TargetAchievement
+
+WEEK = datetime.timedelta(weeks=1)
 
 
 @dataclass
@@ -50,11 +66,7 @@ def target_counts(targets):
 
 def owner_zone(target):
     """The time zone a target's dates mean: its fractal owner's preference (UTC when unknown)."""
-    name = Profile.objects.filter(user_id=target.root.owner_id).values_list("time_zone", flat=True).first()
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
+    return owner_preferences(target.root_id)[0]
 
 
 def scope_window(target, tz=None):
@@ -88,41 +100,264 @@ def in_scope(target, session_path="", tz=None):
     )
 
 
-def first_occurrence(target, thresholds, goal_ids):
-    """The earliest (instance, set, split) meeting every threshold, or None."""
-    if not thresholds:
-        return None
+# --- what each kind of target counts ---------------------------------------------------------
+
+# A tree has seven levels: a linked goal is at most six levels below the target's goal.
+MAX_DEPTH = 6
+SESSION_TIME = ("started_at", "created_at")  # a session's time for scopes and weeks: started, else created
+
+
+def owner_preferences(root_id):
+    """``(zone, first weekday)`` of a fractal's owner, in one query (UTC and Monday when unset)."""
+    row = Goal.all_objects.filter(pk=root_id).values_list("owner__profile__time_zone", "owner__profile__week_start")
+    name, week_start = row.first() or (None, None)
+    try:
+        zone = zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = datetime.UTC
+    return zone, week_start or 0
+
+
+def subtree_sessions(goal_id, root_id):
+    """A subquery: ids of the sessions linked to the goal (of fractal ``root_id``) or to a live goal
+    below it.
+
+    The link's goal is walked up its parents in SQL, so this costs no query of its own and reads
+    only the fractal's links, not the history."""
+    chain = Q(goal_id=goal_id)
+    for hops in range(1, MAX_DEPTH + 1):
+        chain |= Q(**{f"goal__{'parent__' * (hops - 1)}parent_id": goal_id})
+    links = PracticeSessionGoal.objects.filter(chain, root_id=root_id, goal__deleted_at__isnull=True)
+    return links.values("session_id")
+
+
+def counted_values(target, sessions, tz):
+    """Live values of the target's activity in the completed, live ``sessions`` within its scope."""
+    return MetricValue.objects.filter(
+        instance__activity_id=target.activity_id,
+        instance__deleted_at__isnull=True,
+        instance__session__completed=True,
+        instance__session__deleted_at__isnull=True,
+        instance__session_id__in=sessions,
+    ).filter(in_scope(target, "instance__session__", tz))
+
+
+def _hit(session_id, instance_id, set_number, split_id, ended_at, created_at):
+    """The evidence an achievement records."""
+    return {
+        "session_id": session_id,
+        "instance_id": instance_id,
+        "set_number": set_number,
+        "split_id": split_id,
+        "achieved_at": ended_at or created_at,
+    }
+
+
+def _meeting_every_rule(thresholds):
+    """A filter on values: those meeting one of the rules (a set meets the target with all of them)."""
     condition = Q()
     for threshold in thresholds:
         condition |= threshold.values_meeting()
-    sessions = PracticeSessionGoal.objects.filter(goal_id__in=goal_ids).values("session_id")
-    rows = (
-        MetricValue.objects.filter(condition)
-        .filter(
-            instance__activity_id=target.activity_id,
-            instance__deleted_at__isnull=True,
-            instance__session__completed=True,
-            instance__session__deleted_at__isnull=True,
-            instance__session_id__in=sessions,
-        )
-        .values(
-            "instance_id",
-            "instance__session_id",
-            "instance__session__ended_at",
-            "instance__session__created_at",
-            "set_number",
-            "split_id",
-        )
+    return condition
+
+
+def first_occurrence(target, thresholds, sessions, tz):
+    """Threshold: the earliest instance (or set, on one split) in scope meeting every rule, or None."""
+    if not thresholds:
+        return None
+    session = "instance__session__"
+    row = (
+        counted_values(target, sessions, tz)
+        .filter(_meeting_every_rule(thresholds))
+        .values("instance_id", f"{session}id", f"{session}ended_at", f"{session}created_at", "set_number", "split_id")
         .annotate(hits=Count("metric_id", distinct=True))
         .filter(hits=len(thresholds))
-        .order_by("instance__session__ended_at", "instance__session__created_at", "set_number")
+        .order_by(f"{session}ended_at", f"{session}created_at", "set_number")
+        .first()
     )
-    return rows.first()
+    if row is None:
+        return None
+    return _hit(
+        row[f"{session}id"],
+        row["instance_id"],
+        row["set_number"],
+        row["split_id"],
+        row[f"{session}ended_at"],
+        row[f"{session}created_at"],
+    )
 
 
-def evaluate_goal(goal, trigger_session=None):
-    """Re-evaluate every live target of ``goal``; auto-complete it when the last one is newly met."""
+# Time order of the values a sum adds up: by session end, then within a session by instance and set.
+RUNNING_ORDER = (
+    "instance__session__ended_at",
+    "instance__session__created_at",
+    "instance__session_id",
+    "instance__sort_order",
+    "instance__created_at",
+    "instance_id",
+    "set_number",
+    "created_at",
+    "id",
+)
+
+
+def _running_key(row):
+    session_end = row["instance__session__ended_at"] or row["instance__session__created_at"]
+    return (
+        session_end,
+        row["instance__session__created_at"],
+        str(row["instance__session_id"]),
+        row["instance__sort_order"] or 0,
+        row["instance__created_at"],
+        str(row["instance_id"]),
+        row["set_number"] or 0,
+        row["created_at"],
+        str(row["id"]),
+    )
+
+
+def sum_crossing(target, thresholds, sessions, tz):
+    """Sum: the value whose running total (in time order) first reaches each metric's total, or None.
+
+    With several metrics every total must be reached; the achievement is the crossing that came
+    last (the moment the target as a whole was reached). One query per metric (three at most)."""
+    if not thresholds:
+        return None
+    crossings = []
+    for threshold in thresholds:
+        running = Window(
+            Sum("value"), order_by=[F(name).asc() for name in RUNNING_ORDER], frame=RowRange(start=None, end=0)
+        )
+        row = (
+            counted_values(target, sessions, tz)
+            .filter(metric_id=threshold.metric_id)
+            .annotate(running=running)
+            .filter(running__gte=threshold.threshold)
+            .order_by(*RUNNING_ORDER)
+            .values(*RUNNING_ORDER, "split_id")
+            .first()
+        )
+        if row is None:
+            return None
+        crossings.append(row)
+    last = max(crossings, key=_running_key)
+    return _hit(
+        last["instance__session_id"],
+        last["instance_id"],
+        last["set_number"],
+        last["split_id"],
+        last["instance__session__ended_at"],
+        last["instance__session__created_at"],
+    )
+
+
+def _instances_counting(target, thresholds):
+    """Correlated on a session: its live instances of the activity (meeting every rule in one set,
+    if the target has rules)."""
+    instances = ActivityInstance.objects.filter(session_id=OuterRef("pk"), activity_id=target.activity_id)
+    if thresholds:
+        meeting = (
+            MetricValue.objects.filter(_meeting_every_rule(thresholds), instance_id=OuterRef("pk"))
+            .values("set_number", "split_id")
+            .annotate(hits=Count("metric_id", distinct=True))
+            .filter(hits=len(thresholds))
+        )
+        instances = instances.filter(Exists(meeting))
+    return instances
+
+
+def frequency_sessions(target, thresholds, sessions, tz):
+    """Frequency: the completed, live sessions in scope that count as one practice of the activity."""
+    return (
+        PracticeSession.objects.filter(completed=True, pk__in=sessions)
+        .filter(in_scope(target, "", tz))
+        .filter(Exists(_instances_counting(target, thresholds)))
+    )
+
+
+def week_of(day, week_start=0):
+    """The first day of ``day``'s week, weeks starting on ``week_start`` (0 Monday … 6 Sunday)."""
+    return day - datetime.timedelta(days=(day.weekday() - week_start) % 7)
+
+
+def weekly_counts(target, thresholds, sessions, tz, week_start):
+    """``{first day of a week: sessions that count}``: one query, grouped by local day in SQL."""
+    rows = (
+        frequency_sessions(target, thresholds, sessions, tz)
+        .annotate(day=TruncDate(Coalesce(*SESSION_TIME), tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(sessions=Count("id"))
+    )
+    counts = Counter()
+    for row in rows:
+        counts[week_of(row["day"], week_start)] += row["sessions"]
+    return counts
+
+
+def completing_week(counts, times, weeks):
+    """The week that first completes ``weeks`` weeks in a row of ``times`` sessions each, or None."""
+    run, previous = 0, None
+    for week in sorted(week for week, count in counts.items() if count >= times):
+        run = run + 1 if previous is not None and week - previous == WEEK else 1
+        previous = week
+        if run >= weeks:
+            return week
+    return None
+
+
+def current_run(counts, times, this_week):
+    """Weeks in a row with ``times`` sessions, up to ``this_week`` (still counting while this week
+    has not reached ``times`` yet: the run is then the one up to last week)."""
+    week = this_week if counts.get(this_week, 0) >= times else this_week - WEEK
+    run = 0
+    while counts.get(week, 0) >= times:
+        run += 1
+        week -= WEEK
+    return run
+
+
+def frequency_run(target, thresholds, sessions, tz, week_start):
+    """Frequency: the session (and its instance) that completed the run of weeks, or None. Two queries."""
+    if not target.times or not target.weeks:
+        return None
+    counts = weekly_counts(target, thresholds, sessions, tz, week_start)
+    week = completing_week(counts, target.times, target.weeks)
+    if week is None:
+        return None
+    start = datetime.datetime.combine(week, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(shift_day(week, 7), datetime.time.min, tzinfo=tz)
+    first_instance = _instances_counting(target, thresholds).order_by("sort_order", "created_at").values("pk")[:1]
+    rows = (
+        frequency_sessions(target, thresholds, sessions, tz)
+        .annotate(moment=Coalesce(*SESSION_TIME), counted_instance=Subquery(first_instance))
+        .filter(moment__gte=start, moment__lt=end)
+        .order_by("moment", "created_at", "pk")
+        .values_list("pk", "counted_instance", "ended_at", "created_at")
+    )
+    row = list(rows[target.times - 1 : target.times])
+    if not row:
+        return None
+    session_id, instance_id, ended_at, created_at = row[0]
+    return _hit(session_id, instance_id, None, None, ended_at, created_at)
+
+
+def evaluate_target(target, thresholds, sessions, tz, week_start):
+    """The evidence that meets ``target`` (see ``_hit``), or None. A fixed number of queries."""
+    if target.kind == TargetKind.SUM:
+        return sum_crossing(target, thresholds, sessions, tz)
+    if target.kind == TargetKind.FREQUENCY:
+        return frequency_run(target, thresholds, sessions, tz, week_start)
+    return first_occurrence(target, thresholds, sessions, tz)
+
+
+def evaluate_goal(goal, trigger_session=None, targets_changed=False):
+    """Re-evaluate every live target of ``goal``; auto-complete it when the last one is newly met
+    (or, with ``targets_changed``, when its targets were edited, trashed or restored and all hold)."""
     result = GoalEvaluation(goal=goal)
+    goals = getattr(_pending, "goals", None)
+    if goals is not None:
+        goals.discard(goal.pk)
     if not Target.objects.filter(goal=goal).exists():
         return result
     with transaction.atomic():
@@ -134,15 +369,22 @@ def evaluate_goal(goal, trigger_session=None):
             locked.completed_at,
             locked.completed_by,
         )
-        targets = list(Target.objects.filter(goal=goal).order_by("sort_order"))
+        targets = list(Target.objects.filter(goal=goal).select_related("block").order_by("sort_order"))
         thresholds = {}
         for threshold in TargetMetric.objects.filter(target__in=targets):
             thresholds.setdefault(threshold.target_id, []).append(threshold)
-        goal_ids = goal.descendant_ids(include_self=True)
+        sessions = subtree_sessions(goal.pk, goal.root_id)
+        tz, week_start = owner_preferences(goal.root_id)
         existing = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
         for target in targets:
-            hit = first_occurrence(target, thresholds.get(target.pk, []), goal_ids)
             current = existing.get(target.pk)
+            rules = thresholds.get(target.pk, [])
+            if not rules and target.kind != TargetKind.FREQUENCY:
+                # Without any rule (its last one is in the trash) a threshold or sum target says
+                # nothing: it stays as it was, so restoring the rule restores exactly that.
+                (result.met if current is not None else result.open).append(target)
+                continue
+            hit = evaluate_target(target, rules, sessions, tz, week_start)
             if hit is None:
                 if current is not None:
                     current.hard_delete()
@@ -158,11 +400,11 @@ def evaluate_goal(goal, trigger_session=None):
                     continue
                 TargetAchievement(
                     target=target,
-                    session_id=hit["instance__session_id"],
+                    session_id=hit["session_id"],
                     instance_id=hit["instance_id"],
                     set_number=hit["set_number"],
                     split_id=hit["split_id"],
-                    achieved_at=hit["instance__session__ended_at"] or hit["instance__session__created_at"],
+                    achieved_at=hit["achieved_at"],
                 ).save()
                 if current is None:
                     result.newly_met.append(target)
@@ -176,7 +418,7 @@ def evaluate_goal(goal, trigger_session=None):
             return result
         when = TargetAchievement.objects.filter(target__in=targets).aggregate(last=Max("achieved_at"))["last"]
         # Newly met, or met again after they reopened it (evidence restored from the trash).
-        if not goal.completed and (result.newly_met or goal.completed_by == CompletedBy.TARGETS):
+        if not goal.completed and (result.newly_met or targets_changed or goal.completed_by == CompletedBy.TARGETS):
             if trigger_session is not None and trigger_session.ended_at:
                 when = max(when, trigger_session.ended_at) if when else trigger_session.ended_at
             goal.complete(when=when, by=CompletedBy.TARGETS)
@@ -195,22 +437,35 @@ _pending = threading.local()
 
 @contextmanager
 def batch():
-    """Collect the sessions whose inputs change inside, and re-evaluate each once at the end.
+    """Collect the sessions whose inputs change inside (and the goals whose targets are edited),
+    and re-evaluate each once at the end.
 
-    Bulk writers (recording a grid of values, completing a session) use it so evaluation runs
-    a fixed number of times, not once per saved row. Nested batches join the outermost one.
+    Bulk writers (recording a grid of values, completing a session, saving a target with its
+    rules) use it so evaluation runs a fixed number of times, not once per saved row. Nested
+    batches join the outermost one.
     """
     if getattr(_pending, "sessions", None) is not None:
         yield
         return
-    _pending.sessions = set()
+    _pending.sessions, _pending.goals = set(), set()
     try:
         yield
-        pending = _pending.sessions
+        pending, goals = _pending.sessions, _pending.goals
     finally:
-        _pending.sessions = None
+        _pending.sessions = _pending.goals = None
+    if goals:
+        reevaluate_goals(Goal.objects.filter(pk__in=goals), targets_changed=True)
     if pending:
         reevaluate_sessions(pending)
+
+
+def targets_changed(goal_id):
+    """A target of the goal (or one of its rules) was edited, trashed or restored."""
+    goals = getattr(_pending, "goals", None)
+    if goals is not None:
+        goals.add(goal_id)
+        return []
+    return reevaluate_goals(Goal.objects.filter(pk=goal_id), targets_changed=True)
 
 
 def input_changed(session_id):
@@ -248,7 +503,7 @@ def _goals_counting(session_ids):
     return Goal.objects.filter(linked).distinct()
 
 
-def reevaluate_goals(goals, include_ancestors=False):
+def reevaluate_goals(goals, include_ancestors=False, targets_changed=False):
     candidates = {}
     for goal in goals:
         candidates[goal.pk] = goal
@@ -258,12 +513,14 @@ def reevaluate_goals(goals, include_ancestors=False):
                     candidates[ancestor.pk] = ancestor
     with_targets = set(Target.objects.filter(goal_id__in=candidates).values_list("goal_id", flat=True).distinct())
     # A fixed order, so two evaluations locking the same goals (see evaluate_goal) cannot deadlock.
-    return [evaluate_goal(candidates[goal_id]) for goal_id in sorted(with_targets, key=str)]
+    return [
+        evaluate_goal(candidates[goal_id], targets_changed=targets_changed) for goal_id in sorted(with_targets, key=str)
+    ]
 
 
 def reevaluate_after_trash(obj):
     """After ``obj`` went to the trash or came back (with what the graph moved along with it)."""
-    from .models import ActivityInstance, MetricValue, SessionSection
+    from .models import ActivityInstance, MetricValue, Program, ProgramBlock, SessionSection
 
     if isinstance(obj, PracticeSession):
         session_ids = {obj.pk}
@@ -275,9 +532,15 @@ def reevaluate_after_trash(obj):
         # Sessions linked below a trashed goal stop counting for its ancestors' targets (and count
         # again on restore): rare, so every target of the fractal.
         return reevaluate_goals(Goal.objects.filter(root_id=obj.root_id, targets__isnull=False).distinct())
+    elif isinstance(obj, (Program, ProgramBlock)):
+        # The targets scoped to a block go to the trash (and come back) with it: the goal's others decide.
+        scoped = Target.all_objects.filter(Q(block=obj) if isinstance(obj, ProgramBlock) else Q(block__program=obj))
+        return reevaluate_goals(Goal.objects.filter(pk__in=scoped.values("goal_id")), targets_changed=True)
+    elif isinstance(obj, (Target, TargetMetric)):
+        # A target (or one of its rules) left or came back: the goal's other targets decide now.
+        # A trashed target's achievement goes and comes back with it through the soft-delete graph.
+        return targets_changed(obj.goal_id if isinstance(obj, Target) else obj.target.goal_id)
     else:
-        # Targets and their thresholds are evaluated when saved; their achievements go and come
-        # back with them through the soft-delete graph.
         return []
     # A soft-deleted session still names the goals it counted for.
     return reevaluate_goals(_goals_counting(session_ids), include_ancestors=True)
@@ -331,16 +594,62 @@ def _achieved_in(session, targets):
 # --- progress, for pages ---------------------------------------------------------------------
 
 
+def rule_percent(rule, value):
+    """How far ``value`` has come towards ``rule`` (0–100; 100 only when it meets it)."""
+    if value is None:
+        return 0
+    if rule.is_met_by(value):
+        return 100
+    threshold = rule.threshold
+    if rule.lower_is_better:
+        ratio = threshold / value if value > 0 and threshold > 0 else 0
+    elif rule.operator == TargetOperator.EQ:
+        ratio = 1 - abs(value - threshold) / abs(threshold) if threshold else 0
+    else:
+        ratio = value / threshold if value > 0 and threshold > 0 else 0
+    return max(0, min(99, int(ratio * 100)))
+
+
 @dataclass
 class ThresholdProgress:
     metric: object
     threshold: float
-    best: float | None  # best value recorded in a completed session of the goal's subtree
-    rule: TargetMetric  # the (metric, threshold) row, which says what "reached" means
+    # Threshold and frequency: the best value recorded in scope (the largest for ≥ and >, the
+    # smallest for ≤ and <, the closest for =). Sum: the total so far.
+    best: float | None
+    rule: TargetMetric  # the (metric, operator, threshold) row, which says what "reached" means
+    kind: str = TargetKind.THRESHOLD
 
     @property
     def reached(self):
+        if self.kind == TargetKind.SUM:
+            return self.best is not None and self.best >= self.threshold
         return self.rule.is_met_by(self.best)
+
+    @property
+    def percent(self):
+        if self.kind == TargetKind.SUM:
+            if self.reached:
+                return 100
+            return max(0, min(99, int((self.best or 0) / self.threshold * 100))) if self.threshold > 0 else 0
+        return rule_percent(self.rule, self.best)
+
+    @property
+    def operator(self):
+        return self.rule.get_operator_display()
+
+
+@dataclass
+class CountProgress:
+    """A frequency target's count against its goal: weeks in a row, or this week's sessions."""
+
+    label: str
+    value: int
+    of: int
+
+    @property
+    def percent(self):
+        return 100 if self.value >= self.of else max(0, int(self.value / self.of * 100)) if self.of else 0
 
 
 @dataclass
@@ -348,58 +657,138 @@ class TargetProgress:
     target: Target
     thresholds: list
     achievement: TargetAchievement | None
+    counts: list = field(default_factory=list)  # frequency: weeks in a row, then this week
 
     @property
     def met(self):
         return self.achievement is not None
 
+    @property
+    def percent(self):
+        """The whole target: 100 once met; else its furthest-behind figure (the run for frequency)."""
+        if self.met:
+            return 100
+        if self.target.kind == TargetKind.FREQUENCY:
+            figures = self.counts[:1]
+        else:
+            figures = self.thresholds
+        return min(99, min((figure.percent for figure in figures), default=0))
 
-def target_progress(targets):
-    """Progress of each target, in order: per metric the best recorded value vs the threshold.
+    @property
+    def scope_label(self):
+        target = self.target
+        if target.scope == TargetScope.RANGE:
+            return f"{target.starts_on:%Y-%m-%d} – {target.ends_on:%Y-%m-%d}"
+        if target.scope == TargetScope.BLOCK and target.block is not None:
+            block = target.block
+            return f"{block.name} ({block.start_date:%Y-%m-%d} – {block.end_date:%Y-%m-%d})"
+        return "All time"
 
-    "Best" reads completed, live sessions linked to the target's goal or its subtree (as the
-    evaluation does); "met" is the stored TargetAchievement. Three queries for any list of targets.
+
+def _best_aggregate(target, rule, condition):
+    if target.kind == TargetKind.SUM:
+        return {"": Sum("value", filter=condition)}
+    if rule.lower_is_better:
+        return {"": Min("value", filter=condition)}
+    if rule.operator == TargetOperator.EQ:
+        return {
+            "below": Max("value", filter=condition & Q(value__lte=rule.threshold)),
+            "above": Min("value", filter=condition & Q(value__gte=rule.threshold)),
+        }
+    return {"": Max("value", filter=condition)}
+
+
+def _best_of(rule, parts):
+    if "" in parts:
+        return parts[""]
+    candidates = [value for value in (parts["below"], parts["above"]) if value is not None]
+    return min(candidates, key=lambda value: abs(value - rule.threshold), default=None)
+
+
+def _load_blocks(targets):
+    """Fill the block of block-scoped targets in one query (none when no target has a block)."""
+    from .models import ProgramBlock
+
+    missing = [t for t in targets if t.block_id and not Target.block.is_cached(t)]
+    if missing:
+        blocks = ProgramBlock.all_objects.in_bulk({t.block_id for t in missing})
+        for target in missing:
+            target.block = blocks.get(target.block_id)
+
+
+def target_progress(targets, today=None):
+    """Progress of each target, in order, read from completed, live sessions linked to the
+    target's goal or its subtree within its scope (as the evaluation counts); "met" is the stored
+    TargetAchievement.
+
+    - threshold: per rule the best value in scope vs the threshold (the smallest for ≤ and <);
+    - sum: per metric the total so far vs the total to reach;
+    - frequency: the current run of weeks vs ``weeks`` and this week's sessions vs ``times``
+      (plus the best value per rule, if it has rules).
+
+    A fixed number of queries, whatever the history: the thresholds, the owner's preferences (per
+    fractal), every best value and total in one aggregate, the achievements, and one per-day count
+    per frequency target (plus the blocks, when a target is scoped to one).
     """
     targets = list(targets)
     if not targets:
         return []
+    _load_blocks(targets)
     thresholds = {}
     for row in TargetMetric.objects.filter(target__in=targets).select_related("metric").order_by("created_at"):
         thresholds.setdefault(row.target_id, []).append(row)
-    metric_ids = {row.metric_id for rows in thresholds.values() for row in rows}
-    # Sessions link to short-term and immediate goals, at most four levels below a root: each
-    # row carries its linked goal's ancestors, so subtrees need no walk over the whole fractal.
-    link = "instance__session__goal_links__goal"
-    chain_fields = [f"{link}_id"] + [f"{link}__{'parent__' * hops}parent_id" for hops in range(4)]
-    best = {}  # (metric_id, linked goal_id) -> best value
-    lineage = {}  # linked goal_id -> the goal and its ancestors
-    rows = (
-        MetricValue.objects.filter(
-            metric_id__in=metric_ids,
+    preferences = {root_id: owner_preferences(root_id) for root_id in {t.root_id for t in targets}}
+
+    aggregates, keys = {}, {}
+    for index, target in enumerate(targets):
+        tz = preferences[target.root_id][0]
+        counted = Q(
+            instance__activity_id=target.activity_id,
+            instance__session_id__in=subtree_sessions(target.goal_id, target.root_id),
+        ) & in_scope(target, "instance__session__", tz)
+        for number, rule in enumerate(thresholds.get(target.pk, [])):
+            parts = _best_aggregate(target, rule, counted & Q(metric_id=rule.metric_id))
+            keys[index, number] = {part: f"t{index}_{number}_{part}" for part in parts}
+            aggregates.update({keys[index, number][part]: expression for part, expression in parts.items()})
+    values = {}
+    if aggregates:
+        goals = Q()
+        for goal_id, root_id in {(t.goal_id, t.root_id) for t in targets}:
+            goals |= Q(instance__session_id__in=subtree_sessions(goal_id, root_id))
+        values = MetricValue.objects.filter(
+            goals,
+            metric_id__in={rule.metric_id for rules in thresholds.values() for rule in rules},
             instance__deleted_at__isnull=True,
             instance__session__completed=True,
             instance__session__deleted_at__isnull=True,
-        )
-        .order_by()
-        .values_list("metric_id", *chain_fields)
-        .annotate(best=Max("value"))
-    )
-    for metric_id, goal_id, *ancestors, value in rows:
-        if goal_id is not None:
-            best[metric_id, goal_id] = value
-            lineage[goal_id] = {goal_id, *(ancestor for ancestor in ancestors if ancestor is not None)}
+        ).aggregate(**aggregates)
     achievements = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
 
     result = []
-    for target in targets:
+    for index, target in enumerate(targets):
         rows = []
-        for threshold in thresholds.get(target.pk, []):
-            values = [
-                value
-                for (metric_id, goal_id), value in best.items()
-                if metric_id == threshold.metric_id and target.goal_id in lineage[goal_id]
-            ]
-            best_value = max(values) if values else None
-            rows.append(ThresholdProgress(threshold.metric, threshold.threshold, best_value, rule=threshold))
-        result.append(TargetProgress(target, rows, achievements.get(target.pk)))
+        for number, rule in enumerate(thresholds.get(target.pk, [])):
+            best = _best_of(rule, {part: values.get(key) for part, key in keys[index, number].items()})
+            rows.append(ThresholdProgress(rule.metric, rule.threshold, best, rule=rule, kind=target.kind))
+        progress = TargetProgress(target, rows, achievements.get(target.pk))
+        if target.kind == TargetKind.FREQUENCY and target.times and target.weeks:
+            progress.counts = _frequency_counts(target, thresholds.get(target.pk, []), preferences, today, progress.met)
+        result.append(progress)
     return result
+
+
+def _frequency_counts(target, rules, preferences, today, met):
+    tz, week_start = preferences[target.root_id]
+    counts = weekly_counts(target, rules, subtree_sessions(target.goal_id, target.root_id), tz, week_start)
+    today = today or timezone.localdate(timezone.now(), tz)
+    this_week = week_of(today, week_start)
+    reference = this_week
+    window = scope_window(target, tz)
+    if window is not None:
+        last_day = timezone.localdate(window[1], tz) - datetime.timedelta(days=1)
+        reference = min(this_week, week_of(last_day, week_start))
+    run = target.weeks if met else min(current_run(counts, target.times, reference), target.weeks)
+    return [
+        CountProgress("Weeks in a row", run, target.weeks),
+        CountProgress("Sessions this week", counts.get(this_week, 0), target.times),
+    ]

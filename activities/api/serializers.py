@@ -8,9 +8,12 @@ from activities.models import (
     MetricDefinition,
     SplitDefinition,
     Target,
+    TargetKind,
     TargetMetric,
+    TargetOperator,
 )
 from activities.services import DEFINITION_FIELDS, METRIC_FIELDS, MetricSpec, SplitSpec, save_activity
+from activities.signals import send_target_edited
 from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, fractal_of, run_model_operation
 from goals.models import Goal
 
@@ -141,22 +144,46 @@ class ActivityDefinitionSerializer(ScopedModelSerializer):
 
 
 class TargetThresholdSerializer(serializers.Serializer):
-    """Read from TargetMetric rows, written as {metric, threshold} pairs."""
+    """Read from TargetMetric rows, written as {metric, operator, threshold} rules."""
 
     metric = ScopedRelatedField(MetricDefinition)
+    operator = serializers.ChoiceField(choices=TargetOperator.choices, default=TargetOperator.GTE)
     threshold = serializers.FloatField(min_value=-1e12, max_value=1e12)
 
 
 class TargetSerializer(ScopedModelSerializer):
-    """A goal criterion with its (metric, threshold) pairs, written in one request."""
+    """A goal criterion with its (metric, operator, threshold) rules, written in one request.
+
+    ``kind`` is threshold, sum or frequency (``times`` sessions a week for ``weeks`` weeks);
+    ``scope`` is all time, a date range (``starts_on``–``ends_on``) or a program ``block`` of this
+    fractal. The rules between them are the model's (``Target.validate_rules``)."""
 
     goal = ScopedRelatedField(Goal)
     activity = ScopedRelatedField(ActivityDefinition)
-    thresholds = TargetThresholdSerializer(many=True, min_length=1, max_length=3, source="live_thresholds")
+    # The block model lives in sessions, above this app: reached through the model's own field.
+    block = ScopedRelatedField(Target._meta.get_field("block").related_model, allow_null=True, required=False)
+    # At least one rule, except for a frequency target (which may count every session of the activity).
+    thresholds = TargetThresholdSerializer(many=True, max_length=3, source="live_thresholds")
 
     class Meta:
         model = Target
-        fields = ["id", "goal", "activity", "name", "description", "sort_order", "thresholds", *AUDIT]
+        fields = [
+            "id",
+            "goal",
+            "activity",
+            "name",
+            "description",
+            "kind",
+            "scope",
+            "starts_on",
+            "ends_on",
+            "block",
+            "times",
+            "weeks",
+            "sort_order",
+            "thresholds",
+            *AUDIT,
+        ]
         read_only_fields = ["id", "sort_order", *AUDIT]
 
     def get_fields(self):
@@ -175,6 +202,11 @@ class TargetSerializer(ScopedModelSerializer):
     def validate(self, attrs):
         activity = attrs.get("activity") or getattr(self.instance, "activity", None)
         thresholds = attrs.get("live_thresholds")
+        kind = attrs.get("kind") or getattr(self.instance, "kind", None) or TargetKind.THRESHOLD
+        if thresholds is None and self.instance is None:
+            raise serializers.ValidationError({"thresholds": "This field is required."})
+        if thresholds is not None and not thresholds and kind != TargetKind.FREQUENCY:
+            raise serializers.ValidationError({"thresholds": "Give at least one (metric, threshold) rule."})
         if thresholds is not None:
             metric_ids = [row["metric"].pk for row in thresholds]
             if len(set(metric_ids)) != len(metric_ids):
@@ -185,12 +217,22 @@ class TargetSerializer(ScopedModelSerializer):
 
     def _save_thresholds(self, target, thresholds):
         existing = {row.metric_id: row for row in TargetMetric.objects.filter(target=target)}
+        if thresholds is None:
+            # The rules stay; the target's kind (a sum counts with ≥ only) is checked against them.
+            if not existing and target.kind != TargetKind.FREQUENCY:
+                raise serializers.ValidationError({"thresholds": "Give at least one (metric, threshold) rule."})
+            for row in existing.values():
+                row.target = target
+                run_model_operation(row.validate_rules)
+            return
         wanted = {row["metric"].pk for row in thresholds}
         for metric_id, row in existing.items():
             if metric_id not in wanted:
                 row.delete()
         for item in thresholds:
             row = existing.get(item["metric"].pk) or TargetMetric(target=target, metric=item["metric"])
+            row.target = target
+            row.operator = item.get("operator", TargetOperator.GTE)
             row.threshold = item["threshold"]
             clean_and_save(row)
 
@@ -199,6 +241,7 @@ class TargetSerializer(ScopedModelSerializer):
         with transaction.atomic():
             target = clean_and_save(self.build_instance(validated_data))
             self._save_thresholds(target, thresholds)
+            send_target_edited(target)
         target.live_thresholds = None
         return target
 
@@ -208,7 +251,7 @@ class TargetSerializer(ScopedModelSerializer):
             for name, value in validated_data.items():
                 setattr(instance, name, value)
             clean_and_save(instance)
-            if thresholds is not None:
-                self._save_thresholds(instance, thresholds)
+            self._save_thresholds(instance, thresholds)
+            send_target_edited(instance)
         instance.live_thresholds = None
         return instance

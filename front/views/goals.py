@@ -18,8 +18,7 @@ from goals.forms import add_model_errors
 from goals.models import Goal
 from sessions.models import ActivityInstance, PracticeSession
 from sessions.notes import goal_journal
-from sessions.services import reevaluate_targets
-from sessions.targets import target_progress
+from sessions.targets import batch, evaluate_goal, target_progress
 from sessions.views.common import session_url
 from sessions.views.notes import with_links
 
@@ -115,11 +114,13 @@ def _target_form_page(request, fractal, goal, target=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            form.save(goal)
+            # One evaluation for the target and all its rules, not one per saved or removed row.
+            with batch():
+                form.save(goal)
+                evaluation = evaluate_goal(goal, targets_changed=True)
         except ValidationError as error:
             add_model_errors(form, error)
         else:
-            evaluation = reevaluate_targets(goal)
             messages.success(request, "Target saved.")
             if evaluation.completed_now:
                 messages.success(request, f"All targets of “{goal.name}” are met: the goal is completed.")

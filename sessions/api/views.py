@@ -30,6 +30,7 @@ from sessions.practice import copy_session, log_past_session, start_from_templat
 from sessions.records import activity_records
 from sessions.services import complete_session, reevaluate_targets, reopen_session
 from sessions.sets import confirm_set
+from sessions.targets import batch
 
 from .filters import (
     ActivityInstanceFilter,
@@ -74,6 +75,15 @@ from .serializers import (
 
 class TargetWithEvaluationViewSet(TargetViewSet):
     """Goal targets, plus their evaluation against recorded values (which lives in sessions)."""
+
+    # Saving a target with its rules re-evaluates its goal once (see sessions.targets.batch).
+    def perform_create(self, serializer):
+        with batch():
+            super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        with batch():
+            super().perform_update(serializer)
 
     @extend_schema(request=None, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])

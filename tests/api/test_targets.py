@@ -4,7 +4,7 @@ from activities.models import Target, TargetMetric
 from goals.models import Goal
 from sessions.models import TargetAchievement
 from tests.api.conftest import url
-from tests.factories import ActivityDefinitionFactory, MetricDefinitionFactory
+from tests.factories import ActivityDefinitionFactory, MetricDefinitionFactory, ProgramBlockFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_update_replaces_the_thresholds(api, fractal, short_term_goal, activity)
         format="json",
     )
     assert response.status_code == 200
-    assert response.json()["thresholds"] == [{"metric": str(weight.pk), "threshold": 20.0}]
+    assert response.json()["thresholds"] == [{"metric": str(weight.pk), "operator": "gte", "threshold": 20.0}]
     assert TargetMetric.objects.filter(target_id=created["id"]).count() == 1
 
 
@@ -107,3 +107,102 @@ def test_evaluate_completes_the_goal_when_a_completed_session_met_the_target(api
     response = api.post(url(fractal, f"targets/{target.pk}/evaluate/"))
     assert response.json()["met"] == [str(target.pk)]
     assert response.json()["goal_completed"] is True
+
+
+# --- kinds, operators and scopes ---------------------------------------------------------------
+
+
+def test_create_a_frequency_target_over_a_block_with_a_lower_is_better_rule(api, fractal, short_term_goal, activity):
+    block = ProgramBlockFactory(program=ProgramFactory(root=fractal))
+    payload = _payload(short_term_goal, activity, seconds=30)
+    payload["thresholds"][0]["operator"] = "lte"
+    payload.update({"kind": "frequency", "times": 3, "weeks": 4, "scope": "block", "block": str(block.pk)})
+    response = api.post(url(fractal, "targets/"), payload, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["kind"], body["times"], body["weeks"], body["scope"], body["block"]) == (
+        "frequency",
+        3,
+        4,
+        "block",
+        str(block.pk),
+    )
+    assert body["thresholds"][0]["operator"] == "lte"
+    assert TargetMetric.objects.get(target_id=body["id"]).operator == "lte"
+
+
+def test_a_frequency_target_may_count_every_session_without_rules(api, fractal, short_term_goal, activity):
+    payload = _payload(short_term_goal, activity) | {"kind": "frequency", "times": 2, "weeks": 3}
+    response = api.post(url(fractal, "targets/"), payload, format="json")
+    assert response.status_code == 201, response.json()
+
+
+def test_a_date_range_target_keeps_its_iso_dates(api, fractal, short_term_goal, activity):
+    payload = _payload(short_term_goal, activity, seconds=3) | {
+        "kind": "sum",
+        "scope": "range",
+        "starts_on": "2026-03-01",
+        "ends_on": "2026-03-31",
+    }
+    response = api.post(url(fractal, "targets/"), payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["starts_on"], response.json()["ends_on"]) == ("2026-03-01", "2026-03-31")
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"kind": "frequency"}, "times"),
+        ({"kind": "frequency", "times": 3}, "weeks"),
+        ({"kind": "threshold", "times": 3, "weeks": 2}, "times"),
+        ({"scope": "range", "starts_on": "2026-03-01"}, "starts_on"),
+        ({"scope": "range", "starts_on": "2026-03-10", "ends_on": "2026-03-01"}, "ends_on"),
+        ({"scope": "range", "starts_on": "1899-12-31", "ends_on": "2026-03-01"}, "starts_on"),
+        ({"scope": "range", "starts_on": "2026-03-01", "ends_on": "2201-01-01"}, "ends_on"),
+        ({"scope": "range", "starts_on": "03/01/2026", "ends_on": "2026-03-02"}, "starts_on"),
+        ({"starts_on": "2026-03-01", "ends_on": "2026-03-02"}, "starts_on"),
+        ({"scope": "block"}, "block"),
+        ({"kind": "weekly"}, "kind"),
+        ({"scope": "forever"}, "scope"),
+    ],
+)
+def test_kind_and_scope_rules_are_a_400_on_the_field(api, fractal, short_term_goal, activity, fields, field):
+    payload = _payload(short_term_goal, activity, seconds=3) | fields
+    response = api.post(url(fractal, "targets/"), payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert not Target.objects.exists()
+
+
+def test_a_sum_target_only_counts_up(api, fractal, short_term_goal, activity):
+    payload = _payload(short_term_goal, activity, seconds=3) | {"kind": "sum"}
+    payload["thresholds"][0]["operator"] = "lte"
+    response = api.post(url(fractal, "targets/"), payload, format="json")
+    assert response.status_code == 400
+    assert not Target.objects.exists()
+
+
+def test_an_unknown_operator_is_a_400(api, fractal, short_term_goal, activity):
+    payload = _payload(short_term_goal, activity, seconds=3)
+    payload["thresholds"][0]["operator"] = "about"
+    assert api.post(url(fractal, "targets/"), payload, format="json").status_code == 400
+
+
+def test_a_block_of_another_fractal_is_refused_like_any_foreign_id(
+    api, fractal, short_term_goal, activity, stranger_fractal
+):
+    foreign = ProgramBlockFactory(program=ProgramFactory(root=stranger_fractal))
+    payload = _payload(short_term_goal, activity, seconds=3) | {"scope": "block", "block": str(foreign.pk)}
+    response = api.post(url(fractal, "targets/"), payload, format="json")
+    assert response.status_code == 400
+    assert "block" in response.json()
+    assert not Target.objects.exists()
+
+
+def test_turning_a_target_into_a_sum_keeps_its_rules_only_if_they_count_up(api, fractal, short_term_goal, activity):
+    payload = _payload(short_term_goal, activity, seconds=30)
+    payload["thresholds"][0]["operator"] = "lte"
+    target_id = api.post(url(fractal, "targets/"), payload, format="json").json()["id"]
+    response = api.patch(url(fractal, f"targets/{target_id}/"), {"kind": "sum"}, format="json")
+    assert response.status_code == 400
+    assert Target.objects.get(pk=target_id).kind == "threshold"

@@ -15,6 +15,7 @@ from tests.factories import (
     ProgramFactory,
     ScheduledSessionFactory,
     SessionTemplateFactory,
+    TargetFactory,
 )
 from tests.pages.session_data import session_with_sets, set_activity, split_activity, target_on
 
@@ -33,6 +34,12 @@ def _pages(fractal, goal):
     block = ProgramBlockFactory(program=program, start_date=today, end_date=today + datetime.timedelta(days=27))
     day = ProgramDayFactory(block=block, date=today + datetime.timedelta(days=1), name="Heavy pulls")
     scheduled = ScheduledSessionFactory(day=day, template=template)  # the program has no goals: its picker
+    # A habit over the block: its weeks-in-a-row and this-week bars on the goal page and the panel.
+    habit = TargetFactory(
+        goal=goal, activity=pull_up, name="Pull three times a week", kind="frequency", times=3, weeks=4
+    )
+    habit.scope, habit.block = "block", block
+    habit.save()
     long_note = "A cue with a long link https://example.com/" + "a" * 120 + "\n\n```\n" + "x" * 200 + "\n```"
     note = Note(root_id=fractal.pk, body=long_note, goal=goal, pinned=True)
     note.full_clean()
@@ -47,6 +54,8 @@ def _pages(fractal, goal):
         reverse("goal-copy", kwargs={**root, "goal_id": goal.pk}),
         reverse("target-detail", kwargs={**root, "goal_id": goal.pk, "target_id": target.pk}),
         reverse("target-detail", kwargs={**root, "goal_id": goal.pk, "target_id": weekly.pk}),
+        reverse("target-create", kwargs={**root, "goal_id": goal.pk}) + f"?activity={pull_up.pk}",
+        reverse("target-edit", kwargs={**root, "goal_id": goal.pk, "target_id": habit.pk}),
         reverse("note-list", kwargs=root),
         reverse("note-edit", kwargs={**root, "note_id": note.pk}),
         reverse("session-list", kwargs=root),

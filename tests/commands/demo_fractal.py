@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from activities.models import TargetKind, TargetOperator, TargetScope
 from sessions.models import Note, SessionPause, TargetAchievement
 from tests.factories import (
     ActivityDefinitionFactory,
@@ -78,6 +79,26 @@ def build_demo_fractal(root):
     program.goals.set([short])
     block = ProgramBlockFactory(program=program, name="Base")
     block.goals.set([short])
+    # A time to beat over a date range (12 s is not under 5 s: open) and a habit over the block.
+    quick = TargetFactory(
+        goal=immediate,
+        activity=lever,
+        name="Under 5 s",
+        scope=TargetScope.RANGE,
+        starts_on=start.date() - datetime.timedelta(days=7),
+        ends_on=start.date() + datetime.timedelta(days=7),
+    )
+    TargetMetricFactory(target=quick, metric=seconds, operator=TargetOperator.LTE, threshold=5)
+    TargetFactory(
+        goal=short,
+        activity=hang,
+        name="Hang three times a week",
+        kind=TargetKind.FREQUENCY,
+        times=3,
+        weeks=4,
+        scope=TargetScope.BLOCK,
+        block=block,
+    )
     day = ProgramDayFactory(block=block, name="Heavy", notes="Go")
     ScheduledSessionFactory(day=day, template=template)
     Note(root_id=root.pk, body="**Cue**: hips level", instance=instance, set_number=1, pinned=True).save()

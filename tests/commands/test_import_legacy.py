@@ -171,6 +171,16 @@ def test_library_targets_and_templates_are_imported_in_their_fractal(imported_b)
     assert [(str(t.metric_id), t.threshold) for t in TargetMetric.all_objects.filter(target=target)] == [
         (U("seconds"), 10.0)
     ]
+    # The old app's targets are what targets were then: threshold, ≥, all time.
+    assert (target.kind, target.scope, target.starts_on, target.ends_on, target.block_id, target.times) == (
+        "threshold",
+        "all",
+        None,
+        None,
+        None,
+        None,
+    )
+    assert {t.operator for t in TargetMetric.all_objects.filter(target=target)} == {"gte"}
     assert imported_b.reasons_for("targets", U("target-gone"))
     template = SessionTemplate.all_objects.get(pk=U("template"))
     plan = template.section_plan()

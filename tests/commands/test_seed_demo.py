@@ -44,3 +44,16 @@ def test_the_demo_gives_every_analytics_chart_something_to_show(db):
     assert any(row["mean_actual_minutes"] for row in figures.sections_planned_vs_actual(root, year_ago, today))
     assert sum(row["total"] for row in figures.goals_completed_per_month(root, today)) >= 3
     assert figures.target_progress(root, today)["met"] == 1
+
+
+def test_the_demo_shows_a_time_to_beat_and_a_habit_on_their_way(db):
+    from activities.models import Target, TargetKind, TargetOperator
+    from sessions.targets import target_progress
+
+    _, root = seed_demo()
+    pace = Target.objects.get(root=root, thresholds__operator=TargetOperator.LTE)
+    habit = Target.objects.get(root=root, kind=TargetKind.FREQUENCY)
+    pace_progress, habit_progress = target_progress([pace, habit])
+    assert not pace_progress.met and 90 <= pace_progress.percent < 100
+    weeks, _this_week = habit_progress.counts
+    assert not habit_progress.met and 0 < weeks.value < weeks.of
