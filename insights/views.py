@@ -27,7 +27,7 @@ from goals.dates import safe_localtime
 from goals.models import GoalLevel, Profile
 
 from . import analytics, exports, figures, periods, progress
-from .charts import Bar, Point, Series, bar_chart, format_number, hbar_chart, heatmap_chart, line_chart
+from .charts import Bar, Point, Series, bar_chart, format_number, hbar_chart, heatmap_chart, line_chart, step_chart
 from .forms import AnalyticsFilterForm, RangeForm
 
 WEEKS = 12
@@ -129,7 +129,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         tz=tz,
     )
     product_chart = None
-    if any(point["product"] is not None for point in points):
+    if figures_["has_product"]:
         product_chart = line_chart(
             [series("Best set product", "product", "series-3", product_unit)],
             title=f"{activity.name}: {' × '.join(factor.name for factor in factors)}",
@@ -169,6 +169,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         title=f"{activity.name}: best {metric.name} per {per}",
         unit=unit or metric.name,
     )
+    records_context = _records(fractal, activity, metric, split, tz)
     paginator = Paginator(points, POINTS_PER_PAGE)
     # The latest sessions by default (and for "last"); a bad number gets the nearest page.
     page = paginator.get_page(paginator.num_pages if page_number in (None, "", "last") else page_number)
@@ -188,7 +189,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         "split": split,
         "points": rows,
         "page": page,
-        "point_count": len(points),
+        "point_count": figures_["point_count"],
         "resolution": figures_["resolution"],
         "table_rows": _table_rows(rows, unit, with_product=product_chart is not None, tz=tz),
         "chart": chart,
@@ -199,6 +200,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         "volume_unit": volume_unit,
         "per": per,
         "title": title,
+        **records_context,
         "query": urlencode(
             {
                 key: value
@@ -213,6 +215,68 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
             }
         ),
     }
+
+
+def _records(fractal, activity, metric, split, tz):
+    """The records over time of the charted metric (per split) and of the product: a step chart
+    for each and one table of every session that set a record."""
+    histories = progress.record_histories(fractal, activity, metric, split)
+
+    def session_url(session_id):
+        return reverse("session-detail", kwargs={"root_id": fractal.pk, "session_id": session_id})
+
+    now = timezone.now()
+    charts, rows = [], []
+    for kind in ("value", "product"):
+        chosen = [history for history in histories if history.kind == kind]
+        if not chosen:
+            continue
+        series = []
+        for index, history in enumerate(chosen):
+            label = history.split.name if history.split else history.name
+            unit = history.unit
+            points = []
+            for step in history.steps:
+                day = safe_localtime(step.achieved_at, tz)
+                value = f"{format_number(step.value)} {unit}".strip()
+                if step.baseline:
+                    tooltip = f"{label}: first session {day:%d %b %Y} ({step.session_name}), {value}"
+                else:
+                    tooltip = (
+                        f"{label}: new record {value} on {day:%d %b %Y} ({step.session_name}), "
+                        f"was {format_number(step.previous)}"
+                    )
+                points.append(Point(step.achieved_at, step.value, tooltip))
+                rows.append(
+                    {
+                        "series": history.name + (f" ({history.split.name})" if history.split else ""),
+                        "when": day,
+                        "when_text": f"{day:%a %d %b %Y}",
+                        "value": value,
+                        "previous": "" if step.baseline else f"{format_number(step.previous)} {unit}".strip(),
+                        "baseline": step.baseline,
+                        "session_name": step.session_name,
+                        "session_url": session_url(step.session_id),
+                        "kind": kind,
+                    }
+                )
+            series.append(Series(name=label, css_class=f"series-{index % 3 + 1}", points=points))
+        first = chosen[0]
+        direction = "lowest" if first.lower_is_better else "highest"
+        charts.append(
+            {
+                "caption": f"{first.name}: personal record over time ({direction} is best)",
+                "chart": step_chart(
+                    series,
+                    title=f"{activity.name}: {first.name} record over time",
+                    unit=first.unit or first.name,
+                    tz=tz,
+                    until=now,
+                ),
+            }
+        )
+    rows.sort(key=lambda row: (row["when"], row["kind"] != "value"))
+    return {"record_charts": charts, "record_rows": rows}
 
 
 def _bucket_tooltip(bucket, resolution, name, key, unit):

@@ -70,6 +70,13 @@ def test_analytics_page_draws_the_progress_chart_with_points(page_as, live_serve
     bars_box = page.locator("#practice svg.bar-chart").first.bounding_box()
     assert 100 < bars_box["height"] < 400 and bars_box["width"] > 300  # drawn at a readable size
     assert page.locator(".points-table tbody tr").count() == 12
+    # Records over time: the top set (and the set product) beat the last one every session.
+    records = page.locator("#records svg.step-chart")
+    assert records.count() == 2
+    assert records.first.locator("circle.point.baseline").count() == 1
+    assert records.first.locator("circle.point.record").count() == 11
+    assert records.first.bounding_box()["height"] > 100
+    assert page.locator(".records-table tbody tr").count() == 24
     # The whole-history figures arrive with htmx after the page: stats and the goals section.
     longest = page.locator('#practice-stats [data-stat="longest-streak"]')
     longest.wait_for()
