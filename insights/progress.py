@@ -2,15 +2,13 @@
 points, the same points bucketed for a chart when there are too many, and volume and best per
 week (or month), and the personal records over time.
 
-The database folds the values per session and per bucket (``insights.series_sql``): what reaches
-Python is one row per bucket or period, and the per-session points only when they are drawn
-(a short series), listed (``bucket="none"``) or shown a page at a time, so a long history costs
-about what a short one does.
+The database folds the values per session (``insights.series_sql``, one query): Python gets one
+row per session, not one per set, and buckets those by the user's calendar.
 """
 
 from sessions import records
 
-from . import bucketing, figures, periods, series_sql
+from . import bucketing, figures, series_sql
 from .analytics import series_set_rows
 
 
@@ -18,34 +16,20 @@ def activity_progress(
     fractal, activity, metric, *, split=None, start=None, end=None, tz=None, week_start=0, bucket="auto"
 ):
     if activity.root_id != fractal.pk:
-        query, count, first, last, has_product = None, 0, None, None, False
+        points = []
     else:
-        query = series_sql.SeriesQuery(*series_set_rows(activity, metric, split=split, start=start, end=end, tz=tz))
-        count, first, last, has_product = query.summary()
-    resolution = bucketing.resolution_for_span(count, first, last, tz, requested=bucket)
-    if not count:
-        points = series_sql.SessionPoints(query, 0, everything=[])
-        return {
-            "points": points,
-            "point_count": 0,
-            "has_product": False,
-            "resolution": resolution,
-            "buckets": None if resolution == "session" else [],
-            "period": periods.WEEK,
-            "periods": [],
-        }
-    # A short series is drawn point by point: read them all now (the page's table is a slice).
-    points = series_sql.SessionPoints(query, count, everything=query.points() if resolution == "session" else None)
-    buckets = None if resolution == "session" else query.buckets(first, last, resolution, tz, week_start)
-    period = figures.activity_period_for_span(periods.local_day(first, tz), periods.local_day(last, tz))
+        points = series_sql.session_points(*series_set_rows(activity, metric, split=split, start=start, end=end, tz=tz))
+    resolution = bucketing.resolution_for(points, tz, requested=bucket)
+    buckets = None if resolution == "session" else bucketing.bucket_points(points, resolution, tz, week_start)
+    period, period_rows = figures.activity_periods(points, tz, week_start)
     return {
         "points": points,
-        "point_count": count,
-        "has_product": has_product,
+        "point_count": len(points),
+        "has_product": any(point["product"] is not None for point in points),
         "resolution": resolution,
         "buckets": buckets,
         "period": period,
-        "periods": query.periods(first, last, period, tz, week_start),
+        "periods": period_rows,
     }
 
 

@@ -1,28 +1,17 @@
-"""An activity series folded and bucketed by the database, so a long history costs the chart
-what a short one does: the rows that reach Python are one per bucket (or per session of the page
-shown), never one per recorded value.
+"""An activity series folded per session by the database: the rows that reach Python are one per
+session, not one per set and metric.
 
-The same three steps as the Python fold (``analytics.activity_series``, ``bucketing.bucket_points``
-and ``figures.activity_periods``), on the same rows (``analytics.series_set_rows``):
-
-1. per set: the charted metric, the top-set metric and the product factors (the shared query);
-2. per session: sets, average, top set (the charted value of the set with the highest top-set
-   value, the first in the page's order on a tie), best product and volume;
-3. per bucket: count, sets, best/min top set, mean/min/max average, best/min product and volume.
-
-Buckets are calendar periods in the user's zone. Their boundaries (the local midnights that start
-each period) are worked out in Python with zoneinfo and compared with the session time in SQL,
-so a bucket is the same on SQLite (which has no zone database) and on PostgreSQL, and the same
-as the Python fold's, across DST changes and whatever the user's first weekday. Only standard
-SQL is used (a window function, CASE, aggregates), on both databases.
+The same fold as ``analytics.activity_series`` (the Python reference, kept for the tests), on the
+same rows (``analytics.series_set_rows``): per set the charted metric, the top-set metric and the
+product factors; per session the sets, average, top set (the charted value of the set with the
+highest top-set value, the first in the page's order on a tie: a window function), best product
+and volume. Standard SQL only (a window function, CASE, aggregates), on SQLite and PostgreSQL.
 """
 
 import datetime
 import uuid
 
 from django.db import connection
-
-from . import periods
 
 UTC = datetime.UTC
 
@@ -46,13 +35,11 @@ def _uuid(value):
 
 
 class SeriesQuery:
-    """The SQL of one activity series: the per-session points and their buckets."""
+    """The SQL of one activity series folded per session."""
 
     def __init__(self, set_rows, factors):
         self.set_sql, self.set_params = set_rows.query.sql_with_params()
         self.factors = factors
-
-    # --- step 2: one row per session ------------------------------------------------------------
 
     def _points_sql(self):
         s = "s."
@@ -81,26 +68,9 @@ class SeriesQuery:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def summary(self):
-        """(sessions, first time, last time, whether any set has a product), in one aggregate."""
-        ((count, first, last, best_product),) = self._fetch(
-            f"SELECT COUNT(*), MIN(p.{_q('x')}), MAX(p.{_q('x')}), MAX(p.{_q('product')}) "
-            f"FROM ({self._points_sql()}) p",
-            self.set_params,
-        )
-        if not count:
-            return 0, None, None, False
-        return count, _moment(first), _moment(last), best_product is not None
-
-    def points(self, offset=0, limit=None):
+    def points(self):
         """The per-session points in time order (as ``analytics.activity_series`` gives them)."""
         sql = f"{self._points_sql()} ORDER BY {_q('x')}, {_q('session_id')}"
-        params = list(self.set_params)
-        if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        elif offset:
-            raise ValueError("An offset needs a limit.")
         return [
             {
                 "session_id": _uuid(session_id),
@@ -112,126 +82,10 @@ class SeriesQuery:
                 "product": product,
                 "volume": volume,
             }
-            for session_id, name, moment, sets, average, top_set, product, volume in self._fetch(sql, params)
+            for session_id, name, moment, sets, average, top_set, product, volume in self._fetch(sql, self.set_params)
         ]
 
-    # --- step 3: one row per period -----------------------------------------------------------
 
-    def _bucketed(self, starts, period, tz, columns):
-        """Rows of (bucket index, *columns) over the points, one per non-empty period of ``starts``."""
-        # Period i holds the times from the local midnight starting it to the next one. Only the
-        # inner boundaries are compared (the outer ones hold every point by construction), as a
-        # balanced tree of CASEs: about log2(periods) comparisons per session.
-        bounds = [connection.ops.adapt_datetimefield_value(periods.day_start(start, tz)) for start in starts[1:]]
-        x = f"p.{_q('x')}"
-
-        def tree(low, high):
-            if high - low == 1:
-                return str(low), []
-            middle = (low + high) // 2
-            left, left_params = tree(low, middle)
-            right, right_params = tree(middle, high)
-            return f"CASE WHEN {x} < %s THEN {left} ELSE {right} END", [bounds[middle - 1], *left_params, *right_params]
-
-        bucket, bucket_params = tree(0, len(starts))
-        sql = (
-            f"SELECT b.{_q('bucket')}, {', '.join(columns)} FROM "
-            f"(SELECT ({bucket}) AS {_q('bucket')}, p.* FROM ({self._points_sql()}) p) b "
-            f"GROUP BY b.{_q('bucket')} ORDER BY b.{_q('bucket')}"
-        )
-        return self._fetch(sql, [*bucket_params, *self.set_params])
-
-    def buckets(self, first, last, period, tz=None, week_start=0):
-        """The points folded per ``period`` (as ``bucketing.bucket_points`` folds them)."""
-        starts = periods.periods_between(periods.local_day(first, tz), periods.local_day(last, tz), period, week_start)
-        columns = [
-            f"{function}(b.{_q(column)})"
-            for function, column in (
-                ("COUNT", "session_id"),
-                ("SUM", "sets"),
-                ("MAX", "top_set"),
-                ("MIN", "top_set"),
-                ("AVG", "average"),
-                ("MIN", "average"),
-                ("MAX", "average"),
-                ("MAX", "product"),
-                ("MIN", "product"),
-                ("SUM", "volume"),
-            )
-        ]
-        result = []
-        for (
-            index,
-            count,
-            sets,
-            top,
-            top_min,
-            average,
-            average_min,
-            average_max,
-            product,
-            product_min,
-            volume,
-        ) in self._bucketed(starts, period, tz, columns):
-            start = starts[index]
-            result.append(
-                {
-                    "start": start,
-                    "end": periods.period_after(start, period) - datetime.timedelta(days=1),
-                    "x": periods.day_start(start, tz),
-                    "count": count,
-                    "sets": sets,
-                    "top_set": top,
-                    "top_set_min": top_min,
-                    "average": average,
-                    "average_min": average_min,
-                    "average_max": average_max,
-                    "product": product,
-                    "product_min": product_min,
-                    "volume": volume,
-                }
-            )
-        return result
-
-    def periods(self, first, last, period, tz=None, week_start=0):
-        """Sessions, volume, best top set and best product per ``period``, every period from the
-        first point's to the last's (as ``figures.activity_periods`` lists them)."""
-        starts = periods.periods_between(periods.local_day(first, tz), periods.local_day(last, tz), period, week_start)
-        rows = [{"start": start, "sessions": 0, "volume": None, "best": None, "best_product": None} for start in starts]
-        columns = [
-            f"{function}(b.{_q(column)})"
-            for function, column in (("COUNT", "session_id"), ("SUM", "volume"), ("MAX", "top_set"), ("MAX", "product"))
-        ]
-        for index, count, volume, best, best_product in self._bucketed(starts, period, tz, columns):
-            rows[index].update(sessions=count, volume=volume, best=best, best_product=best_product)
-        return rows
-
-
-class SessionPoints:
-    """The per-session points of a series, read a page at a time (a ``Paginator`` calls
-    ``count()`` and slices), or all at once when they are to be drawn or listed."""
-
-    def __init__(self, query, count, everything=None):
-        self.query, self._count, self._everything = query, count, everything
-
-    def count(self):
-        return self._count
-
-    def __len__(self):
-        return self._count
-
-    def _all(self):
-        if self._everything is None:
-            self._everything = self.query.points()
-        return self._everything
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __getitem__(self, index):
-        if self._everything is not None or not isinstance(index, slice):
-            return self._all()[index]
-        start, stop, step = index.indices(self._count)
-        if step != 1:
-            return self._all()[index]
-        return self.query.points(offset=start, limit=max(0, stop - start))
+def session_points(set_rows, factors):
+    """Every per-session point of the series, in time order."""
+    return SeriesQuery(set_rows, factors).points()

@@ -169,7 +169,6 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         title=f"{activity.name}: best {metric.name} per {per}",
         unit=unit or metric.name,
     )
-    records_context = _records(fractal, activity, metric, split, tz)
     paginator = Paginator(points, POINTS_PER_PAGE)
     # The latest sessions by default (and for "last"); a bad number gets the nearest page.
     page = paginator.get_page(paginator.num_pages if page_number in (None, "", "last") else page_number)
@@ -200,7 +199,6 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         "volume_unit": volume_unit,
         "per": per,
         "title": title,
-        **records_context,
         "query": urlencode(
             {
                 key: value
@@ -393,6 +391,34 @@ def analytics_overview(request, root_id):
         response = render(request, "insights/partials/analytics_overview.html", context)
     else:
         response = render(request, "insights/analytics_overview.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_safe
+def analytics_records(request, root_id):
+    """Personal records over time of the analytics page's activity and metric (the whole history,
+    so the page loads them with htmx after its chart); without htmx, a page of their own."""
+    fractal = get_fractal_for_user(request.user, root_id)
+    form = AnalyticsFilterForm(request.GET or None, root=fractal)
+    activity, metric, split, _, _, _ = _choose(form, fractal)
+    if form.errors:
+        return HttpResponseBadRequest(f"Bad choice: {form.errors.get_json_data()}", content_type="text/plain")
+    if activity is None or metric is None:
+        raise Http404("No activity with metrics to show records of.")
+    tz, _ = user_calendar(request.user)
+    query = urlencode({"activity": activity.pk, "metric": metric.pk, **({"split": split.pk} if split else {})})
+    context = {
+        "fractal": fractal,
+        "activity": activity,
+        "metric": metric,
+        "split": split,
+        "query": query,
+        **_records(fractal, activity, metric, split, tz),
+    }
+    template = "insights/partials/analytics_records.html" if request.htmx else "insights/analytics_records.html"
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

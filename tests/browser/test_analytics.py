@@ -71,7 +71,8 @@ def test_analytics_page_draws_the_progress_chart_with_points(page_as, live_serve
     assert 100 < bars_box["height"] < 400 and bars_box["width"] > 300  # drawn at a readable size
     assert page.locator(".points-table tbody tr").count() == 12
     # Records over time: the top set (and the set product) beat the last one every session.
-    records = page.locator("#records svg.step-chart")
+    records = page.locator("#records svg.step-chart")  # loaded with htmx after the page
+    records.first.wait_for()
     assert records.count() == 2
     assert records.first.locator("circle.point.baseline").count() == 1
     assert records.first.locator("circle.point.record").count() == 11

@@ -58,10 +58,13 @@ def history(owner, fractal, bench):
     ]
 
 
-def page(client, fractal, bench, **params):
+def page(client, fractal, bench, htmx=True, **params):
+    """The records fragment the analytics page loads with htmx (or, without it, their page)."""
     activity, weight, _ = bench
     return client.get(
-        reverse("analytics", kwargs={"root_id": fractal.pk}), {"activity": activity.pk, "metric": weight.pk, **params}
+        reverse("analytics-records", kwargs={"root_id": fractal.pk}),
+        {"activity": activity.pk, "metric": weight.pk, **params},
+        headers={"HX-Request": "true"} if htmx else {},
     )
 
 
@@ -74,7 +77,8 @@ def test_the_page_draws_a_step_chart_of_each_record_and_lists_them(owner_client,
     response = page(owner_client, fractal, bench)
     assert response.status_code == 200
     html = response.content.decode()
-    records = html.split('id="records"')[1].split("points-table")[0]
+    assert "<html" not in html and "HX-Request" in response["Vary"]
+    records = html.split('id="records"')[1]
     charts = records.split('class="chart step-chart"')[1:]
     assert len(charts) == 2  # weight, and weight × reps
     weight_chart = charts[0].split("</svg>")[0]
@@ -90,6 +94,26 @@ def test_the_page_draws_a_step_chart_of_each_record_and_lists_them(owner_client,
     assert table.count(f'href="{heavier}"') == 2
     assert "Mon 09 Mar 2026" in table and "Lighter" not in table
     assert "weight × reps" in table and "first session" in table
+
+
+def test_the_analytics_page_loads_the_records_with_htmx_and_links_to_them_without(owner_client, fractal, bench):
+    activity, weight, _ = bench
+    html = owner_client.get(
+        reverse("analytics", kwargs={"root_id": fractal.pk}), {"activity": activity.pk, "metric": weight.pk}
+    ).content.decode()
+    records_url = reverse("analytics-records", kwargs={"root_id": fractal.pk})
+    assert f'hx-get="{records_url}?activity={activity.pk}&amp;metric={weight.pk}"' in html
+    assert f'href="{records_url}?activity={activity.pk}&amp;metric={weight.pk}"' in html
+    whole = page(owner_client, fractal, bench, htmx=False).content.decode()
+    assert "<html" in whole and "Bench press: personal records" in whole
+
+
+def test_a_bad_choice_of_records_is_400(owner_client, fractal, bench, stranger_fractal):
+    activity, _, _ = bench
+    foreign = MetricDefinitionFactory(activity=ActivityDefinitionFactory(root=stranger_fractal))
+    address = reverse("analytics-records", kwargs={"root_id": fractal.pk})
+    assert owner_client.get(address, {"activity": activity.pk, "metric": foreign.pk}).status_code == 400
+    assert owner_client.get(address, {"activity": activity.pk, "start": "2026-02-30"}).status_code == 400
 
 
 def test_an_activity_without_values_shows_no_records_yet(owner_client, fractal, bench):
@@ -153,13 +177,20 @@ def test_the_records_are_the_owners_only(owner, stranger, fractal, stranger_frac
     assert owner_api.get(address, {"activity": activity.pk}).status_code == 400
 
 
-def test_the_records_csv_is_the_owners_only(owner_client, stranger_client, anonymous_client, fractal, bench, history):
+@pytest.mark.parametrize("address", ["records-csv", "analytics-records"])
+def test_the_records_page_and_csv_are_the_owners_only(
+    owner_client, stranger_client, anonymous_client, fractal, bench, history, address
+):
     activity, weight, _ = bench
-    address = reverse("analytics-csv", kwargs={"root_id": fractal.pk, "table": "records"})
+    if address == "records-csv":
+        address = reverse("analytics-csv", kwargs={"root_id": fractal.pk, "table": "records"})
+    else:
+        address = reverse(address, kwargs={"root_id": fractal.pk})
     params = {"activity": activity.pk, "metric": weight.pk}
     assert owner_client.get(address, params).status_code == 200
     assert stranger_client.get(address, params).status_code == 404
-    assert anonymous_client.get(address, params).status_code == 302
+    response = anonymous_client.get(address, params)
+    assert response.status_code == 302 and "/login" in response["Location"]
 
 
 def test_the_records_run_the_same_queries_for_a_short_and_a_long_history(
@@ -172,6 +203,7 @@ def test_the_records_run_the_same_queries_for_a_short_and_a_long_history(
     addresses = [
         (api, f"/api/fractals/{fractal.pk}/analytics/activity-records/"),
         (owner_client, reverse("analytics-csv", kwargs={"root_id": fractal.pk, "table": "records"})),
+        (owner_client, reverse("analytics-records", kwargs={"root_id": fractal.pk})),
         (owner_client, reverse("analytics", kwargs={"root_id": fractal.pk})),
     ]
 
