@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Case, F, Max, Min, When
 from django.db.models.functions import Coalesce
 
-from .models import MetricValue
+from .models import ActivityInstance, MetricValue
 
 
 def beats(value, best, lower_is_better=False):
@@ -299,10 +299,11 @@ def _record_steps_sql(sql, lower_is_better):
 
 
 def _live_activity_values(activity, metric_ids):
+    # The activity's live instances, then their values of the metrics: two index reads (see
+    # instance_activity_live_idx and value_instance_metric_idx), whatever the history.
     return MetricValue.objects.filter(
+        instance_id__in=ActivityInstance.objects.filter(activity_id=activity.pk).values("pk"),
         metric_id__in=metric_ids,
-        instance__activity_id=activity.pk,
-        instance__deleted_at__isnull=True,
         instance__session__deleted_at__isnull=True,
     ).annotate(
         session_when=Coalesce("instance__session__started_at", "instance__session__created_at"),

@@ -77,9 +77,8 @@ def test_activity_series_query_count_does_not_grow(
     for index in range(count):
         _practice(fractal, short_term_goal, activity, [(8, 10), (9, 11)], start + datetime.timedelta(days=index))
     seconds = activity.metrics.get(name="seconds")
-    # savepoint, fractal, activity, metric, metrics of the activity, the series' summary, its
-    # points, its periods (all three folded by the database), release
-    with django_assert_num_queries(9):
+    # savepoint, fractal, activity, metric, metrics of the activity, values folded per session, release
+    with django_assert_num_queries(7):
         response = _series(api, fractal, activity, seconds)
     assert len(response.json()["points"]) == count
 

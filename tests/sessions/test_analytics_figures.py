@@ -348,7 +348,7 @@ def test_every_figure_runs_the_same_number_of_queries_for_a_short_and_a_long_his
             instance = ActivityInstanceFactory(session=session, activity=activity, section=section)
             MetricValueFactory(instance=instance, metric=weight, set_number=1, value=index)
             TargetFactory(goal=goal_tree["b"])
-        with django_assert_num_queries(20) as context:  # the activity series: summary, points, periods
+        with django_assert_num_queries(18) as context:
             figures.practice_calendar(fractal, TODAY, tz=NEW_YORK)
             figures.time_per_goal(fractal, tz=NEW_YORK)
             figures.time_per_activity(fractal, tz=NEW_YORK)
