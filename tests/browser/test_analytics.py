@@ -168,6 +168,7 @@ def test_clicking_a_practice_calendar_day_lists_that_days_sessions(page_as, live
     assert days.count() > 50  # the demo's days with practice, each a link
     assert page.locator("#calendar svg.heatmap rect[data-date]").count() >= 365
     day = days.last.locator("rect").get_attribute("data-date")
+    page.locator("#records svg.step-chart").first.wait_for()  # the demo's records, loaded with htmx
     screenshot(page, "analytics_demo")
     days.last.click()
     page.wait_for_url(f"**/sessions/?start={day}&end={day}")
