@@ -42,15 +42,14 @@ def _local_day(moment, tz):
 # --- activity progress -------------------------------------------------------------------
 
 
-def activity_series(root, activity, metric, split=None, start=None, end=None, tz=None):
-    """One point per live session with values of ``metric`` for ``activity``, ordered by x.
+def series_set_rows(activity, metric, split=None, start=None, end=None, tz=None):
+    """The values of an activity series, one row per set (session, instance, set number, split)
+    with the charted metric (``chosen``), the top-set metric (``top``) and each product factor
+    (``factor_0`` …), unordered; and the number of factors (0 without a product series).
 
-    ``start`` and ``end`` are local days in ``tz`` (inclusive). Each point has the top set, the
-    average of sets, the best set product, the volume (the sum over sets of the product, or of
-    the metric when the activity has no product) and the set count.
+    Shared by the per-session fold in Python (``activity_series``) and the one in SQL
+    (``insights.series_sql``), so both read exactly the same rows.
     """
-    if activity.root_id != _root_id(root):
-        return []
     metrics = list(
         MetricDefinition.objects.filter(activity_id=activity.pk)
         .order_by("sort_order")
@@ -66,30 +65,31 @@ def activity_series(root, activity, metric, split=None, start=None, end=None, tz
         return Max(Case(When(metric_id=metric_id, then=F("value"))))
 
     rows = (
-        # Scoped through the activity (checked above), not by root: a root filter here makes
-        # SQLite walk every value of the fractal instead of the few metrics' values (index audit).
+        # Scoped through the activity (checked by the callers), not by root: the activity's live
+        # instances (instance_activity_live_idx) and their values of the few metrics
+        # (value_instance_metric_idx), two contiguous index reads, instead of every value of the
+        # metrics in value order, each looked up in the table (10× slower on a long history).
         MetricValue.objects.filter(
+            instance_id__in=ActivityInstance.objects.filter(activity_id=activity.pk).values("pk"),
             metric_id__in=wanted_ids,
-            instance__activity_id=activity.pk,
-            instance__deleted_at__isnull=True,
             instance__session__deleted_at__isnull=True,
         )
-        .annotate(x=Coalesce("instance__session__started_at", "instance__session__created_at"))
-        .values(
-            "x",
-            "instance__session_id",
-            "instance__session__name",
-            "instance_id",
-            "instance__sort_order",
-            "set_number",
-            "split_id",
+        .annotate(
+            x=Coalesce("instance__session__started_at", "instance__session__created_at"),
+            session_ref=F("instance__session_id"),
+            session_label=F("instance__session__name"),
+            instance_ref=F("instance_id"),
+            instance_order=F("instance__sort_order"),
+            set_ref=F("set_number"),
+            split_ref=F("split_id"),
         )
+        .values("x", "session_ref", "session_label", "instance_ref", "instance_order", "set_ref", "split_ref")
         .annotate(
             chosen=value_of(metric.pk),
             top=value_of(top_metric_id),
             **{f"factor_{index}": value_of(metric_id) for index, metric_id in enumerate(factor_ids)},
         )
-        .order_by("x", "instance__session_id", "instance__sort_order", "instance_id", "set_number", "split_id")
+        .order_by()
     )
     if split is not None:
         rows = rows.filter(split_id=split.pk)
@@ -97,25 +97,41 @@ def activity_series(root, activity, metric, split=None, start=None, end=None, tz
         rows = rows.filter(x__gte=_day_start(start, tz))
     if end is not None:
         rows = rows.filter(x__lt=_day_start(shift_day(end, 1), tz))
+    return rows, len(factor_ids)
 
+
+# The order of the sets of a session: the page's order of its instances, then set and split.
+SET_ORDER = ("instance_order", "instance_ref", "set_ref", "split_ref")
+
+
+def activity_series(root, activity, metric, split=None, start=None, end=None, tz=None):
+    """One point per live session with values of ``metric`` for ``activity``, ordered by x.
+
+    ``start`` and ``end`` are local days in ``tz`` (inclusive). Each point has the top set, the
+    average of sets, the best set product, the volume (the sum over sets of the product, or of
+    the metric when the activity has no product) and the set count.
+    """
+    if activity.root_id != _root_id(root):
+        return []
+    rows, factors = series_set_rows(activity, metric, split=split, start=start, end=end, tz=tz)
     points = []
     current = None
-    for row in rows:
-        if current is None or current["session_id"] != row["instance__session_id"]:
+    for row in rows.order_by("x", "session_ref", *SET_ORDER):
+        if current is None or current["session_id"] != row["session_ref"]:
             current = {
-                "session_id": row["instance__session_id"],
-                "session_name": row["instance__session__name"],
+                "session_id": row["session_ref"],
+                "session_name": row["session_label"],
                 "x": row["x"].astimezone(UTC),
                 "_sets": [],
             }
             points.append(current)
         current["_sets"].append(row)
     for point in points:
-        _fold_sets(point, factor_ids)
+        _fold_sets(point, factors)
     return [point for point in points if point["sets"]]
 
 
-def _fold_sets(point, factor_ids):
+def _fold_sets(point, factors):
     """Turn the per-set rows of one session into top set, average, product and set count."""
     sets = point.pop("_sets")
     values = [row["chosen"] for row in sets if row["chosen"] is not None]
@@ -128,10 +144,10 @@ def _fold_sets(point, factor_ids):
     point["top_set"] = best["chosen"] if best is not None else None
     products = []
     for row in sets:
-        factors = [row[f"factor_{index}"] for index in range(len(factor_ids))]
-        if factors and all(value is not None for value in factors):
+        values_ = [row[f"factor_{index}"] for index in range(factors)]
+        if values_ and all(value is not None for value in values_):
             product = 1.0
-            for value in factors:
+            for value in values_:
                 product *= value
             products.append(product)
     point["product"] = max(products) if products else None

@@ -14,13 +14,18 @@ MAX_POINTS = 120
 
 def resolution_for(points, tz=None, max_points=MAX_POINTS, requested="auto"):
     """``"session"`` (no bucketing) or the period to bucket by, for the points of a series."""
+    if not points:
+        return resolution_for_span(0, None, None, tz, max_points, requested)
+    return resolution_for_span(len(points), points[0]["x"], points[-1]["x"], tz, max_points, requested)
+
+
+def resolution_for_span(count, first, last, tz=None, max_points=MAX_POINTS, requested="auto"):
+    """The same, from the number of points and the times of the first and the last."""
     if requested in periods.PERIODS:
         return requested
-    if requested == "none" or len(points) <= max_points or not points:
+    if requested == "none" or count <= max_points or not count:
         return "session"
-    first = periods.local_day(points[0]["x"], tz)
-    last = periods.local_day(points[-1]["x"], tz)
-    return periods.period_for_span(first, last, max_points)
+    return periods.period_for_span(periods.local_day(first, tz), periods.local_day(last, tz), max_points)
 
 
 def _extremes(values):

@@ -1,7 +1,7 @@
 """Server-side SVG charts: series in, a self-contained ``<svg>`` out (no script, no network).
 
-Two kinds are enough for the analytics page: a line chart over time (points with tooltips) and
-a bar chart over labelled categories. Every text that reaches the SVG is escaped here.
+A line chart over time (points with tooltips), a step chart of records over time, bar charts
+over labelled categories and a calendar heatmap. Every text that reaches the SVG is escaped here.
 """
 
 import datetime
@@ -224,6 +224,60 @@ def line_chart(series, *, title, unit="", empty_message="No values recorded yet.
             tooltip = point.tooltip or f"{item.name}: {format_number(point.y)} {unit}".strip()
             parts.append(
                 f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{escape(tooltip)}</title></circle>'
+            )
+        parts.append("</g>")
+    parts.append(_legend(series, bottom + 34))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above went through escape()
+
+
+def step_chart(
+    series, *, title, unit="", empty_message="No records yet.", width=WIDTH, height=HEIGHT, tz=None, until=None
+):
+    """A record over time: each series holds its value until the next point raises (or lowers)
+    it, drawn as steps; every point is marked (the first, the baseline, hollow) with a tooltip,
+    and the last value runs on to ``until`` (e.g. now) when that is later."""
+    series = [item for item in series if item.points]
+    if not series:
+        return _empty(title, "step-chart", empty_message, width)
+    xs = [point.x for item in series for point in item.points]
+    ys = [point.y for item in series for point in item.points]
+    first, last = min(xs), max(xs + ([until] if until is not None else []))
+    if first == last:
+        first, last = shift_day(first, -1), shift_day(last, 1)
+    ticks = nice_ticks(min(ys), max(ys))
+    left, right = MARGIN_LEFT, width - MARGIN_RIGHT
+    top, bottom = MARGIN_TOP, height - MARGIN_BOTTOM
+    x_scale = LinearScale(first.timestamp(), last.timestamp(), left + 8, right - 8)
+    y_scale = LinearScale(ticks[0], ticks[-1], bottom, top)
+
+    parts = _svg_open(title, "step-chart", width, height)
+    _y_axis(parts, y_scale, ticks, unit, left, right)
+    parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
+    for moment, label in time_ticks(first, last, tz):
+        x = x_scale(moment.timestamp())
+        parts.append(f'<line class="tick-mark" x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}"/>')
+        parts.append(
+            f'<text class="tick x-tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(label)}</text>'
+        )
+    for item in series:
+        css = escape(item.css_class)
+        coordinates = [(x_scale(point.x.timestamp()), y_scale(point.y), point) for point in item.points]
+        path = []
+        for index, (x, y, _) in enumerate(coordinates):
+            if index:
+                path.append(f"{x:.1f},{coordinates[index - 1][1]:.1f}")  # held until this record
+            path.append(f"{x:.1f},{y:.1f}")
+        end_x = x_scale(last.timestamp())
+        if end_x > coordinates[-1][0]:
+            path.append(f"{end_x:.1f},{coordinates[-1][1]:.1f}")
+        parts.append(f'<g class="series {css}" data-series="{escape(item.name)}">')
+        parts.append(f'<polyline class="line step" points="{" ".join(path)}"/>')
+        for index, (x, y, point) in enumerate(coordinates):
+            tooltip = point.tooltip or f"{item.name}: {format_number(point.y)} {unit}".strip()
+            kind = "point baseline" if index == 0 else "point record"
+            parts.append(
+                f'<circle class="{kind}" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{escape(tooltip)}</title></circle>'
             )
         parts.append("</g>")
     parts.append(_legend(series, bottom + 34))

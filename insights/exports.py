@@ -145,6 +145,45 @@ def activity_periods(context):
     return header, rows
 
 
+def records(context):
+    """Every session that set a record of the charted metric (per split) or of the product, the
+    first (the baseline) included, oldest first."""
+    series = context.series
+    histories = progress.record_histories(context.fractal, series["activity"], series["metric"], series.get("split"))
+    header = [
+        "kind",
+        "series",
+        "split",
+        "session_id",
+        "session_name",
+        "achieved_at",
+        "local_date",
+        "value",
+        "previous",
+        "baseline",
+    ]
+    steps = sorted(
+        ((history, step) for history in histories for step in history.steps),
+        key=lambda item: (item[1].achieved_at, item[0].kind != "value"),
+    )
+    rows = (
+        [
+            history.kind,
+            history.name,
+            history.split.name if history.split else "",
+            step.session_id,
+            step.session_name,
+            step.achieved_at.isoformat(),
+            safe_localtime(step.achieved_at, context.tz).date().isoformat(),
+            _number(step.value),
+            _number(step.previous),
+            "yes" if step.baseline else "no",
+        ]
+        for history, step in steps
+    )
+    return header, rows
+
+
 def heatmap(context):
     calendar = figures.practice_calendar(context.fractal, context.today, tz=context.tz, week_start=context.week_start)
     rows = (
@@ -250,6 +289,7 @@ TABLES = {
     "series": (series_points, "series"),
     "series-chart": (series_buckets, "series"),
     "activity-periods": (activity_periods, "series"),
+    "records": (records, "series"),
     "heatmap": (heatmap, None),
     "weekly": (weekly, None),
     "time-goals": (time_goals, "range"),

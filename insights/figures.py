@@ -325,7 +325,15 @@ def target_progress(root, today, tz=None, months=12):
 # --- an activity's weekly progress ----------------------------------------------------------
 
 
-def activity_periods(points, tz=None, week_start=0, max_periods=60):
+ACTIVITY_PERIODS = 60
+
+
+def activity_period_for_span(first, last, max_periods=ACTIVITY_PERIODS):
+    """Week, or month, quarter or year when the local days span more than ``max_periods`` weeks."""
+    return periods.period_for_span(first, last, max_periods, finest=periods.WEEK)
+
+
+def activity_periods(points, tz=None, week_start=0, max_periods=ACTIVITY_PERIODS):
     """Volume (sum over sessions) and best (top set, best product) per week, or per month,
     quarter or year when the points span more than ``max_periods`` weeks; every period between the first and the last
     point is listed, empty ones with zero sessions. Returns ``(period, rows)``."""
@@ -333,7 +341,7 @@ def activity_periods(points, tz=None, week_start=0, max_periods=60):
         return periods.WEEK, []
     first = periods.local_day(points[0]["x"], tz)
     last = periods.local_day(points[-1]["x"], tz)
-    period = periods.period_for_span(first, last, max_periods, finest=periods.WEEK)
+    period = activity_period_for_span(first, last, max_periods)
     rows = {
         start: {"start": start, "sessions": 0, "volume": None, "best": None, "best_product": None}
         for start in periods.periods_between(first, last, period, week_start)

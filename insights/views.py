@@ -27,7 +27,7 @@ from goals.dates import safe_localtime
 from goals.models import GoalLevel, Profile
 
 from . import analytics, exports, figures, periods, progress
-from .charts import Bar, Point, Series, bar_chart, format_number, hbar_chart, heatmap_chart, line_chart
+from .charts import Bar, Point, Series, bar_chart, format_number, hbar_chart, heatmap_chart, line_chart, step_chart
 from .forms import AnalyticsFilterForm, RangeForm
 
 WEEKS = 12
@@ -129,7 +129,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         tz=tz,
     )
     product_chart = None
-    if any(point["product"] is not None for point in points):
+    if figures_["has_product"]:
         product_chart = line_chart(
             [series("Best set product", "product", "series-3", product_unit)],
             title=f"{activity.name}: {' × '.join(factor.name for factor in factors)}",
@@ -188,7 +188,7 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
         "split": split,
         "points": rows,
         "page": page,
-        "point_count": len(points),
+        "point_count": figures_["point_count"],
         "resolution": figures_["resolution"],
         "table_rows": _table_rows(rows, unit, with_product=product_chart is not None, tz=tz),
         "chart": chart,
@@ -213,6 +213,68 @@ def _progress(fractal, activity, metric, split, start, end, metrics, tz, week_st
             }
         ),
     }
+
+
+def _records(fractal, activity, metric, split, tz):
+    """The records over time of the charted metric (per split) and of the product: a step chart
+    for each and one table of every session that set a record."""
+    histories = progress.record_histories(fractal, activity, metric, split)
+
+    def session_url(session_id):
+        return reverse("session-detail", kwargs={"root_id": fractal.pk, "session_id": session_id})
+
+    now = timezone.now()
+    charts, rows = [], []
+    for kind in ("value", "product"):
+        chosen = [history for history in histories if history.kind == kind]
+        if not chosen:
+            continue
+        series = []
+        for index, history in enumerate(chosen):
+            label = history.split.name if history.split else history.name
+            unit = history.unit
+            points = []
+            for step in history.steps:
+                day = safe_localtime(step.achieved_at, tz)
+                value = f"{format_number(step.value)} {unit}".strip()
+                if step.baseline:
+                    tooltip = f"{label}: first session {day:%d %b %Y} ({step.session_name}), {value}"
+                else:
+                    tooltip = (
+                        f"{label}: new record {value} on {day:%d %b %Y} ({step.session_name}), "
+                        f"was {format_number(step.previous)}"
+                    )
+                points.append(Point(step.achieved_at, step.value, tooltip))
+                rows.append(
+                    {
+                        "series": history.name + (f" ({history.split.name})" if history.split else ""),
+                        "when": day,
+                        "when_text": f"{day:%a %d %b %Y}",
+                        "value": value,
+                        "previous": "" if step.baseline else f"{format_number(step.previous)} {unit}".strip(),
+                        "baseline": step.baseline,
+                        "session_name": step.session_name,
+                        "session_url": session_url(step.session_id),
+                        "kind": kind,
+                    }
+                )
+            series.append(Series(name=label, css_class=f"series-{index % 3 + 1}", points=points))
+        first = chosen[0]
+        direction = "lowest" if first.lower_is_better else "highest"
+        charts.append(
+            {
+                "caption": f"{first.name}: personal record over time ({direction} is best)",
+                "chart": step_chart(
+                    series,
+                    title=f"{activity.name}: {first.name} record over time",
+                    unit=first.unit or first.name,
+                    tz=tz,
+                    until=now,
+                ),
+            }
+        )
+    rows.sort(key=lambda row: (row["when"], row["kind"] != "value"))
+    return {"record_charts": charts, "record_rows": rows}
 
 
 def _bucket_tooltip(bucket, resolution, name, key, unit):
@@ -329,6 +391,34 @@ def analytics_overview(request, root_id):
         response = render(request, "insights/partials/analytics_overview.html", context)
     else:
         response = render(request, "insights/analytics_overview.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_safe
+def analytics_records(request, root_id):
+    """Personal records over time of the analytics page's activity and metric (the whole history,
+    so the page loads them with htmx after its chart); without htmx, a page of their own."""
+    fractal = get_fractal_for_user(request.user, root_id)
+    form = AnalyticsFilterForm(request.GET or None, root=fractal)
+    activity, metric, split, _, _, _ = _choose(form, fractal)
+    if form.errors:
+        return HttpResponseBadRequest(f"Bad choice: {form.errors.get_json_data()}", content_type="text/plain")
+    if activity is None or metric is None:
+        raise Http404("No activity with metrics to show records of.")
+    tz, _ = user_calendar(request.user)
+    query = urlencode({"activity": activity.pk, "metric": metric.pk, **({"split": split.pk} if split else {})})
+    context = {
+        "fractal": fractal,
+        "activity": activity,
+        "metric": metric,
+        "split": split,
+        "query": query,
+        **_records(fractal, activity, metric, split, tz),
+    }
+    template = "insights/partials/analytics_records.html" if request.htmx else "insights/analytics_records.html"
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -38,9 +38,14 @@ def _activity(root, group, name, *, metrics, has_sets=True, splits=(), multiplic
     activity.root = root
     activity.save()
     created = {}
-    for metric_name, unit, top, mult in metrics:
+    for metric_name, unit, top, mult, *lower in metrics:
         metric = MetricDefinition(
-            activity=activity, name=metric_name, unit=unit, is_top_set_metric=top, is_multiplicative=mult
+            activity=activity,
+            name=metric_name,
+            unit=unit,
+            is_top_set_metric=top,
+            is_multiplicative=mult,
+            lower_is_better=bool(lower and lower[0]),
         )
         metric.save()
         created[metric_name] = metric
@@ -114,7 +119,8 @@ def seed_demo(now=None, rng=None):
         root,
         cardio,
         "Easy run",
-        metrics=[("Distance", "km", False, False), ("Pace", "min/km", False, False)],
+        # A faster pace is a lower one: its records are the lowest values.
+        metrics=[("Distance", "km", False, False), ("Pace", "min/km", False, False, True)],
         has_sets=False,
     )
 

@@ -87,9 +87,13 @@ class SessionFilterForm(forms.Form):
             PracticeSession.objects.for_fractal(fractal).order_by("-created_at").values("pk")[: self.RECENT_SESSIONS]
         )
         # Three small queries rather than one OR over every session goal of the fractal.
+        # Unordered: any hundred are as good, and the (root, level) index then serves them without
+        # sorting every short-term and immediate goal of the fractal (the sessions page grew with
+        # the tree by that sort alone).
         offered = set(
             Goal.objects.for_fractal(fractal)
             .filter(level__in=SESSION_LEVELS)
+            .order_by()
             .values_list("pk", flat=True)[: self.MENU_GOALS]
         )
         offered.update(PracticeSessionGoal.objects.filter(session__in=recent).values_list("goal_id", flat=True))

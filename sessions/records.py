@@ -9,13 +9,16 @@ an activity above it on the page). An activity's first session sets no record: i
 the later ones beat.
 """
 
+import datetime
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max, Min
+from django.db import connection
+from django.db.models import Case, F, Max, Min, When
 from django.db.models.functions import Coalesce
 
-from .models import MetricValue
+from .models import ActivityInstance, MetricValue
 
 
 def beats(value, best, lower_is_better=False):
@@ -243,3 +246,157 @@ def activity_records(activity):
                 Record("product", label, units, splits.get(split_id), product, set_number, session_id, name, when)
             )
     return records
+
+
+# --- records over time ------------------------------------------------------------------------
+
+
+@dataclass
+class RecordStep:
+    """One session that set a record (or the first session, the baseline): its best value of
+    the series, and the record it beat (None for the baseline)."""
+
+    session_id: object
+    session_name: str
+    achieved_at: object
+    value: float
+    previous: object = None
+
+    @property
+    def baseline(self):
+        return self.previous is None
+
+
+@dataclass
+class RecordHistory:
+    kind: str  # "value" or "product"
+    name: str
+    unit: str
+    split: object
+    lower_is_better: bool
+    steps: list
+
+
+def _record_steps_sql(sql, lower_is_better):
+    """Wrap ``sql`` (one row per session and split: split_ref, session_ref, session_label,
+    session_when, best) in SQL that keeps the first session of each split and every later one whose
+    best beats every earlier session's, with the record it beat."""
+    q = connection.ops.quote_name
+    running = "MIN" if lower_is_better else "MAX"
+    beats_sql = "<" if lower_is_better else ">"
+    window = f"PARTITION BY s.{q('split_ref')} ORDER BY s.{q('session_when')}, s.{q('session_ref')}"
+    ranked = (
+        f"SELECT s.*, {running}(s.{q('best')}) OVER ({window} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
+        f"AS {q('before')}, ROW_NUMBER() OVER ({window}) AS {q('position')} FROM ({sql}) s"
+    )
+    columns = ", ".join(
+        f"r.{q(name)}" for name in ("split_ref", "session_ref", "session_label", "session_when", "best", "before")
+    )
+    return (
+        f"SELECT {columns} FROM ({ranked}) r WHERE r.{q('position')} = 1 OR r.{q('best')} {beats_sql} r.{q('before')} "
+        f"ORDER BY r.{q('split_ref')}, r.{q('session_when')}, r.{q('session_ref')}"
+    )
+
+
+def _live_activity_values(activity, metric_ids):
+    # The activity's live instances, then their values of the metrics: two index reads (see
+    # instance_activity_live_idx and value_instance_metric_idx), whatever the history.
+    return MetricValue.objects.filter(
+        instance_id__in=ActivityInstance.objects.filter(activity_id=activity.pk).values("pk"),
+        metric_id__in=metric_ids,
+        instance__session__deleted_at__isnull=True,
+    ).annotate(
+        session_when=Coalesce("instance__session__started_at", "instance__session__created_at"),
+        session_ref=F("instance__session_id"),
+        session_label=F("instance__session__name"),
+        split_ref=F("split_id"),
+    )
+
+
+def _when(value):
+    if isinstance(value, str):  # SQLite returns the stored UTC text of a raw column
+        value = datetime.datetime.fromisoformat(value)
+    return value.replace(tzinfo=datetime.UTC) if value.tzinfo is None else value.astimezone(datetime.UTC)
+
+
+def _uuid(value):
+    """An id as the cursor returns it (hex text on SQLite, a UUID on PostgreSQL)."""
+    return value if value is None or isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _histories(sql, params, splits, make):
+    """The histories found, one per split in the activity's order of splits (no split first)."""
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for split_id, session_id, name, when, best, before in cursor.fetchall():
+            found.setdefault(_uuid(split_id), []).append(RecordStep(_uuid(session_id), name, _when(when), best, before))
+    order = [None, *splits]
+    return [
+        make(split_id, found[split_id])
+        for split_id in sorted(found, key=lambda key: order.index(key) if key in order else len(order))
+    ]
+
+
+def record_history(activity, metric=None, split=None):
+    """How the records of ``activity`` grew, session by session, as :func:`session_records` marks
+    them: for ``metric`` (its own direction), else for the product series (higher is better),
+    one history per split (``split`` alone when given), each a list of :class:`RecordStep` — the
+    first session (the baseline), then every session whose best beats every earlier session's.
+
+    One query whatever the history: the database keeps each session's best and the running best
+    before it (window functions), and returns only the sessions that set a record.
+    """
+    splits = {item.pk: item for item in activity.splits.all()} if activity.has_splits else {}
+    if split is not None:
+        splits = {split.pk: split}
+    if metric is not None:
+        if metric.pk not in {candidate.pk for candidate in record_metrics(activity)}:
+            return []  # an inactive metric has no records
+        values = _live_activity_values(activity, [metric.pk])
+        if split is not None:
+            values = values.filter(split_id=split.pk)
+        best = Min("value") if metric.lower_is_better else Max("value")
+        per_session = (
+            values.values("split_ref", "session_ref", "session_label", "session_when").annotate(best=best).order_by()
+        )
+        sql, params = per_session.query.sql_with_params()
+        return _histories(
+            _record_steps_sql(sql, metric.lower_is_better),
+            params,
+            splits,
+            lambda split_id, steps: RecordHistory(
+                "value", metric.name, metric.unit, splits.get(split_id), metric.lower_is_better, steps
+            ),
+        )
+    needed = product_metrics(activity)
+    if not needed:
+        return []
+    values = _live_activity_values(activity, [item.pk for item in needed])
+    if split is not None:
+        values = values.filter(split_id=split.pk)
+    factors = {
+        f"factor_{index}": Max(Case(When(metric_id=item.pk, then=F("value")))) for index, item in enumerate(needed)
+    }
+    per_set = (
+        values.annotate(instance_ref=F("instance_id"), set_ref=F("set_number"))
+        .values("split_ref", "session_ref", "session_label", "session_when", "instance_ref", "set_ref")
+        .annotate(**factors)
+        .order_by()
+    )
+    q = connection.ops.quote_name
+    set_sql, params = per_set.query.sql_with_params()
+    product = " * ".join(f"t.{q(name)}" for name in factors)
+    keys = ", ".join(f"t.{q(name)}" for name in ("split_ref", "session_ref", "session_label", "session_when"))
+    per_session_sql = (
+        f"SELECT {keys}, MAX({product}) AS {q('best')} FROM ({set_sql}) t GROUP BY {keys} "
+        f"HAVING MAX({product}) IS NOT NULL"
+    )
+    label = " × ".join(item.name for item in needed)
+    unit = " × ".join(item.unit or item.name for item in needed)
+    return _histories(
+        _record_steps_sql(per_session_sql, lower_is_better=False),
+        params,
+        splits,
+        lambda split_id, steps: RecordHistory("product", label, unit, splits.get(split_id), False, steps),
+    )

@@ -343,3 +343,30 @@ class TargetHistorySerializer(serializers.Serializer):
     longest_run = TargetRunSerializer(allow_null=True)
     achieved_run = TargetRunSerializer(allow_null=True, help_text="Frequency: the first run reaching `weeks`.")
     current_run = serializers.IntegerField()
+
+
+class RecordStepSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    session_name = serializers.CharField()
+    achieved_at = StoredDateTimeField(help_text="When the session took place (started, else created).")
+    local_date = serializers.DateField(help_text="Its day in the user's zone.")
+    value = serializers.FloatField(help_text="The session's best: the record it set.")
+    previous = serializers.FloatField(allow_null=True, help_text="The record it beat; null for the first session.")
+    baseline = serializers.BooleanField(help_text="The first session: the baseline, not a record.")
+
+
+class RecordHistorySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["value", "product"])
+    name = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    split = serializers.UUIDField(allow_null=True)
+    split_name = serializers.CharField(allow_null=True)
+    lower_is_better = serializers.BooleanField()
+    steps = RecordStepSerializer(many=True)
+
+
+class ActivityRecordsSerializer(serializers.Serializer):
+    activity = serializers.UUIDField()
+    metric = serializers.UUIDField()
+    split = serializers.UUIDField(allow_null=True)
+    histories = RecordHistorySerializer(many=True)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from goals.access import get_fractal_for_user
 from goals.api.base import FractalScopedMixin
+from goals.dates import safe_localtime
 from insights import analytics, figures, progress
 from insights.forms import RangeForm
 from insights.target_views import get_target_or_404, history_for
@@ -19,6 +20,7 @@ from sessions.models import PracticeSession
 from .serializers import (
     ActivityPeriodSerializer,
     ActivityPeriodsSerializer,
+    ActivityRecordsSerializer,
     ActivitySeriesQuerySerializer,
     ActivitySeriesSerializer,
     DateRangeQuerySerializer,
@@ -75,7 +77,7 @@ class AnalyticsViewSet(FractalScopedMixin):
                 "metric": query["metric"].pk,
                 "split": split.pk if split else None,
                 "resolution": result["resolution"],
-                "point_count": len(result["points"]),
+                "point_count": result["point_count"],
                 "points": [] if bucketed else SeriesPointSerializer(result["points"], many=True).data,
                 "buckets": SeriesBucketSerializer(result["buckets"], many=True).data if bucketed else [],
             }
@@ -105,6 +107,47 @@ class AnalyticsViewSet(FractalScopedMixin):
                 "periods": ActivityPeriodSerializer(result["periods"], many=True).data,
             }
         )
+
+    @extend_schema(parameters=[ActivitySeriesQuerySerializer], responses=ActivityRecordsSerializer)
+    @action(detail=False, methods=["get"], url_path="activity-records")
+    def activity_records(self, request, *args, **kwargs):
+        """Personal records over time: the first session (the baseline), then every session whose
+        best beats all earlier ones, for the metric (per split; lowest is best when the metric says
+        so) and for the activity's product series (e.g. weight × reps). ``start``, ``end`` and
+        ``bucket`` do not apply: records are of all time."""
+        query = self._query(ActivitySeriesQuerySerializer)
+        tz, _ = user_calendar(request.user)
+        split = query.get("split")
+        histories = progress.record_histories(self.fractal, query["activity"], query["metric"], split)
+        data = {
+            "activity": query["activity"].pk,
+            "metric": query["metric"].pk,
+            "split": split.pk if split else None,
+            "histories": [
+                {
+                    "kind": history.kind,
+                    "name": history.name,
+                    "unit": history.unit,
+                    "split": history.split.pk if history.split else None,
+                    "split_name": history.split.name if history.split else None,
+                    "lower_is_better": history.lower_is_better,
+                    "steps": [
+                        {
+                            "session_id": step.session_id,
+                            "session_name": step.session_name,
+                            "achieved_at": step.achieved_at,
+                            "local_date": safe_localtime(step.achieved_at, tz).date(),
+                            "value": step.value,
+                            "previous": step.previous,
+                            "baseline": step.baseline,
+                        }
+                        for step in history.steps
+                    ],
+                }
+                for history in histories
+            ],
+        }
+        return Response(ActivityRecordsSerializer(data).data)
 
     @extend_schema(responses=HeatmapSerializer)
     @action(detail=False, methods=["get"])
@@ -189,8 +232,10 @@ class AnalyticsViewSet(FractalScopedMixin):
     @extend_schema(responses=SummarySerializer)
     @action(detail=False, methods=["get"])
     def summary(self, request, *args, **kwargs):
-        """Totals, goals completed per level, targets met/open and the next deadlines."""
-        summary = analytics.goal_summary(self.fractal)
+        """Totals, goals completed per level, targets met/open and the next deadlines (from today in
+        the user's zone)."""
+        tz, _ = user_calendar(request.user)
+        summary = analytics.goal_summary(self.fractal, today=timezone.localdate(timezone=tz))
         summary["totals"] = analytics.totals(self.fractal)
         return Response(SummarySerializer(summary).data)
 

@@ -458,6 +458,13 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
         indexes = [
             models.Index(fields=["session", "sort_order"], name="instance_session_order_idx"),
             models.Index(fields=["activity", "session"], name="instance_activity_session_idx"),
+            # An activity's series and records: its live instances from the index alone, with
+            # their session and page order, in one contiguous range whatever the history.
+            models.Index(
+                fields=["activity", "session", "sort_order", "id"],
+                name="instance_activity_live_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
             models.Index(fields=["root", "created_at"], name="instance_root_created_idx"),
             models.Index(fields=["root", "updated_at"], name="instance_root_updated_idx"),
             # The analytics total of activities done counts live instances from the index alone.
@@ -637,6 +644,13 @@ class MetricValue(FractalScopedModel):
         ]
         indexes = [
             models.Index(fields=["metric", "value"], name="value_metric_value_idx"),
+            # The values of an instance for a few metrics, read from the index alone (the activity
+            # series and records walk an activity's instances and take theirs from here).
+            models.Index(
+                fields=["instance", "metric", "set_number", "split", "value"],
+                name="value_instance_metric_idx",
+                condition=LIVE,
+            ),
             models.Index(fields=["root", "created_at"], name="value_root_created_idx"),
             models.Index(fields=["root", "updated_at"], name="value_root_updated_idx"),
         ]

@@ -77,7 +77,7 @@ def test_activity_series_query_count_does_not_grow(
     for index in range(count):
         _practice(fractal, short_term_goal, activity, [(8, 10), (9, 11)], start + datetime.timedelta(days=index))
     seconds = activity.metrics.get(name="seconds")
-    # savepoint, fractal, activity, metric, metrics of the activity, values, release
+    # savepoint, fractal, activity, metric, metrics of the activity, values folded per session, release
     with django_assert_num_queries(7):
         response = _series(api, fractal, activity, seconds)
     assert len(response.json()["points"]) == count
@@ -110,6 +110,33 @@ def test_summary_has_totals_levels_targets_and_deadlines(api, fractal, everythin
     assert [row["level"] for row in body["completed_per_level"]] == [level.value for level in GoalLevel]
     assert body["targets_open"] == 1 and body["targets_met"] == 0
     assert [goal["id"] for goal in body["upcoming_deadlines"]] == [str(short_term_goal.pk)]
+
+
+@pytest.mark.parametrize(
+    ("utc_now", "listed"),
+    [
+        # 03:30 UTC on 18 Nov is 22:30 on 17 Nov in New York: a deadline of 17 Nov is still ahead.
+        (datetime.datetime(2026, 11, 18, 3, 30, tzinfo=datetime.UTC), ["Today in New York", "Tomorrow"]),
+        # 05:30 UTC is 00:30 on 18 Nov there: 17 Nov has passed.
+        (datetime.datetime(2026, 11, 18, 5, 30, tzinfo=datetime.UTC), ["Tomorrow"]),
+    ],
+)
+def test_summary_deadlines_start_from_today_in_the_users_zone(
+    api, owner, fractal, short_term_goal, monkeypatch, utc_now, listed
+):
+    from goals.models import Profile
+    from tests.factories import GoalFactory
+
+    profile = Profile.for_user(owner)
+    profile.time_zone = "America/New_York"
+    profile.save()
+    owner.refresh_from_db()
+    GoalFactory(parent=short_term_goal, name="Today in New York", deadline=datetime.date(2026, 11, 17))
+    GoalFactory(parent=short_term_goal, name="Tomorrow", deadline=datetime.date(2026, 11, 18))
+    GoalFactory(parent=short_term_goal, name="Yesterday", deadline=datetime.date(2026, 11, 16))
+    monkeypatch.setattr(timezone, "now", lambda: utc_now)
+    body = api.get(url(fractal, "analytics/summary/")).json()
+    assert [goal["name"] for goal in body["upcoming_deadlines"]] == listed
 
 
 def test_weekly_weeks_start_on_the_users_chosen_weekday_in_their_zone(api, owner, fractal):

@@ -70,6 +70,14 @@ def test_analytics_page_draws_the_progress_chart_with_points(page_as, live_serve
     bars_box = page.locator("#practice svg.bar-chart").first.bounding_box()
     assert 100 < bars_box["height"] < 400 and bars_box["width"] > 300  # drawn at a readable size
     assert page.locator(".points-table tbody tr").count() == 12
+    # Records over time: the top set (and the set product) beat the last one every session.
+    records = page.locator("#records svg.step-chart")  # loaded with htmx after the page
+    records.first.wait_for()
+    assert records.count() == 2
+    assert records.first.locator("circle.point.baseline").count() == 1
+    assert records.first.locator("circle.point.record").count() == 11
+    assert records.first.bounding_box()["height"] > 100
+    assert page.locator(".records-table tbody tr").count() == 24
     # The whole-history figures arrive with htmx after the page: stats and the goals section.
     longest = page.locator('#practice-stats [data-stat="longest-streak"]')
     longest.wait_for()
@@ -160,6 +168,7 @@ def test_clicking_a_practice_calendar_day_lists_that_days_sessions(page_as, live
     assert days.count() > 50  # the demo's days with practice, each a link
     assert page.locator("#calendar svg.heatmap rect[data-date]").count() >= 365
     day = days.last.locator("rect").get_attribute("data-date")
+    page.locator("#records svg.step-chart").first.wait_for()  # the demo's records, loaded with htmx
     screenshot(page, "analytics_demo")
     days.last.click()
     page.wait_for_url(f"**/sessions/?start={day}&end={day}")

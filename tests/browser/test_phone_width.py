@@ -74,6 +74,7 @@ def _pages(fractal, goal):
         reverse("session-from-template", kwargs={**root, "template_id": template.pk}) + "?start=1",
         reverse("scheduled-start", kwargs={**root, "program_id": program.pk, "scheduled_id": scheduled.pk}),
         reverse("analytics", kwargs=root),
+        reverse("analytics-records", kwargs=root),  # the records of the first activity with metrics
         reverse("trash", kwargs=root),
         reverse("settings"),
     ]
