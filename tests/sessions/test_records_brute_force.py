@@ -263,3 +263,42 @@ def test_a_session_with_nothing_recorded_still_runs_its_two_queries(fractal, sho
     instances = load_instances(session)
     assert queries_of(lambda: session_records(session, instances)) == 2
     assert session_records(session, instances) == {instances[0].pk: {"values": set(), "products": set()}}
+
+
+# --- bulk writers store the products too -------------------------------------------------------
+@pytest.mark.parametrize("shape", ["rotating", "log"])
+def test_generated_data_holds_the_set_products_the_rule_gives(db, shape):
+    from ops.datagen import generate_fractal
+    from tests.factories import UserFactory
+
+    generated = generate_fractal(
+        UserFactory(username="gen"),
+        goals=60,
+        sessions=30,
+        instances_per_session=4,
+        values_per_instance=6,
+        seed=3,
+        shape=shape,
+    )
+    root = generated.root
+    assert MetricValue.objects.filter(root=root, set_product__isnull=False).exists()
+    _assert_products_as_stored_afresh(root)
+    _assert_same_marks(root)
+
+
+def test_an_imported_document_gets_its_set_products_from_its_values_not_from_the_document(fractal, short_term_goal):
+    from goals.accounts import erase_account
+    from ops.portability import export_fractal, import_fractal
+    from tests.factories import UserFactory
+
+    _history(fractal, short_term_goal, random.Random(4), sessions=6)
+    document = export_fractal(fractal)
+    expected = _stored_products(fractal)
+    for item in document["objects"]:
+        if item["model"] == "practice_sessions.metricvalue":
+            item["fields"]["set_product"] = 1e9  # hand-edited (or absent in an older document)
+    owner = UserFactory(username="importer")
+    erase_account(fractal.owner)
+    assert not MetricValue.all_objects.exists()
+    import_fractal(document, owner)
+    assert _stored_products(fractal) == expected
