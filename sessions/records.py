@@ -72,13 +72,16 @@ def _products(rows, wanted):
     return found
 
 
-def _earlier_values(session, activity_ids):
-    """Live values of ``activity_ids`` in the sessions before ``session`` (by start, else creation)."""
+def _earlier_values(session):
+    """Live values in the sessions before ``session`` (by start, else creation), for lookups that
+    name the metric: the metric fixes the activity and the fractal (every write path checks that a
+    value's metric is its instance's activity's), so neither is filtered again, which would only
+    mislead PostgreSQL's estimate of how soon a walk of the metric's index finds an earlier row."""
     when = session.started_at or session.created_at
     return (
-        _live_values(session.root_id)
-        .filter(instance__activity_id__in=activity_ids)
+        MetricValue.objects.filter(instance__deleted_at__isnull=True, instance__session__deleted_at__isnull=True)
         .exclude(instance__session_id=session.pk)
+        .annotate(session_when=Coalesce("instance__session__started_at", "instance__session__created_at"))
         .filter(session_when__lt=when)
     )
 
@@ -111,7 +114,7 @@ def session_records(session, instances):
     activities = {instance.activity_id: instance.activity for instance in instances}
     if not activities:
         return {}
-    earlier = _earlier_values(session, list(activities))
+    earlier = _earlier_values(session)
     directions = {
         metric.pk: metric.lower_is_better for activity in activities.values() for metric in record_metrics(activity)
     }

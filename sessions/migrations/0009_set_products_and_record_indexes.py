@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='metricvalue',
-            index=models.Index(condition=models.Q(('set_product__isnull', False)), fields=['metric', 'split', 'set_product'], name='value_set_product_idx'),
+            index=models.Index(condition=models.Q(('set_product__isnull', False)), fields=['metric', 'set_product'], name='value_set_product_idx'),
         ),
         migrations.RunPython(fill_set_products, migrations.RunPython.noop),
     ]

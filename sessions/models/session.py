@@ -644,8 +644,10 @@ class MetricValue(FractalScopedModel):
             # The session page's records: the best earlier value (and set product) of a metric and
             # split, read as the first live earlier row of an index walk (sessions/records.py).
             models.Index(fields=["metric", "split", "value"], name="value_metric_split_value_idx"),
+            # Without the split: PostgreSQL walks an index in order only after equality columns,
+            # and "split IS NULL" is not one; a split activity's walk skips its other splits.
             models.Index(
-                fields=["metric", "split", "set_product"],
+                fields=["metric", "set_product"],
                 name="value_set_product_idx",
                 condition=Q(set_product__isnull=False),
             ),
