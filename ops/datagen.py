@@ -39,6 +39,7 @@ from sessions.models import (
     TemplateActivity,
     TemplateSection,
 )
+from sessions.records import fill_set_products
 
 BATCH_SIZE = 2000
 SESSIONS_PER_DAY = 1.5
@@ -567,7 +568,7 @@ class _Builder:
                             instance.updated_at,
                         )
                     )
-        return cells
+        return fill_set_products(cells, activity, metrics)
 
     # --- targets -------------------------------------------------------------------------
     def build_targets(self):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from goals.integrity import _ordered_for_repair
 from goals.models import FractalScopedModel, Goal
+from sessions.records import store_fractal_products
 
 FORMAT = "fractal-goals.fractal"
 VERSION = 1
@@ -180,6 +181,8 @@ def import_fractal(document, owner, progress=None):
         for obj, m2m_data in m2m_later:
             for accessor, values in m2m_data.items():
                 getattr(obj, accessor).set(values)
+        # The one derived column a document cannot be trusted with (nor an older one holds).
+        store_fractal_products(_pk(Goal, document["root"], "the document's root"))
     if progress:
         for label, count in counts.items():
             progress(f"{label}: {count}")

@@ -10,15 +10,19 @@ the later ones beat.
 """
 
 import datetime
+import threading
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, Max, Min, When
+from django.db.models import Case, F, Max, Min, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
-from .models import ActivityInstance, MetricValue
+from activities.models import ActivityDefinition, MetricDefinition
+
+from .models import ActivityInstance, MetricValue, PracticeSession
 
 
 def beats(value, best, lower_is_better=False):
@@ -65,55 +69,101 @@ def _products(rows, wanted):
         needed = wanted.get(key[0])
         if needed and needed <= set(by_metric):
             product = 1.0
-            for metric_id in needed:
+            for metric_id in sorted(needed, key=str):  # one order, wherever a product is computed
                 product *= by_metric[metric_id]
             found[key] = (product, extras[key])
     return found
+
+
+def _earlier_values(session):
+    """Live values in the sessions before ``session`` (by start, else creation), for lookups that
+    name the metric: the metric fixes the activity and the fractal (every write path checks that a
+    value's metric is its instance's activity's), so neither is filtered again, which would only
+    mislead PostgreSQL's estimate of how soon a walk of the metric's index finds an earlier row."""
+    when = session.started_at or session.created_at
+    return (
+        MetricValue.objects.filter(instance__deleted_at__isnull=True, instance__session__deleted_at__isnull=True)
+        .exclude(instance__session_id=session.pk)
+        .annotate(session_when=Coalesce("instance__session__started_at", "instance__session__created_at"))
+        .filter(session_when__lt=when)
+    )
+
+
+def _firsts(session, lookups):
+    """``{key: first row of its queryset or None}`` for ``lookups`` ({key: one-column sliced
+    queryset}), in one query whatever their number: each is a scalar subquery of a select of
+    the session's own row (so the query runs, and counts, even with nothing to look up)."""
+    names = {f"k{position}": key for position, key in enumerate(lookups)}
+    annotations = {name: Subquery(lookups[key]) for name, key in names.items()}
+    row = (
+        PracticeSession.all_objects.filter(pk=session.pk)
+        .annotate(**annotations)
+        .values_list("pk", *annotations)
+        .first()
+    )
+    found = dict(zip(names.values(), row[1:], strict=True)) if row else {}
+    return {key: found.get(key) for key in lookups}
 
 
 def session_records(session, instances):
     """The records set in ``session``: {instance id: {"values": {(metric, split, set)}, "products": {(split, set)}}}.
 
     ``instances`` are the session's instances in page order, with ``activity.live_metrics`` and
-    ``live_values`` prefetched. Two queries at most, whatever the history: the earlier best of each
-    metric (one aggregate), and the earlier values of the product metrics.
+    ``live_values`` prefetched. Two queries whatever the history, each a LIMIT 1 index walk per
+    metric and split on the page: the best earlier value (``value_metric_split_value_idx``, walked
+    best first until the first live row of an earlier session), and the best earlier set product
+    (the stored ``set_product``, ``value_set_product_idx``).
     """
     activities = {instance.activity_id: instance.activity for instance in instances}
     if not activities:
         return {}
-    when = session.started_at or session.created_at
-    earlier = _live_values(session.root_id).exclude(instance__session_id=session.pk).filter(session_when__lt=when)
-    best = {}
+    earlier = _earlier_values(session)
     directions = {
         metric.pk: metric.lower_is_better for activity in activities.values() for metric in record_metrics(activity)
     }
-    for row in (
-        earlier.filter(instance__activity_id__in=list(activities))
-        .values("metric_id", "split_id")
-        .annotate(high=Max("value"), low=Min("value"))
-        .order_by()
-    ):
-        if row["metric_id"] not in directions:
-            continue  # an inactive metric has no record
-        best[(row["metric_id"], row["split_id"])] = row["low"] if directions[row["metric_id"]] else row["high"]
+    keys = {
+        (value.metric_id, value.split_id)
+        for instance in instances
+        for value in instance.live_values
+        if value.metric_id in directions
+    }
+    best = _firsts(
+        session,
+        {
+            (metric_id, split_id): earlier.filter(metric_id=metric_id, split_id=split_id)
+            .order_by("value" if directions[metric_id] else "-value")
+            .values("value")[:1]
+            for metric_id, split_id in sorted(keys, key=str)
+        },
+    )
+    best = {key: found for key, found in best.items() if found is not None}
 
-    product_sets = {activity_id: product_metrics(activity) for activity_id, activity in activities.items()}
-    product_sets = {key: {metric.pk for metric in metrics} for key, metrics in product_sets.items() if metrics}
-    best_product = {}
-    # Filtered by what the activities are, not by the ids found above, so the page runs this
-    # query whether or not one of its activities has a product series (a flat query count).
-    rows = earlier.filter(
-        instance__activity_id__in=list(activities),
-        metric__is_multiplicative=True,
-        instance__activity__metrics_multiplicative=True,
-    ).values_list("instance_id", "split_id", "set_number", "metric_id", "value", "instance__activity_id")
-    wanted_metrics = {pk for ids in product_sets.values() for pk in ids}
-    rows = [row for row in rows if row[3] in wanted_metrics]
-    owner = {row[0]: row[5] for row in rows}
-    wanted = {instance_id: product_sets[activity_id] for instance_id, activity_id in owner.items()}
-    for (instance_id, split_id, _set), (product, _extra) in _products(rows, wanted).items():
-        key = (owner[instance_id], split_id)
-        best_product[key] = max(best_product.get(key, product), product)
+    product_lists = {activity_id: product_metrics(activity) for activity_id, activity in activities.items()}
+    product_sets = {key: {metric.pk for metric in metrics} for key, metrics in product_lists.items() if metrics}
+    in_session = {}
+    for instance in instances:
+        needed = product_sets.get(instance.activity_id)
+        if needed:
+            rows = [(instance.pk, v.split_id, v.set_number, v.metric_id, v.value) for v in instance.live_values]
+            in_session[instance.pk] = _products(rows, {instance.pk: needed})
+    product_keys = {
+        (instance.activity_id, split_id)
+        for instance in instances
+        for _instance, split_id, _set in in_session.get(instance.pk, ())
+    }
+    # Every value of a complete set carries the set's product: the first product metric's serve.
+    best_product = _firsts(
+        session,
+        {
+            (activity_id, split_id): earlier.filter(
+                metric_id=product_lists[activity_id][0].pk, split_id=split_id, set_product__isnull=False
+            )
+            .order_by("-set_product")
+            .values("set_product")[:1]
+            for activity_id, split_id in sorted(product_keys, key=str)
+        },
+    )
+    best_product = {key: found for key, found in best_product.items() if found is not None}
 
     # Only what has a history can set a record: the first session of an activity is its baseline.
     with_history, products_with_history = set(best), set(best_product)
@@ -132,18 +182,155 @@ def session_records(session, instances):
             current = best.get(key)
             if current is None or beats(value.value, current, lower):
                 best[key] = value.value
-        needed = product_sets.get(instance.activity_id)
-        if needed:
-            rows = [(instance.pk, v.split_id, v.set_number, v.metric_id, v.value) for v in values]
-            products = _products(rows, {instance.pk: needed})
+        if instance.pk in in_session:
             for (_, split_id, set_number), (product, _extra) in sorted(
-                products.items(), key=lambda item: item[0][2] or 0
+                in_session[instance.pk].items(), key=lambda item: item[0][2] or 0
             ):
                 key = (instance.activity_id, split_id)
                 if key in products_with_history and beats(product, best_product.get(key)):
                     mine["products"].add((split_id, set_number))
                 best_product[key] = max(best_product.get(key, product), product)
     return marks
+
+
+# --- the stored set products --------------------------------------------------------------------
+
+_pending = threading.local()
+
+
+@contextmanager
+def products_batch():
+    """Collect the instances whose values change inside, and store their set products once at the end.
+
+    Writers of many values at once (recording a grid, copying or confirming a set) use it so the
+    products are computed once per instance, not once per saved row. Nested batches join the
+    outermost one.
+    """
+    if getattr(_pending, "instances", None) is not None:
+        yield
+        return
+    _pending.instances = set()
+    try:
+        yield
+        pending = _pending.instances
+    finally:
+        _pending.instances = None
+    store_set_products(pending)
+
+
+def values_changed(instance_id):
+    """A value of ``instance_id`` was saved or removed: its sets' products are stored again."""
+    if instance_id is None:
+        return
+    pending = getattr(_pending, "instances", None)
+    if pending is not None:
+        pending.add(instance_id)
+    else:
+        store_set_products([instance_id])
+
+
+def stored_product_metrics(activity):
+    """The metrics whose product ``set_product`` holds: ``product_metrics`` of the activity as it
+    is now or, deleted, as it was when deleted (its metrics go with it), so that deleting and
+    restoring an activity leaves the stored products as they are. ``activity.live_metrics`` as
+    ``_product_sets`` prefetches them."""
+    if not activity.metrics_multiplicative:
+        return []
+    chosen = [metric for metric in activity.live_metrics if metric.is_active and metric.is_multiplicative]
+    return chosen if len(chosen) >= 2 else []
+
+
+def _product_sets(activity_ids):
+    """{activity id: {product metric ids}} (empty when the activity offers no product series)."""
+    as_it_was = Q(deleted_at__isnull=True) | Q(deleted_at=F("activity__deleted_at"))
+    activities = ActivityDefinition.all_objects.filter(pk__in=activity_ids).prefetch_related(
+        Prefetch(
+            "metrics",
+            queryset=MetricDefinition.all_objects.filter(as_it_was).order_by("sort_order"),
+            to_attr="live_metrics",
+        )
+    )
+    return {activity.pk: {metric.pk for metric in stored_product_metrics(activity)} for activity in activities}
+
+
+STORE_CHUNK = 500
+
+
+def store_set_products(instance_ids):
+    """Store ``set_product`` on every value of the instances (deleted ones too, for an exact restore).
+
+    A set's product is that of ``_products`` over the activity's product metrics as they are now
+    (the rule the session page applies to its own sets), over the set's live values, or its values
+    deleted together with their instance; it is written only on the values of those metrics of a
+    complete set, every other value holds NULL. Only rows whose stored product differs are updated.
+    """
+    ids = sorted(set(instance_ids), key=str)
+    for offset in range(0, len(ids), STORE_CHUNK):
+        chunk = ids[offset : offset + STORE_CHUNK]
+        rows = list(
+            MetricValue.all_objects.filter(instance_id__in=chunk).values_list(
+                "pk",
+                "instance_id",
+                "split_id",
+                "set_number",
+                "metric_id",
+                "value",
+                "set_product",
+                "instance__activity_id",
+                "deleted_at",
+                "instance__deleted_at",
+            )
+        )
+        # A value deleted on its own (not with its instance) is in no set.
+        counted = [row for row in rows if row[8] is None or row[8] == row[9]]
+        sets = _product_sets({row[7] for row in counted}) if counted else {}
+        wanted = {row[1]: sets[row[7]] for row in counted if sets.get(row[7])}
+        products = _products([row[1:6] for row in counted], wanted)
+        changed = []
+        for pk, instance_id, split_id, set_number, metric_id, _value, stored, _activity, deleted, gone in rows:
+            product = None
+            if deleted is None or deleted == gone:
+                found = products.get((instance_id, split_id, set_number))
+                if found is not None and metric_id in wanted[instance_id]:
+                    product = found[0]
+            if product != stored:
+                changed.append(MetricValue(pk=pk, set_product=product))
+        MetricValue.all_objects.bulk_update(changed, ["set_product"], batch_size=STORE_CHUNK)
+
+
+def store_activity_products(activity_id):
+    """Store the set products of every instance of an activity (its product metrics changed)."""
+    store_set_products(ActivityInstance.all_objects.filter(activity_id=activity_id).values_list("pk", flat=True))
+
+
+def fill_set_products(values, activity, metrics):
+    """Give unsaved MetricValue rows of one instance their ``set_product`` (for bulk writers that
+    build rows in memory); ``activity`` as it is, ``metrics`` its live metrics in order."""
+    activity.live_metrics = list(metrics)
+    needed = {metric.pk for metric in stored_product_metrics(activity)}
+    rows = [(value.instance_id, value.split_id, value.set_number, value.metric_id, value.value) for value in values]
+    products = _products(rows, {row[0]: needed for row in rows}) if needed else {}
+    for value in values:
+        found = products.get((value.instance_id, value.split_id, value.set_number))
+        value.set_product = found[0] if found is not None and value.metric_id in needed else None
+    return values
+
+
+def store_products_after_trash(obj):
+    """The ``goals.services.after_trash_change`` hook: a value deleted or restored on its own, or a
+    metric or activity (its product rule), stores the products it touches again. Rows deleted
+    with their instance keep theirs (the rule counts them), so a restore is exact."""
+    if isinstance(obj, MetricValue):
+        store_set_products([obj.instance_id])
+    elif isinstance(obj, MetricDefinition):
+        store_activity_products(obj.activity_id)
+    elif isinstance(obj, ActivityDefinition):
+        store_activity_products(obj.pk)
+
+
+def store_fractal_products(root_id):
+    """Store the set products of every instance of a fractal (after a bulk import or generation)."""
+    store_set_products(ActivityInstance.all_objects.filter(root_id=root_id).values_list("pk", flat=True))
 
 
 @dataclass

@@ -5,13 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import MetricValue
+from .records import products_batch
 
 
 def copy_set(instance, from_set, to_set):
     """Give ``to_set`` the values of ``from_set`` (cells it already has are kept); returns the new values."""
     if not instance.activity.has_sets or from_set < 1 or to_set <= from_set:
         return []
-    with transaction.atomic():
+    with transaction.atomic(), products_batch():
         values = list(MetricValue.objects.filter(instance=instance, set_number__in=[from_set, to_set]))
         taken = {(value.metric_id, value.split_id) for value in values if value.set_number == to_set}
         created = []
@@ -36,7 +37,7 @@ def confirm_set(instance, set_number, last_time=()):
         raise ValidationError("This activity does not record sets.")
     if set_number < 1:
         raise ValidationError("Give a set number (1 or more).")
-    with transaction.atomic():
+    with transaction.atomic(), products_batch():
         values = list(MetricValue.objects.filter(instance=instance, set_number=set_number))
         if values and all(value.confirmed for value in values):
             MetricValue.objects.filter(pk__in=[value.pk for value in values]).update(

@@ -7,14 +7,15 @@ deleted (soft delete and restore go through goals.services, whose hook does the 
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
 
-from activities.models import Target, TargetKind, TargetScope
+from activities.models import ActivityDefinition, MetricDefinition, Target, TargetKind, TargetScope
 from activities.signals import target_edited
 from goals.models import Goal, Profile
 
 from .models import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, Program, ProgramBlock
+from .records import store_activity_products, values_changed
 from .targets import input_changed, reevaluate_goals, targets_changed
 
 
@@ -35,6 +36,7 @@ def keep_goals_in_fractal(sender, instance, action, reverse, pk_set, **kwargs):
 def value_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
+    values_changed(instance.instance_id)
     if MetricValue.instance.is_cached(instance):
         input_changed(instance.instance.session_id)
     else:
@@ -83,3 +85,41 @@ def preferences_changed(sender, instance, raw=False, created=False, **kwargs):
     goals = Goal.objects.filter(pk__in=dated.values("goal_id"))
     if goals.exists():
         reevaluate_goals(goals)
+
+
+# The stored set products (sessions.records.store_set_products) follow the activity's product
+# metrics: a definition saved with another product rule stores its instances' products again.
+def _product_rule(sender, obj):
+    """What of ``obj`` the product rule reads, from its loaded fields only (None if deferred)."""
+    names = ("metrics_multiplicative",) if sender is ActivityDefinition else PRODUCT_METRIC_FIELDS
+    loaded = obj.__dict__
+    if any(name not in loaded for name in names):
+        return None
+    return tuple(loaded[name] for name in names)
+
+
+PRODUCT_METRIC_FIELDS = ("activity_id", "is_multiplicative", "is_active", "deleted_at")
+
+
+@receiver(post_init, sender=ActivityDefinition)
+@receiver(post_init, sender=MetricDefinition)
+def remember_product_rule(sender, instance, **kwargs):
+    instance._product_rule = _product_rule(sender, instance)
+
+
+@receiver(post_save, sender=ActivityDefinition)
+@receiver(post_save, sender=MetricDefinition)
+def product_rule_saved(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    rule = _product_rule(sender, instance)
+    before = getattr(instance, "_product_rule", None)
+    instance._product_rule = rule
+    if created and sender is MetricDefinition and not instance.is_multiplicative:
+        return  # a new metric outside the product changes no set
+    if created and sender is ActivityDefinition:
+        return  # no instance yet
+    if rule is None or rule != before:
+        if sender is MetricDefinition and before is not None and before[0] != instance.activity_id:
+            store_activity_products(before[0])
+        store_activity_products(instance.pk if sender is ActivityDefinition else instance.activity_id)

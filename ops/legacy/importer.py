@@ -14,6 +14,7 @@ from django.db import transaction
 
 from goals.integrity import find_problems, repair
 from goals.models.profile import Profile
+from sessions.records import store_fractal_products
 
 from .report import ImportReport
 from .source import LegacyFileError, LegacySource
@@ -99,6 +100,7 @@ class LegacyImporter(
             ("practice sessions", self._sessions),
             ("activity instances", self._instances),
             ("metric values", self._values),
+            ("set products", self._set_products),
             ("programs", self._programs),
             ("integrity", self._final_checks),
             ("owner's time zone", self._owner_time_zone),
@@ -106,6 +108,11 @@ class LegacyImporter(
         for number, (name, stage) in enumerate(stages, 1):
             self.progress(f"[{number}/{len(stages)}] {name} …")
             stage()
+
+    def _set_products(self):
+        """The values went in without save(): store their sets' products (sessions.records)."""
+        for root_id in self.roots:
+            store_fractal_products(root_id)
 
     def _owner_time_zone(self):
         """--source-tz becomes the owner's time zone while theirs is still the default."""

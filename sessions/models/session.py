@@ -561,9 +561,10 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
 
         A value of None removes that cell. Everything is validated before anything is written.
         """
+        from sessions.records import products_batch
         from sessions.targets import batch
 
-        with transaction.atomic(), batch():
+        with transaction.atomic(), batch(), products_batch():
             locked = self._locked()
             existing = {
                 (value.metric_id, value.split_id, value.set_number): value
@@ -608,6 +609,9 @@ class MetricValue(FractalScopedModel):
     value = models.FloatField(validators=[validate_finite])
     # The set was confirmed ("✓") as done; every value of a confirmed set carries it.
     confirmed = models.BooleanField(default=False)
+    # The set's product (e.g. weight × reps) on each value of a complete set of the activity's
+    # product metrics, else NULL; kept by sessions.records.store_set_products on every write.
+    set_product = models.FloatField(null=True, blank=True, editable=False)
 
     soft_delete = {"instance": "cascade", "metric": "keep", "split": "keep"}
 
@@ -650,6 +654,16 @@ class MetricValue(FractalScopedModel):
                 fields=["instance", "metric", "set_number", "split", "value"],
                 name="value_instance_metric_idx",
                 condition=LIVE,
+            ),
+            # The session page's records: the best earlier value (and set product) of a metric and
+            # split, read as the first live earlier row of an index walk (sessions/records.py).
+            models.Index(fields=["metric", "split", "value"], name="value_metric_split_value_idx"),
+            # Without the split: PostgreSQL walks an index in order only after equality columns,
+            # and "split IS NULL" is not one; a split activity's walk skips its other splits.
+            models.Index(
+                fields=["metric", "set_product"],
+                name="value_set_product_idx",
+                condition=Q(set_product__isnull=False),
             ),
             models.Index(fields=["root", "created_at"], name="value_root_created_idx"),
             models.Index(fields=["root", "updated_at"], name="value_root_updated_idx"),
