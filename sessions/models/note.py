@@ -1,5 +1,7 @@
 """Notes: Markdown text attached to the fractal, a goal, a session, an activity, an instance or one set."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -17,6 +19,17 @@ class NoteContext(models.TextChoices):
     ACTIVITY = "activity", "Activity"
     INSTANCE = "instance", "Activity in a session"
     SET = "set", "Set"
+
+
+# Notes made from the plain ``notes`` text of a session or an instance (the migration that retired
+# those fields, an export of the older format, a legacy file) get an id derived from their owner, so
+# the same text always becomes the same note: an import run twice does not make two.
+FIELD_NOTE_NAMESPACE = uuid.UUID("6f1c5d0e-52a4-4f0b-9a59-3c1f4d6e2b71")
+
+
+def field_note_id(context, owner_id):
+    """The id of the note made from the ``notes`` text of a "session" or an "instance"."""
+    return uuid.uuid5(FIELD_NOTE_NAMESPACE, f"{context}:{owner_id}")
 
 
 # The keys a note can hang on; at most one is set (none: a note of the fractal itself).
