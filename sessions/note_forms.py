@@ -49,7 +49,12 @@ class NoteForm(forms.ModelForm):
 class NoteFilterForm(forms.Form):
     context = forms.ChoiceField(choices=[("", "Anything"), *NoteContext.choices], required=False, label="On")
     pinned = forms.BooleanField(required=False, label="Pinned only")
-    text = forms.CharField(required=False, max_length=SEARCH_MAX_LENGTH, label="Text")
+    text = forms.CharField(
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Words in the notes (any case)"}),
+    )
 
     def filters(self):
         data = self.cleaned_data
