@@ -514,6 +514,7 @@ class _Builder:
 
     def _note(self, rng, body, when, **context):
         note = Note(id=_uuid(rng), root_id=self.root.pk, body=body, pinned=rng.random() < 0.1, **context)
+        note.cue_activity_id = note.derive_cue_activity_id()
         return self.stamp(note, when)
 
     def _template_for(self, day):

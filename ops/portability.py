@@ -140,7 +140,26 @@ def upgrade_field_notes(objects):
             }
         )
     objects.extend(notes)
+    _fill_cue_activities(objects)
     return len(notes)
+
+
+def _fill_cue_activities(objects):
+    """Notes of documents written before notes knew their cue activity: derive it (their own
+    activity, or their instance's) as ``Note.save`` does."""
+    activity_of = {
+        str(item.get("pk")).lower(): item["fields"].get("activity")
+        for item in objects
+        if item.get("model") == "practice_sessions.activityinstance"
+    }
+    for item in objects:
+        fields = item["fields"]
+        if item.get("model") != NOTE_LABEL or "cue_activity" in fields:
+            continue
+        instance = fields.get("instance")
+        fields["cue_activity"] = fields.get("activity") or (
+            activity_of.get(str(instance).lower()) if instance else None
+        )
 
 
 def check_document(document):

@@ -270,31 +270,31 @@ def cues_for(session, activity_ids, per_activity=CUES_PER_ACTIVITY):
         return {}
     when = session.started_at or session.created_at
     earlier = Coalesce("instance__session__started_at", "instance__session__created_at")
-    of_definition = Q(activity_id__in=activity_ids)
+    # Read through note_cue_activity_idx: only the notes of these activities, never the whole history.
     of_earlier_practice = Q(
-        instance__activity_id__in=activity_ids,
+        instance__isnull=False,
         instance__deleted_at__isnull=True,
         instance__session__deleted_at__isnull=True,
+        practised__lt=when,
     ) & ~Q(instance__session_id=session.pk)
     ranked = (
-        Note.objects.filter(root_id=session.root_id)
-        .filter(of_definition | of_earlier_practice)
-        .annotate(cue_activity=Coalesce("activity_id", "instance__activity_id"), practised=earlier)
-        .filter(Q(activity_id__isnull=False) | Q(practised__lt=when))
+        Note.objects.filter(root_id=session.root_id, cue_activity_id__in=activity_ids)
+        .annotate(practised=earlier)
+        .filter(Q(activity_id__isnull=False) | of_earlier_practice)
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("cue_activity")],
+                partition_by=[F("cue_activity_id")],
                 order_by=[F("pinned").desc(), F("created_at").desc(), F("id").desc()],
             )
         )
         .filter(rank__lte=per_activity)
         .select_related("instance__session")
-        .order_by("cue_activity", "rank")
+        .order_by("cue_activity_id", "rank")
     )
     cues = {}
     for note in ranked:
-        cues.setdefault(note.cue_activity, []).append(note)
+        cues.setdefault(note.cue_activity_id, []).append(note)
     return cues
 
 

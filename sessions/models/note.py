@@ -61,8 +61,25 @@ class Note(FractalScopedModel):
         related_name="attached_notes",
     )
     set_number = models.PositiveIntegerField(null=True, blank=True, help_text="A note of one set of the instance.")
+    # The activity a note is a cue for (its own, or its instance's): derived on save, so the cues
+    # beside the inputs read "the latest notes of these activities" from one index.
+    cue_activity = models.ForeignKey(
+        "activities.ActivityDefinition",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
 
-    soft_delete = {"goal": "cascade", "session": "cascade", "activity": "cascade", "instance": "cascade"}
+    soft_delete = {
+        "goal": "cascade",
+        "session": "cascade",
+        "activity": "cascade",
+        "instance": "cascade",
+        "cue_activity": "keep",
+    }
 
     class Meta(FractalScopedModel.Meta):
         db_table = "notes"
@@ -70,6 +87,11 @@ class Note(FractalScopedModel):
         indexes = [
             models.Index(fields=["root", "-pinned", "-created_at"], name="note_root_pinned_idx"),
             models.Index(fields=["root", "updated_at"], name="note_root_updated_idx"),
+            models.Index(
+                fields=["root", "cue_activity", "-pinned", "-created_at"],
+                name="note_cue_activity_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -96,6 +118,20 @@ class Note(FractalScopedModel):
         if context == NoteContext.FRACTAL:
             return self.root
         return getattr(self, "instance" if context == NoteContext.SET else context)
+
+    def derive_cue_activity_id(self):
+        if self.activity_id is not None:
+            return self.activity_id
+        if self.instance_id is not None:
+            return self.instance.activity_id
+        return None
+
+    def save(self, *args, **kwargs):
+        self.cue_activity_id = self.derive_cue_activity_id()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "cue_activity"}
+        super().save(*args, **kwargs)
 
     def derive_root_id(self):
         for name in CONTEXT_FIELDS:

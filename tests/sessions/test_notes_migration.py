@@ -1,4 +1,4 @@
-"""The plain notes text of sessions and instances becomes Note rows, and back, exactly (migrations 0009/0010)."""
+"""The plain notes text of sessions and instances becomes Note rows, and back, exactly (migrations 0009-0011)."""
 
 import datetime
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 APP = "practice_sessions"
 WITH_FIELDS = [(APP, "0008_merge_notes_and_pauses")]
-WITHOUT_FIELDS = [(APP, "0010_remove_session_instance_notes_fields")]
+WITHOUT_FIELDS = [(APP, "0011_note_cue_activity")]  # the fields gone (0010), cue activities known (0011)
 TEXTS = {
     "session": "Felt **strong**\n\n- slept well  \n",
     "deleted session": "Cut short",
@@ -84,6 +84,7 @@ def test_every_non_empty_notes_text_becomes_a_note_of_its_session_or_instance_wi
         assert getattr(note, f"{context}_id") == owner.pk and note.root_id == owner.root_id
         assert (note.created_at, note.updated_at, note.deleted_at) == (created_at, updated_at, deleted_at)
         assert not note.pinned and note.set_number is None
+        assert note.cue_activity_id == (owner.activity_id if context == "instance" else None)
     # The trashed session's note is in the trash with it; the others are live.
     assert notes[field_note_id("session", rows["deleted session"].pk)].deleted_at is not None
     assert Note.objects.count() == 2

@@ -52,7 +52,7 @@ class InstancesStage:
                 f"duration_seconds {legacy_duration} → {duration}: the old app's value disagrees with its own "
                 "start and stop (written with different clocks); derived from them",
             )
-        self._instance_note(table, pk, root, row, (created, updated, deleted))
+        self._instance_note(table, pk, root, row, (created, updated, deleted), activity)
         self.instances[pk] = InstanceInfo(session, activity, root, created)
         return {
             "id": pk,

@@ -93,6 +93,7 @@ class NotesStage:
                 self.report.lost("notes", pk, "note of a row that could not be imported: " + content[:80])
                 continue
             created, updated, deleted = self.stamps("notes", pk, row, fallback)
+            cue_activity = target if kind == "activity_definition" else getattr(info, "activity", None)
             rows.append(
                 {
                     "id": pk,
@@ -103,13 +104,14 @@ class NotesStage:
                     "created_at": created,
                     "updated_at": updated,
                     "deleted_at": deleted,
+                    "cue_activity_id": cue_activity,
                     **where,
                 }
             )
         self.save(Note, "notes", rows)
         self.pending_notes = []
 
-    def _instance_note(self, table, pk, root, row, stamps):
+    def _instance_note(self, table, pk, root, row, stamps, activity=None):
         """The plain ``notes`` text of an instance row (or a JSON exercise), as a note of the instance."""
         body = text(row.get("notes"))
         if not body.strip():
@@ -121,6 +123,7 @@ class NotesStage:
                 "id": field_note_id("instance", pk),
                 "root_id": root,
                 "instance_id": pk,
+                "cue_activity_id": activity,
                 "body": body[:NOTE_MAX_LENGTH],
                 "pinned": False,
                 "created_at": created,
