@@ -1,9 +1,9 @@
 """Everything a user owns, as a streamed ZIP; and the user's private calendar feed.
 
 The ZIP holds one ``export_fractal`` JSON document per fractal (the versioned format that
-``import_fractal`` reads back) and three CSV files a spreadsheet opens: one row per recorded
-value, per session, per goal. It is written member by member into a small buffer that is drained
-after each piece, so a large export never sits in memory whole.
+``import_fractal`` reads back) and four CSV files a spreadsheet opens: one row per recorded
+value, per session (with its notes), per goal, per note. It is written member by member into a
+small buffer that is drained after each piece, so a large export never sits in memory whole.
 
 (Placed in ``sessions`` for now; it belongs with the portability code in ``ops``.)
 """
@@ -13,11 +13,13 @@ import datetime
 import io
 import zipfile
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from goals.models import Goal
-from sessions.models import MetricValue, PracticeSession, ScheduledSession
+from sessions.models import MetricValue, Note, PracticeSession, ScheduledSession
+from sessions.notes import NOTE_RELATED
 
 from .portability import dumps, export_fractal
 
@@ -33,6 +35,7 @@ SESSION_COLUMNS = [
     "completed",
     "notes",
 ]
+NOTE_COLUMNS = ["fractal", "note_id", "created_at", "updated_at", "on", "on_name", "set", "pinned", "body"]
 GOAL_COLUMNS = [
     "fractal",
     "goal_id",
@@ -97,7 +100,13 @@ def value_rows(user):
 
 
 def session_rows(user):
-    sessions = PracticeSession.objects.owned_by(user).select_related("root").order_by("started_at", "created_at")
+    notes = Prefetch("attached_notes", queryset=Note.objects.order_by("-pinned", "created_at", "id"), to_attr="notes")
+    sessions = (
+        PracticeSession.objects.owned_by(user)
+        .select_related("root")
+        .prefetch_related(notes)
+        .order_by("started_at", "created_at")
+    )
     for session in sessions.iterator(chunk_size=2000):
         seconds = session.total_duration_seconds
         yield [
@@ -109,7 +118,30 @@ def session_rows(user):
             _local(session.ended_at),
             round(seconds / 60, 1) if seconds is not None else "",
             "yes" if session.completed else "no",
-            session.notes,
+            "\n\n".join(note.body for note in session.notes),
+        ]
+
+
+def _note_context_name(note):
+    context = note.context_object()
+    if note.instance_id is not None:
+        return f"{context.activity.name} in {context.session.name}"
+    return getattr(context, "name", "")
+
+
+def note_rows(user):
+    notes = Note.objects.owned_by(user).select_related("root", *NOTE_RELATED).order_by("root__created_at", "created_at")
+    for note in notes.iterator(chunk_size=2000):
+        yield [
+            note.root.name,
+            note.pk,
+            _local(note.created_at),
+            _local(note.updated_at),
+            note.context.label,
+            _note_context_name(note),
+            note.set_number or "",
+            "yes" if note.pinned else "no",
+            note.body,
         ]
 
 
@@ -163,6 +195,7 @@ def stream_account_zip(user):
         yield from _write_csv(archive, sink, "values.csv", VALUE_COLUMNS, value_rows(user))
         yield from _write_csv(archive, sink, "sessions.csv", SESSION_COLUMNS, session_rows(user))
         yield from _write_csv(archive, sink, "goals.csv", GOAL_COLUMNS, goal_rows(user))
+        yield from _write_csv(archive, sink, "notes.csv", NOTE_COLUMNS, note_rows(user))
     yield sink.drain()
 
 

@@ -32,6 +32,7 @@ from goals.models import Goal, GoalLevel
 from sessions.models import (
     ActivityInstance,
     MetricValue,
+    Note,
     PracticeSession,
     PracticeSessionGoal,
     SessionSection,
@@ -80,6 +81,9 @@ MOVEMENTS = [
 ]  # fmt: skip
 VARIANTS = ["", "Tempo", "Paused", "Weighted", "Banded", "Single-arm", "Isometric", "Deficit", "Explosive", "Slow"]
 NOTES = ["", "", "", "Felt strong.", "Short on sleep.", "Good focus today.", "Cut short.", "New personal best!"]
+# Cues written on instances (shown beside the inputs the next times); about one instance in eight has one.
+CUES = ["Squeeze the glutes.", "Slow on the way down.", "Breathe out on the effort.", "Elbows in.", "Relax the grip."]
+CUE_SHARE = 0.125
 
 # Activity kinds: (has_sets, has_splits, metrics as (name, unit, base, step, top_set, multiplicative)).
 ACTIVITY_KINDS = [
@@ -137,6 +141,8 @@ class _Builder:
         self.instances_per_session = instances_per_session
         self.values_per_instance = values_per_instance
         self.rng = random.Random(seed)
+        # Notes draw from a generator of their own, so every other row stays what it was before notes.
+        self.note_rng = random.Random(f"notes-{seed}")
         self.now = now or timezone.now()
         self.progress = progress or (lambda stage, done, total: None)
         self.span_days = max(30, math.ceil(sessions / SESSIONS_PER_DAY))
@@ -421,7 +427,8 @@ class _Builder:
         rng = self.rng
         total = self.session_total
         days = sorted(rng.uniform(0, self.span_days) for _ in range(total))
-        sessions, links, sections, instances, values = [], [], [], [], []
+        sessions, links, sections, instances, values, notes = [], [], [], [], [], []
+        note_rng = self.note_rng
         self.link_counts = {}
         for number, day in enumerate(days):
             started = self.start + datetime.timedelta(days=day)
@@ -437,8 +444,8 @@ class _Builder:
                 template=template,
                 started_at=started,
                 planned_minutes=sum(m or 0 for _, m, _ in plan) or None,
-                notes=rng.choice(NOTES),
             )
+            session_note = rng.choice(NOTES)
             ended = started + datetime.timedelta(minutes=minutes)
             if not open_session:
                 session.ended_at = ended  # the duration is derived by the session's rules
@@ -446,6 +453,8 @@ class _Builder:
                 session.completed_at = ended
             self.stamp(session, started - datetime.timedelta(minutes=rng.randint(1, 30)), session.ended_at)
             sessions.append(session)
+            if session_note:
+                notes.append(self._note(note_rng, session_note, session.created_at, session=session))
             for goal in self._goals_for(started):
                 links.append(
                     self.stamp(
@@ -493,12 +502,21 @@ class _Builder:
                 self.stamp(instance, session.created_at, instance.time_stop or instance.time_start)
                 instances.append(instance)
                 values.extend(self._values_for(instance, activity, day))
+                if note_rng.random() < CUE_SHARE:
+                    when = instance.time_stop or instance.time_start
+                    notes.append(self._note(note_rng, note_rng.choice(CUES), when, instance=instance))
         self.sessions = sessions
         self.write(PracticeSession, sessions, "sessions")
         self.write(PracticeSessionGoal, links, "session goals")
         self.write(SessionSection, sections, "sections")
         self.write(ActivityInstance, instances, "instances")
         self.write(MetricValue, values, "values")
+        self.write(Note, notes, "notes")
+
+    def _note(self, rng, body, when, **context):
+        note = Note(id=_uuid(rng), root_id=self.root.pk, body=body, pinned=rng.random() < 0.1, **context)
+        note.cue_activity_id = note.derive_cue_activity_id()
+        return self.stamp(note, when)
 
     def _template_for(self, day):
         if self.templates and self.rng.random() < 0.45:

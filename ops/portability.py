@@ -6,6 +6,10 @@ database reproduces each row exactly (ids, timestamps, deleted_at). Rows are wri
 ``bulk_create``: nothing is re-derived on the way in, but every row must first pass the rules its
 model's ``save()`` runs (``validate_unsaved()``, ``validate_values()``), so a document edited by
 hand or written elsewhere cannot bring in what the app itself would refuse.
+
+Documents written before sessions and instances lost their plain ``notes`` text (the same version
+1 format) still import: that text becomes a Note of its session or instance, with the id the
+migration that retired the field gives it (``field_note_id``), so nothing of theirs is lost.
 """
 
 import datetime
@@ -20,6 +24,7 @@ from django.utils import timezone
 
 from goals.integrity import _ordered_for_repair
 from goals.models import FractalScopedModel, Goal
+from sessions.models import field_note_id
 from sessions.records import store_fractal_products
 
 FORMAT = "fractal-goals.fractal"
@@ -91,6 +96,73 @@ def _pk(model, value, where):
         raise PortabilityError(f"{where}: {value!r} is not a valid id; nothing was written") from error
 
 
+# Rows of documents of the older shape that carry a plain ``notes`` text: label → the note's context.
+FIELD_NOTE_OWNERS = {"practice_sessions.practicesession": "session", "practice_sessions.activityinstance": "instance"}
+NOTE_LABEL = "practice_sessions.note"
+
+
+def upgrade_field_notes(objects):
+    """Turn the ``notes`` text of sessions and instances (older documents) into note rows, in place.
+
+    Each note takes its owner's root and times (and its ``deleted_at``: it is in the trash with
+    it); a document without such text is left as it is.
+    """
+    notes = []
+    for item in objects:
+        context = FIELD_NOTE_OWNERS.get(item.get("model"))
+        if context is None or "notes" not in item["fields"]:
+            continue
+        fields = item["fields"]
+        text = fields.pop("notes")
+        if text is None or text == "":
+            continue
+        if not isinstance(text, str):
+            raise PortabilityError(f"{item['model']} {item.get('pk')}: its notes are not text; nothing was written")
+        if not text.strip():
+            continue
+        owner = _pk(apps.get_model(item["model"]), item.get("pk"), item["model"])
+        notes.append(
+            {
+                "model": NOTE_LABEL,
+                "pk": str(field_note_id(context, owner)),
+                "fields": {
+                    "root": fields.get("root"),
+                    "created_at": fields.get("created_at"),
+                    "updated_at": fields.get("updated_at"),
+                    "deleted_at": fields.get("deleted_at"),
+                    "body": text,
+                    "pinned": False,
+                    "goal": None,
+                    "session": str(owner) if context == "session" else None,
+                    "activity": None,
+                    "instance": str(owner) if context == "instance" else None,
+                    "set_number": None,
+                },
+            }
+        )
+    objects.extend(notes)
+    _fill_cue_activities(objects)
+    return len(notes)
+
+
+def _fill_cue_activities(objects):
+    """Notes of documents written before notes knew their cue activity: derive it (their own
+    activity, or their instance's) as ``Note.save`` does."""
+    activity_of = {
+        str(item.get("pk")).lower(): item["fields"].get("activity")
+        for item in objects
+        if item.get("model") == "practice_sessions.activityinstance"
+    }
+    for item in objects:
+        fields = item["fields"]
+        if item.get("model") != NOTE_LABEL or "cue_activity" in fields:
+            continue
+        instance = fields.get("instance")
+        fields["cue_activity"] = fields.get("activity") or (
+            activity_of.get(str(instance).lower()) if instance else None
+        )
+
+
 def check_document(document):
     """Refuse a document that reaches outside its own fractal, before anything is written.
 
@@ -102,6 +174,9 @@ def check_document(document):
     objects = document.get("objects")
     if not isinstance(objects, list) or not objects:
         raise PortabilityError("the document holds no rows")
+    if not all(isinstance(item, dict) and isinstance(item.get("fields"), dict) for item in objects):
+        raise PortabilityError("the document has a malformed row")
+    upgrade_field_notes(objects)
     if not isinstance(document.get("root"), str):
         raise PortabilityError(f"the document's root: {document.get('root')!r} is not a valid id; nothing was written")
     root = _pk(Goal, document["root"], "the document's root")

@@ -40,6 +40,23 @@ class PauseInline(ScopedInline):
     show_change_link = False
 
 
+class NoteInline(ScopedInline):
+    """The notes of a session, or of an instance (and its sets); the Notes admin edits any note."""
+
+    model = Note
+    fields = ("body", "pinned", "set_number", "deleted_at")
+    readonly_fields = ("deleted_at",)
+
+
+class SessionNoteInline(NoteInline):
+    fk_name = "session"
+    fields = ("body", "pinned", "deleted_at")
+
+
+class InstanceNoteInline(NoteInline):
+    fk_name = "instance"
+
+
 class InstanceInline(ScopedInline):
     model = ActivityInstance
     fields = (
@@ -67,11 +84,11 @@ class PracticeSessionAdmin(ScopedAdmin):
     form = FractalChoiceForm
     list_display = ("name", "fractal", "started_at", "ended_at", "total_duration_seconds", "completed", "is_live")
     list_filter = ("completed",)
-    search_fields = ("name", "notes", "id")
+    search_fields = ("name", "attached_notes__body", "id")
     list_select_related = ("root", "template")
     raw_id_fields = ("template",)
     date_hierarchy = "created_at"
-    inlines = [GoalLinkInline, SectionInline, PauseInline, InstanceInline]
+    inlines = [GoalLinkInline, SectionInline, PauseInline, InstanceInline, SessionNoteInline]
     readonly_fields = ("total_duration_seconds",)
     fields = (
         "fractal",
@@ -84,7 +101,6 @@ class PracticeSessionAdmin(ScopedAdmin):
         "total_duration_seconds",
         "completed",
         "completed_at",
-        "notes",
     )
 
 
@@ -122,7 +138,7 @@ class ActivityInstanceAdmin(ScopedAdmin):
     list_select_related = ("root", "activity", "session")
     raw_id_fields = ("session", "section", "activity")
     readonly_fields = ("duration_seconds",)
-    inlines = [ValueInline]
+    inlines = [ValueInline, InstanceNoteInline]
 
 
 @admin.register(MetricValue)

@@ -15,6 +15,7 @@ from goals.widgets import QuickSelect
 
 from .filtering import filter_sessions
 from .models import PracticeSession, PracticeSessionGoal, SessionSection, SessionTemplate
+from .models.note import NOTE_MAX_LENGTH
 
 
 def session_goals(fractal):
@@ -172,8 +173,7 @@ SectionFormSet = forms.formset_factory(SectionRowForm, extra=3, max_num=12, abso
 class SessionEditForm(forms.ModelForm):
     class Meta:
         model = PracticeSession
-        fields = ["name", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name"]
 
 
 class AddActivityForm(forms.Form):
@@ -198,8 +198,7 @@ class InstanceTimesForm(forms.Form):
     time_stop = IsoDateTimeField(required=False, label="Stop")
 
 
-class InstanceNotesForm(forms.Form):
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class InstanceDoneForm(forms.Form):
     completed = forms.BooleanField(required=False)
 
 
@@ -251,7 +250,12 @@ class LogSessionForm(forms.Form):
     activities = forms.ModelMultipleChoiceField(
         queryset=ActivityDefinition.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Markdown; kept as a note of the session.",
+    )
 
     def __init__(self, *args, fractal, **kwargs):
         super().__init__(*args, **kwargs)

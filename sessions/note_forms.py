@@ -49,7 +49,12 @@ class NoteForm(forms.ModelForm):
 class NoteFilterForm(forms.Form):
     context = forms.ChoiceField(choices=[("", "Anything"), *NoteContext.choices], required=False, label="On")
     pinned = forms.BooleanField(required=False, label="Pinned only")
-    text = forms.CharField(required=False, max_length=SEARCH_MAX_LENGTH, label="Text")
+    text = forms.CharField(
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Words in the notes (any case)"}),
+    )
 
     def filters(self):
         data = self.cleaned_data
@@ -58,3 +63,22 @@ class NoteFilterForm(forms.Form):
             "pinned": True if data.get("pinned") else None,
             "text": data.get("text"),
         }
+
+
+class SessionNoteForm(forms.ModelForm):
+    """A note written on the session page: its text, pin and (for a new note of an activity) its set.
+
+    What it hangs on (the session or one of its instances) is set by the view, never posted.
+    """
+
+    class Meta:
+        model = Note
+        fields = ["body", "pinned", "set_number"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 2, "placeholder": "Markdown: **bold**, - lists, links"})}
+        labels = {"body": "Note", "pinned": "Pin", "set_number": "Set"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        note = self.instance
+        if not note._state.adding or note.instance_id is None or not note.instance.activity.has_sets:
+            del self.fields["set_number"]  # a set is chosen when the note is written, on an activity with sets

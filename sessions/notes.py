@@ -2,6 +2,8 @@
 
 from django.db.models import Q
 
+from goals.search import contains_text
+
 from .models import Note, NoteContext
 
 CONTEXT_FILTERS = {
@@ -30,7 +32,7 @@ def filter_notes(notes, context=None, pinned=None, text=None):
     if pinned is not None:
         notes = notes.filter(pinned=pinned)
     if text:
-        notes = notes.filter(body__icontains=text)
+        notes = notes.filter(contains_text("body", text))
     return notes
 
 

@@ -7,13 +7,13 @@ its htmx partials and the value-saving view agree on cell names.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 
-from .models import ActivityInstance, MetricValue, PracticeSession, SessionSection, TargetAchievement
+from .models import ActivityInstance, MetricValue, Note, PracticeSession, SessionSection, TargetAchievement
 from .records import session_records
 
 MAX_SETS = 50
@@ -237,8 +237,79 @@ def previous_instances(session, activity_ids):
     return {instance.activity_id: instance for instance in found}
 
 
-def decorate(instance, previous=None, set_count=None, posted=None, errors=(), records=None, rest_seconds=None):
-    """Attach what the instance partial shows: its grid, the previous values and any errors."""
+CUES_PER_ACTIVITY = 3
+
+
+def page_notes(session):
+    """The notes of the session and of its instances (and their sets), in one query.
+
+    Returns (session notes, {instance id: notes}); pinned first, then in the order they were written.
+    """
+    notes = (
+        Note.objects.filter(root_id=session.root_id)
+        .filter(Q(session_id=session.pk) | Q(instance__session_id=session.pk))
+        .order_by("-pinned", "created_at", "id")
+    )
+    own, by_instance = [], {}
+    for note in notes:
+        if note.instance_id is None:
+            own.append(note)
+        else:
+            by_instance.setdefault(note.instance_id, []).append(note)
+    return own, by_instance
+
+
+def cues_for(session, activity_ids, per_activity=CUES_PER_ACTIVITY):
+    """For each activity, the last few notes to practise it by: {activity id: [notes]}.
+
+    Notes of the activity itself and of its instances in the fractal's earlier sessions (not this
+    one), pinned first, then newest; ``per_activity`` of them. One query whatever the history:
+    each note is ranked within its activity and only the first ranks are read.
+    """
+    if not activity_ids:
+        return {}
+    when = session.started_at or session.created_at
+    earlier = Coalesce("instance__session__started_at", "instance__session__created_at")
+    # Read through note_cue_activity_idx: only the notes of these activities, never the whole history.
+    of_earlier_practice = Q(
+        instance__isnull=False,
+        instance__deleted_at__isnull=True,
+        instance__session__deleted_at__isnull=True,
+        practised__lt=when,
+    ) & ~Q(instance__session_id=session.pk)
+    ranked = (
+        Note.objects.filter(root_id=session.root_id, cue_activity_id__in=activity_ids)
+        .annotate(practised=earlier)
+        .filter(Q(activity_id__isnull=False) | of_earlier_practice)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("cue_activity_id")],
+                order_by=[F("pinned").desc(), F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=per_activity)
+        .select_related("instance__session")
+        .order_by("cue_activity_id", "rank")
+    )
+    cues = {}
+    for note in ranked:
+        cues.setdefault(note.cue_activity_id, []).append(note)
+    return cues
+
+
+def decorate(
+    instance,
+    previous=None,
+    set_count=None,
+    posted=None,
+    errors=(),
+    records=None,
+    rest_seconds=None,
+    notes=(),
+    cues=(),
+):
+    """Attach what the instance partial shows: its grid, the previous values, notes, cues and any errors."""
     instance.grid = build_grid(
         instance.activity,
         instance.live_values,
@@ -253,6 +324,8 @@ def decorate(instance, previous=None, set_count=None, posted=None, errors=(), re
     if previous is not None:
         previous.grid = build_grid(previous.activity, previous.live_values)
     instance.errors = list(errors)
+    instance.note_list = list(notes)
+    instance.cues = list(cues)
     return instance
 
 
@@ -284,7 +357,10 @@ def session_page(session, focus=None, set_count=None, posted=None, errors=None):
     errors = errors or {}
     sections = list(SessionSection.objects.filter(session=session).order_by("sort_order", "created_at"))
     instances = load_instances(session)
-    previous = previous_instances(session, {instance.activity_id for instance in instances})
+    activity_ids = {instance.activity_id for instance in instances}
+    previous = previous_instances(session, activity_ids)
+    session_notes, instance_notes = page_notes(session)
+    cues = cues_for(session, activity_ids)
     records = session_records(session, instances)
     rests = {section.pk: section.rest_seconds for section in sections}
     for instance in instances:
@@ -297,6 +373,8 @@ def session_page(session, focus=None, set_count=None, posted=None, errors=None):
             errors=errors.get(instance.pk, ()),
             records=records.get(instance.pk),
             rest_seconds=rests.get(instance.section_id),
+            notes=instance_notes.get(instance.pk, ()),
+            cues=cues.get(instance.activity_id, ()),
         )
     by_section = {section.pk: [] for section in sections}
     loose = []
@@ -313,5 +391,6 @@ def session_page(session, focus=None, set_count=None, posted=None, errors=None):
         "loose_instances": loose,
         "instances": instances,
         "achievements": achievements,
+        "session_notes": session_notes,
         "session_errors": errors.get("session", ()),
     }

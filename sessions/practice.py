@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from goals.models import SESSION_LEVELS
 
-from .models import ActivityInstance, PracticeSession, SessionSection
+from .models import ActivityInstance, Note, PracticeSession, SessionSection
 from .services import complete_session
 
 
@@ -126,15 +126,17 @@ def log_past_session(root, goals, name, started_at, ended_at, activities=(), tem
     """Record a session that already happened: its own times, goals and activities; completed at its end.
 
     The times follow the session rule (``PracticeSession.check_times``); the duration comes from them.
-    Values can then be entered on the session's page.
+    Values can then be entered on the session's page; ``notes`` (Markdown) becomes a note of the session.
     """
     PracticeSession.check_times(started_at, ended_at, completed=True)
     with transaction.atomic():
-        fields = {"started_at": started_at, "ended_at": ended_at, "notes": notes}
+        fields = {"started_at": started_at, "ended_at": ended_at}
         if template is not None:
             session = template.create_session(goals, name=name or None, **fields)
         else:
             session = PracticeSession.create(root, goals, name, **fields)
+        if notes and notes.strip():
+            Note(root_id=session.root_id, session=session, body=notes).save()
         start = ActivityInstance.objects.filter(session=session, section__isnull=True).count()
         for index, activity in enumerate(activities):
             session.add_activity(activity, sort_order=start + index)

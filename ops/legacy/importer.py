@@ -87,7 +87,8 @@ class LegacyImporter(
         self.goal_days = defaultdict(list)  # legacy program day id → goals planned on it
         self.session_days = {}  # session id → legacy program day id
         self.session_objects = {}
-        self.notes_for = defaultdict(list)  # ("session" | "instance", id) → note texts, in order
+        self.pending_notes = []  # state C notes, written once what they hang on is
+        self.instance_notes = []  # notes made from activity_instances.notes
         self.section_of = {}  # instance id → (section id, position)
         self.json_exercises = []  # (session id, section id, position, exercise dict) of the older JSON form
         self.instances_with_json_sets = set()

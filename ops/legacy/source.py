@@ -169,6 +169,8 @@ KNOWN_COLUMNS = {
         "activity_definition_id",
         "set_index",
         "content",
+        "pinned",
+        "is_pinned",
         "created_at",
         "updated_at",
         "deleted_at",

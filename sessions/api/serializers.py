@@ -6,10 +6,12 @@ from rest_framework.relations import PKOnlyObject
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 from goals.api.base import ScopedModelSerializer, ScopedRelatedField, clean_and_save, run_model_operation
 from goals.dates import validate_sane_date
+from goals.markdown import render_markdown
 from goals.models import Goal
 from sessions.models import (
     ActivityInstance,
     MetricValue,
+    Note,
     PracticeSession,
     Program,
     ProgramBlock,
@@ -20,6 +22,7 @@ from sessions.models import (
     TemplateActivity,
     TemplateSection,
 )
+from sessions.models.note import NOTE_MAX_LENGTH
 from sessions.services import reevaluate_targets
 
 AUDIT = ["created_at", "updated_at", "deleted_at"]
@@ -59,6 +62,47 @@ class MetricValueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+NOTES_WRITTEN_ELSEWHERE = (
+    "Read only: notes are written through the notes endpoint (POST /api/fractals/<root id>/notes/ "
+    "with the session or instance); here they are listed."
+)
+
+
+class NestedNoteSerializer(serializers.ModelSerializer):
+    """A note of a session or an instance, as listed with it (read only; written through ``notes/``)."""
+
+    body_html = serializers.SerializerMethodField(help_text="The body rendered from Markdown and sanitised.")
+
+    class Meta:
+        model = Note
+        fields = ["id", "body", "body_html", "pinned", "set_number", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_body_html(self, note) -> str:
+        return str(render_markdown(note.body))
+
+
+def notes_prefetch():
+    """The live notes of a session or an instance, pinned first then oldest first (a log reads down)."""
+    return Prefetch(
+        "attached_notes", queryset=Note.objects.order_by("-pinned", "created_at", "id"), to_attr="live_notes"
+    )
+
+
+class NotesListedHere:
+    """Serializers that list ``notes`` read only: a client of the older API writing notes text is told where to."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "get") and isinstance(data.get("notes"), str):
+            raise serializers.ValidationError({"notes": [NOTES_WRITTEN_ELSEWHERE]})
+        return super().to_internal_value(data)
+
+    def to_representation(self, instance):
+        if getattr(instance, "live_notes", None) is None:
+            prefetch_related_objects([instance], notes_prefetch())
+        return super().to_representation(instance)
+
+
 class ValueEntrySerializer(serializers.Serializer):
     """One cell of the value grid; ``value`` null removes the cell."""
 
@@ -68,12 +112,15 @@ class ValueEntrySerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True, min_value=-1e12, max_value=1e12)
 
 
-class ActivityInstanceSerializer(ScopedModelSerializer):
+class ActivityInstanceSerializer(NotesListedHere, ScopedModelSerializer):
     session = ScopedRelatedField(PracticeSession)
     section = ScopedRelatedField(SessionSection, required=False, allow_null=True)
     activity = ScopedRelatedField(ActivityDefinition)
     activity_name = serializers.CharField(source="activity.name", read_only=True)
     values = MetricValueSerializer(many=True, read_only=True, source="live_values")
+    notes = NestedNoteSerializer(
+        many=True, read_only=True, source="live_notes", help_text="Its notes (and its sets'), pinned first."
+    )
 
     class Meta:
         model = ActivityInstance
@@ -171,7 +218,9 @@ def instance_prefetch():
     return Prefetch(
         "instances",
         queryset=ActivityInstance.objects.select_related("activity")
-        .prefetch_related(Prefetch("values", queryset=MetricValue.objects.all(), to_attr="live_values"))
+        .prefetch_related(
+            Prefetch("values", queryset=MetricValue.objects.all(), to_attr="live_values"), notes_prefetch()
+        )
         .order_by("sort_order", "created_at"),
         to_attr="live_instances",
     )
@@ -181,18 +230,20 @@ def session_prefetch(detail=False):
     prefetch = [
         Prefetch("goals", queryset=Goal.objects.all()),
         Prefetch("sections", queryset=SessionSection.objects.order_by("sort_order"), to_attr="live_sections"),
+        notes_prefetch(),
     ]
     if detail:
         prefetch += [instance_prefetch(), "pauses"]
     return prefetch
 
 
-class PracticeSessionSerializer(ScopedModelSerializer):
+class PracticeSessionSerializer(NotesListedHere, ScopedModelSerializer):
     goals = ScopedRelatedField(
         Goal, many=True, help_text="Short-term or immediate goals of this fractal the session serves."
     )
     template = ScopedRelatedField(SessionTemplate, read_only=True, allow_null=True)
     sections = NestedSectionSerializer(many=True, read_only=True, source="live_sections")
+    notes = NestedNoteSerializer(many=True, read_only=True, source="live_notes", help_text="Its notes, pinned first.")
     new_sections = NewSectionSerializer(
         many=True, write_only=True, required=False, max_length=50, help_text="Sections to create with the session."
     )
@@ -290,7 +341,12 @@ class LogSessionSerializer(serializers.Serializer):
     ended_at = serializers.DateTimeField()
     activities = ScopedRelatedField(ActivityDefinition, many=True, required=False)
     template = ScopedRelatedField(SessionTemplate, required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text="Markdown; becomes a note of the session.",
+    )
 
     def validate(self, attrs):
         if len(attrs.get("activities", [])) > 100:

@@ -68,6 +68,7 @@ from .serializers import (
     StartScheduledSerializer,
     TimerSerializer,
     ValueEntrySerializer,
+    notes_prefetch,
     session_prefetch,
     template_prefetch,
 )
@@ -247,7 +248,9 @@ class ActivityInstanceViewSet(FractalScopedViewSet):
     ordering = ["sort_order", "created_at"]
 
     def scoped_queryset(self):
-        return super().scoped_queryset().select_related("activity").prefetch_related(_values_prefetch())
+        return (
+            super().scoped_queryset().select_related("activity").prefetch_related(_values_prefetch(), notes_prefetch())
+        )
 
     def _fresh(self, instance):
         instance = self.get_queryset().get(pk=instance.pk)

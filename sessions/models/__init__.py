@@ -1,5 +1,5 @@
 from .achievement import TargetAchievement
-from .note import Note, NoteContext
+from .note import Note, NoteContext, field_note_id
 from .pause import SessionPause
 from .program import Program, ProgramBlock, ProgramDay, ScheduledSession
 from .session import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, SessionSection
@@ -22,4 +22,5 @@ __all__ = [
     "TargetAchievement",
     "TemplateActivity",
     "TemplateSection",
+    "field_note_id",
 ]

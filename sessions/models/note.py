@@ -1,5 +1,7 @@
 """Notes: Markdown text attached to the fractal, a goal, a session, an activity, an instance or one set."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -17,6 +19,17 @@ class NoteContext(models.TextChoices):
     ACTIVITY = "activity", "Activity"
     INSTANCE = "instance", "Activity in a session"
     SET = "set", "Set"
+
+
+# Notes made from the plain ``notes`` text of a session or an instance (the migration that retired
+# those fields, an export of the older format, a legacy file) get an id derived from their owner, so
+# the same text always becomes the same note: an import run twice does not make two.
+FIELD_NOTE_NAMESPACE = uuid.UUID("6f1c5d0e-52a4-4f0b-9a59-3c1f4d6e2b71")
+
+
+def field_note_id(context, owner_id):
+    """The id of the note made from the ``notes`` text of a "session" or an "instance"."""
+    return uuid.uuid5(FIELD_NOTE_NAMESPACE, f"{context}:{owner_id}")
 
 
 # The keys a note can hang on; at most one is set (none: a note of the fractal itself).
@@ -48,8 +61,25 @@ class Note(FractalScopedModel):
         related_name="attached_notes",
     )
     set_number = models.PositiveIntegerField(null=True, blank=True, help_text="A note of one set of the instance.")
+    # The activity a note is a cue for (its own, or its instance's): derived on save, so the cues
+    # beside the inputs read "the latest notes of these activities" from one index.
+    cue_activity = models.ForeignKey(
+        "activities.ActivityDefinition",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
 
-    soft_delete = {"goal": "cascade", "session": "cascade", "activity": "cascade", "instance": "cascade"}
+    soft_delete = {
+        "goal": "cascade",
+        "session": "cascade",
+        "activity": "cascade",
+        "instance": "cascade",
+        "cue_activity": "keep",
+    }
 
     class Meta(FractalScopedModel.Meta):
         db_table = "notes"
@@ -57,6 +87,11 @@ class Note(FractalScopedModel):
         indexes = [
             models.Index(fields=["root", "-pinned", "-created_at"], name="note_root_pinned_idx"),
             models.Index(fields=["root", "updated_at"], name="note_root_updated_idx"),
+            models.Index(
+                fields=["root", "cue_activity", "-pinned", "-created_at"],
+                name="note_cue_activity_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -83,6 +118,20 @@ class Note(FractalScopedModel):
         if context == NoteContext.FRACTAL:
             return self.root
         return getattr(self, "instance" if context == NoteContext.SET else context)
+
+    def derive_cue_activity_id(self):
+        if self.activity_id is not None:
+            return self.activity_id
+        if self.instance_id is not None:
+            return self.instance.activity_id
+        return None
+
+    def save(self, *args, **kwargs):
+        self.cue_activity_id = self.derive_cue_activity_id()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "cue_activity"}
+        super().save(*args, **kwargs)
 
     def derive_root_id(self):
         for name in CONTEXT_FIELDS:

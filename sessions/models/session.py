@@ -55,7 +55,6 @@ class PracticeSession(FractalScopedModel):
     total_duration_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(blank=True)
 
     soft_delete = {"template": "keep"}
     time_order = SESSION_TIME_ORDER
@@ -431,7 +430,6 @@ class ActivityInstance(FractalScopedModel, OrderedModel):
     time_stop = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     completed = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
 
     soft_delete = {"session": "cascade", "section": "cascade", "activity": "keep"}
     time_order = INSTANCE_TIME_ORDER

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -18,8 +19,9 @@ from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
 from goals.widgets import option_tags
 
-from ..forms import AddActivityForm, InstanceNotesForm, InstanceTimesForm, SessionEditForm, SessionTimesForm
-from ..models import ActivityInstance, PracticeSession
+from ..forms import AddActivityForm, InstanceDoneForm, InstanceTimesForm, SessionEditForm, SessionTimesForm
+from ..models import ActivityInstance, Note, PracticeSession
+from ..note_forms import SessionNoteForm
 from ..page_data import MAX_SETS, parse_grid, previous_instances, session_page
 from ..services import complete_session, reopen_session, set_session_times
 from ..sets import confirm_set, copy_set
@@ -40,6 +42,19 @@ def _form_messages(form):
             label = form.fields[key].label or key.replace("_", " ").capitalize()
         found.extend(f"{label}: {error}" if label else error for error in errors)
     return found
+
+
+def _failed_note(form):
+    """Where a refused note came from (its card or the session, and which note), with the text sent."""
+    if form is None:
+        return None
+    note = form.instance
+    return {
+        "key": str(note.instance_id or "session"),
+        "note": None if note._state.adding else str(note.pk),
+        "body": form.data.get("body", ""),
+        "pinned": bool(form.data.get("pinned")),
+    }
 
 
 class Page:
@@ -75,6 +90,7 @@ class Page:
             "library_options": option_tags(library, chosen=library[0].pk if library else None),
             "search": search,
             "completion": page_options.pop("completion", None),
+            "failed_note": _failed_note(page_options.pop("note_form", None)),
             **session_page(self.session, **page_options),
         }
 
@@ -302,13 +318,46 @@ def instance_times(request, root_id, session_id, instance_id):
 def instance_update(request, root_id, session_id, instance_id):
     page = Page(request, root_id, session_id)
     instance = page.instance(instance_id)
-    form = InstanceNotesForm(request.POST)
+    form = InstanceDoneForm(request.POST)
     if not form.is_valid():
         return page.respond(instance, error=_form_messages(form))
-    instance.notes = form.cleaned_data["notes"]
     instance.completed = form.cleaned_data["completed"]
-    instance.save(update_fields=["notes", "completed"])
+    instance.save(update_fields=["completed"])
     return page.respond(instance)
+
+
+# --- notes of the session and its activities, written in place --------------------------------
+def _note_saved(page, form):
+    """Save a note written on the session page; answer with the card (or the body) it belongs to."""
+    instance = form.instance.instance if form.instance.instance_id else None
+    if not form.is_valid():
+        return page.respond(instance, error=_form_messages(form), note_form=form)
+    form.save()
+    return page.respond(instance)
+
+
+@login_required
+@require_POST
+def session_note_add(request, root_id, session_id):
+    """A new note of the session, or (``instance``, optionally ``set_number``) of one of its activities."""
+    page = Page(request, root_id, session_id)
+    instance = None
+    if request.POST.get("instance"):
+        instance = get_scoped_or_404(
+            ActivityInstance.objects.filter(session=page.session), page.fractal, pk=request.POST["instance"]
+        )
+    note = Note(root_id=page.fractal.pk, session=None if instance else page.session, instance=instance)
+    return _note_saved(page, SessionNoteForm(request.POST, instance=note))
+
+
+@login_required
+@require_POST
+def session_note_edit(request, root_id, session_id, note_id):
+    """Edit the text or pin of a note of the session or of one of its activities."""
+    page = Page(request, root_id, session_id)
+    of_this_session = Note.objects.filter(Q(session=page.session) | Q(instance__session=page.session))
+    note = get_scoped_or_404(of_this_session.select_related("instance"), page.fractal, pk=note_id)
+    return _note_saved(page, SessionNoteForm(request.POST, instance=note))
 
 
 @login_required

@@ -177,6 +177,43 @@
     status.textContent = { saved: "All changes saved", saving: "Saving…", unsaved: "Not saved" }[state];
   }
 
+  // A note being written in a card is not saved by itself: when a save of the card's values
+  // replaces the card, the note forms keep what was typed in them and stay open.
+  function noteDrafts(card) {
+    var drafts = {};
+    card.querySelectorAll("form.note-form").forEach(function (form) {
+      var fields = {};
+      form.querySelectorAll("textarea, select, input[type=checkbox]").forEach(function (field) {
+        fields[field.name] = field.type === "checkbox" ? field.checked : field.value;
+      });
+      var details = form.closest("details");
+      drafts[form.getAttribute("action")] = { fields: fields, open: details ? details.open : false };
+    });
+    return drafts;
+  }
+
+  function restoreNoteDrafts(card, drafts) {
+    card.querySelectorAll("form.note-form").forEach(function (form) {
+      var draft = drafts[form.getAttribute("action")];
+      if (!draft) {
+        return;
+      }
+      form.querySelectorAll("textarea, select, input[type=checkbox]").forEach(function (field) {
+        if (field.name in draft.fields) {
+          if (field.type === "checkbox") {
+            field.checked = draft.fields[field.name];
+          } else {
+            field.value = draft.fields[field.name];
+          }
+        }
+      });
+      var details = form.closest("details");
+      if (details && draft.open) {
+        details.open = true;
+      }
+    });
+  }
+
   // Swap a card for the server's rendering, keeping the cursor where the user is.
   function replaceCard(key, html) {
     var card = document.getElementById("instance-" + key);
@@ -185,6 +222,8 @@
     }
     var focused = document.activeElement;
     var focusName = focused && card.contains(focused) ? focused.getAttribute("name") : null;
+    var focusForm = focusName && focused.form ? focused.form.getAttribute("action") : null;
+    var drafts = noteDrafts(card);
     var selection = null;
     if (focusName && typeof focused.selectionStart === "number") {
       try {
@@ -200,12 +239,14 @@
       return;
     }
     card.replaceWith(fresh);
+    restoreNoteDrafts(fresh, drafts);
     if (window.htmx) {
       window.htmx.process(fresh);
     }
     addSteppers(fresh);
     if (focusName) {
-      var again = fresh.querySelector("[name='" + focusName + "']");
+      var scope = focusForm ? fresh.querySelector("form[action='" + focusForm + "']") || fresh : fresh;
+      var again = scope.querySelector("[name='" + focusName + "']");
       if (again) {
         again.focus();
         if (selection) {
@@ -438,6 +479,19 @@
   document.addEventListener("htmx:confirm", function (event) {
     event.preventDefault();
     flushAll().then(function () {
+      var elt = event.detail.elt;
+      // A save just replaced the card the form was in (htmx drops requests of detached elements):
+      // send the same form of the new card instead (a note form there kept what was typed).
+      if (!document.body.contains(elt) && elt.matches && elt.matches("form[action]")) {
+        // Add-note forms of every card share their action: look in the same card only.
+        var oldCard = elt.closest("article.instance");
+        var scope = oldCard ? document.getElementById(oldCard.id) : document;
+        var again = scope && scope.querySelector("form[action='" + elt.getAttribute("action") + "']");
+        if (again && window.htmx) {
+          window.htmx.trigger(again, "submit");
+        }
+        return;
+      }
       event.detail.issueRequest(false);
     });
   });

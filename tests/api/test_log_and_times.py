@@ -37,6 +37,7 @@ def test_logging_a_past_session_records_it_completed_with_its_duration(api, frac
     assert data["completed"] is True and data["total_duration_seconds"] == 3600
     assert data["name"] == short_term_goal.name
     assert [instance["activity_name"] for instance in data["instances"]] == ["Squat"]
+    assert [note["body"] for note in data["notes"]] == ["Heavy"]
     session = PracticeSession.objects.get()
     assert (session.started_at, session.ended_at, session.completed_at) == (
         yesterday,

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from sessions.models import ActivityInstance, PracticeSession, SessionSection
+from sessions.models import ActivityInstance, Note, PracticeSession, SessionSection
 from tests.api.conftest import url
 from tests.factories import (
     ActivityDefinitionFactory,
@@ -188,10 +188,13 @@ def _sessions(fractal, goal, count):
 @pytest.mark.parametrize("count", [3, 30])
 def test_session_list_query_count_does_not_grow(api, fractal, short_term_goal, count, django_assert_num_queries):
     _sessions(fractal, short_term_goal, count)
-    # savepoint, fractal, count, page, goals, sections, release
-    with django_assert_num_queries(7):
+    for session in PracticeSession.objects.filter(root=fractal):
+        Note(root_id=fractal.pk, session=session, body="Felt strong").save()
+    # savepoint, fractal, count, page, goals, sections, notes, release
+    with django_assert_num_queries(8):
         response = api.get(url(fractal, "sessions/"))
     assert response.json()["count"] == count
+    assert all(row["notes"][0]["body"] == "Felt strong" for row in response.json()["results"])
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -203,7 +206,12 @@ def test_session_detail_query_count_does_not_grow(api, fractal, short_term_goal,
         instance = ActivityInstanceFactory(session=session, activity=activity)
         for set_number in (1, 2, 3):
             MetricValueFactory(instance=instance, metric=metric, set_number=set_number)
-    # savepoint, fractal, session+template, goals, sections, instances+activity, values, pauses, release
-    with django_assert_num_queries(9):
+        Note(root_id=fractal.pk, instance=instance, set_number=2, body="Grip *slipped*").save()
+    # savepoint, fractal, session+template, goals, sections, session notes, instances+activity, values,
+    # instance notes, pauses, release
+    with django_assert_num_queries(11):
         response = api.get(url(fractal, f"sessions/{session.pk}/"))
-    assert len(response.json()["instances"]) == count + 2
+    instances = response.json()["instances"]
+    assert len(instances) == count + 2
+    noted = [instance["notes"][0] for instance in instances if instance["notes"]]
+    assert len(noted) == count and noted[0]["set_number"] == 2 and "<em>slipped</em>" in noted[0]["body_html"]

@@ -26,8 +26,10 @@ def _pages(fractal, goal):
     target = target_on(goal, pull_up, Weight=20, Reps=5)
     weekly = Target(goal=goal, activity=pull_up, name="Pull twice a week", kind="frequency", times=2, weeks=3)
     weekly.save()
-    session_with_sets(fractal, goal, pull_up, sets=[(17.5, 5), (20, 3), (22.5, 2)], days_ago=3, completed=True)
-    session, _ = session_with_sets(fractal, goal, pull_up, sets=[(20, 5), (22.5, 5)], days_ago=0)
+    _, earlier = session_with_sets(
+        fractal, goal, pull_up, sets=[(17.5, 5), (20, 3), (22.5, 2)], days_ago=3, completed=True
+    )
+    session, current = session_with_sets(fractal, goal, pull_up, sets=[(20, 5), (22.5, 5)], days_ago=0)
     template = SessionTemplateFactory(root=fractal, name="Pull day")
     program = ProgramFactory(root=fractal, name="Winter block")
     today = timezone.localdate()
@@ -44,6 +46,9 @@ def _pages(fractal, goal):
     note = Note(root_id=fractal.pk, body=long_note, goal=goal, pinned=True)
     note.full_clean()
     note.save()
+    # The session page: cues from the earlier practice and the activity, notes of the session and a set.
+    for fields in ({"instance": earlier}, {"activity": pull_up}, {"session": session}, {"instance": current}):
+        Note(root_id=fractal.pk, body=long_note, set_number=2 if "instance" in fields else None, **fields).save()
     root = {"root_id": fractal.pk}
     return [
         reverse("fractal-list"),

@@ -43,18 +43,23 @@ def test_a_value_typed_just_before_mark_complete_is_stored_and_meets_the_target(
     assert page.js_errors == []
 
 
-def test_a_note_then_a_tick_are_both_stored(signed_in_page, fractal, short_term_goal):
+def test_a_value_typed_then_a_note_added_in_place_then_a_tick_are_all_stored(signed_in_page, fractal, short_term_goal):
     page = signed_in_page
     _, instance, _ = _session_page(page, fractal, short_term_goal)
     card = page.locator(f"#instance-{instance.pk}")
-    card.get_by_label("Notes").fill("Grip slipped on the last rep")
+    card.get_by_label("Weight set 1", exact=True).fill("21")  # still waiting for its debounce
+    card.locator("details.note-add summary").click()
+    card.locator("details.note-add textarea[name=body]").fill("Grip *slipped* on the last rep")
+    card.get_by_role("button", name="Add note").click()
+    card = page.locator(f"#instance-{instance.pk}")
+    expect(card.locator(".practice-note em")).to_have_text("slipped")
     card.get_by_label("Done").check()
     expect(page.locator("#save-status")).to_have_text("All changes saved")
     expect(card.get_by_label("Done")).to_be_checked()
-    expect(card.get_by_label("Notes")).to_have_value("Grip slipped on the last rep")
     instance.refresh_from_db()
     assert instance.completed is True
-    assert instance.notes == "Grip slipped on the last rep"
+    assert [note.body for note in instance.attached_notes.all()] == ["Grip *slipped* on the last rep"]
+    assert (1, "Weight", 21) in _values(instance)
     assert page.js_errors == []
 
 

@@ -53,7 +53,6 @@ def build_demo_fractal(root):
         root=root,
         goals=[short, immediate],
         template=template,
-        notes="Good",
         started_at=start,
         ended_at=start + datetime.timedelta(hours=1),
         completed=True,
@@ -103,4 +102,5 @@ def build_demo_fractal(root):
     ScheduledSessionFactory(day=day, template=template)
     Note(root_id=root.pk, body="**Cue**: hips level", instance=instance, set_number=1, pinned=True).save()
     Note(root_id=root.pk, body="Plan for the season").save()
+    Note(root_id=root.pk, body="Good", session=session).save()
     return {"short": short, "session": session, "value": value, "program": program}

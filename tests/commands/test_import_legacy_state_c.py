@@ -13,7 +13,17 @@ from goals.models import Goal
 from goals.models.profile import Profile
 from ops.legacy import LegacyFileError, import_legacy
 from ops.legacy.source import CORE_TABLES
-from sessions.models import ActivityInstance, MetricValue, PracticeSession, Program, ProgramBlock, ScheduledSession
+from ops.legacy.stages.notes import INSTANCE_NOTES
+from sessions.models import (
+    ActivityInstance,
+    MetricValue,
+    Note,
+    PracticeSession,
+    Program,
+    ProgramBlock,
+    ScheduledSession,
+    field_note_id,
+)
 from tests.commands.legacy_files import U, build_state_b, build_state_c
 
 UTC = datetime.UTC
@@ -54,19 +64,71 @@ def test_completed_at_is_kept_from_the_file_for_goals_and_sessions(imported_c):
     assert s1.completed_at == datetime.datetime(2026, 1, 10, 10, 30, tzinfo=UTC)
 
 
-def test_notes_go_to_the_session_and_instance_notes_and_set_notes_say_their_set(imported_c):
-    assert PracticeSession.all_objects.get(pk=U("c-s1")).notes == "Felt strong"
-    assert ActivityInstance.all_objects.get(pk=U("c-i1")).notes == "Left hand weaker\n\nSet 2: Slipped"
-    assert imported_c.tables["notes"].imported == 3
+def _notes_by_body():
+    return {note.body: note for note in Note.all_objects.all()}
 
 
-def test_notes_with_no_home_are_reported_as_not_kept_never_dropped_silently(imported_c):
-    not_kept = {row_id: what for _table, row_id, what in imported_c.not_kept}
-    assert "Use the 20 mm edge" in not_kept[U("c-note-activity")]
-    assert "Typo" in not_kept[U("c-note-deleted")]
-    assert imported_c.reasons_for("notes", U("c-note-activity"))
+def test_notes_become_first_class_notes_on_their_session_instance_set_and_activity(imported_c):
+    notes = _notes_by_body()
+    assert set(notes) == {"Felt strong", "Left hand weaker", "Slipped", "Use the 20 mm edge", "Typo"}
+    assert str(notes["Felt strong"].session_id) == U("c-s1") and notes["Felt strong"].instance_id is None
+    assert str(notes["Left hand weaker"].instance_id) == U("c-i1") and notes["Left hand weaker"].set_number is None
+    # set_index counted sets from 0: the second set is set 2 here.
+    assert str(notes["Slipped"].instance_id) == U("c-i1") and notes["Slipped"].set_number == 2
+    assert str(notes["Use the 20 mm edge"].activity_id) == U("c-hang")
+    assert all(str(note.root_id) == U("c-root") for note in notes.values())
+    # Their own ids and times (UTC from January 5, 2026), not the import's.
+    assert str(notes["Felt strong"].pk) == U("c-note-session")
+    assert notes["Felt strong"].created_at == datetime.datetime(2026, 1, 10, 11, 0, tzinfo=UTC)
+    assert not any(note.pinned for note in notes.values())
+    assert imported_c.tables["notes"].imported == 5
+
+
+def test_a_deleted_note_is_kept_in_the_trash_not_lost(imported_c):
+    typo = Note.all_objects.get(pk=U("c-note-deleted"))
+    assert typo.deleted_at == datetime.datetime(2026, 1, 10, 11, 0, tzinfo=UTC)
+    assert not Note.objects.filter(pk=typo.pk).exists()
+    assert not [row for row in imported_c.not_kept if row[0] == "notes"]
     counts = imported_c.tables["notes"]
     assert counts.read == counts.imported + counts.skipped == 5
+
+
+def test_the_pinned_state_of_a_note_is_kept(owner, tmp_path):
+    pin = f"UPDATE notes SET pinned = 1 WHERE id = '{U('c-note-set')}';"
+    path = build_state_c(tmp_path / "pinned.db", extra_sql="ALTER TABLE notes ADD COLUMN pinned INTEGER; " + pin)
+    import_legacy(path, owner, source_tz="Europe/Berlin")
+    assert [note.body for note in Note.all_objects.filter(pinned=True)] == ["Slipped"]
+
+
+def test_a_note_whose_instance_is_missing_is_reported_as_not_kept_never_dropped_silently(owner, tmp_path):
+    path = build_state_c(
+        tmp_path / "orphan.db",
+        extra_sql=(
+            "INSERT INTO notes (id, root_id, context_type, activity_instance_id, content) VALUES "
+            f"('{U('c-note-orphan')}', '{U('c-root')}', 'activity_instance', '{U('c-i-gone')}', 'Lost cue');"
+        ),
+    )
+    report = import_legacy(path, owner, source_tz="Europe/Berlin")
+    assert "orphan" in report.reasons_for("notes", U("c-note-orphan"))[0]
+    assert any("Lost cue" in what for _table, _row, what in report.not_kept)
+    assert not Note.all_objects.filter(body="Lost cue").exists()
+    counts = report.tables["notes"]
+    assert counts.read == counts.imported + counts.skipped == 6
+
+
+def test_the_notes_text_of_an_instance_row_becomes_a_note_of_the_instance(owner, tmp_path):
+    path = build_state_c(
+        tmp_path / "text.db", extra_sql=f"UPDATE activity_instances SET notes = 'Chalk up' WHERE id = '{U('c-i2')}';"
+    )
+    report = import_legacy(path, owner, source_tz="Europe/Berlin")
+    note = Note.all_objects.get(body="Chalk up")
+    assert note.pk == field_note_id("instance", uuid.UUID(U("c-i2")))
+    instance = ActivityInstance.all_objects.get(pk=U("c-i2"))
+    assert (note.instance_id, note.created_at, note.root_id) == (instance.pk, instance.created_at, instance.root_id)
+    counts = report.tables[INSTANCE_NOTES]
+    assert (counts.read, counts.imported) == (1, 1)
+    again = import_legacy(path, owner, source_tz="Europe/Berlin")
+    assert again.tables[INSTANCE_NOTES].imported == 0 and Note.all_objects.filter(body="Chalk up").count() == 1
 
 
 def test_day_templates_become_scheduled_sessions_and_the_session_of_the_day_is_linked(imported_c):
@@ -192,7 +254,7 @@ def test_the_report_option_writes_every_repair_as_json(owner, state_c, tmp_path)
     )
     data = json.loads(target.read_text())
     assert data["state"] == "C"
-    assert data["tables"]["notes"]["imported"] == 3
+    assert data["tables"]["notes"]["imported"] == 5
     assert {"table", "row", "what"} <= set(data["repairs"][0])
     assert any(item["row"] == U("c-mid") for item in data["repairs"])
     assert "Repairs:" in out.getvalue() and "Clocks:" in out.getvalue()

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from goals.integrity import _ordered_for_repair
 from goals.models import ApiToken, Goal, Profile
 from ops.portability import dumps, export_fractal
-from sessions.models import MetricValue, PracticeSession, ScheduledSession
+from sessions.models import MetricValue, Note, PracticeSession, ScheduledSession
 from tests.commands.demo_fractal import build_demo_fractal
 from tests.conftest import PASSWORD
 
@@ -137,6 +137,20 @@ def test_the_download_holds_each_fractal_document_and_csvs_that_parse(owner_clie
     goals = read_csv(archive, "goals.csv")
     assert len(goals) == Goal.objects.owned_by(owner).count()
     assert {row["fractal"] for row in goals} == {demo.name}
+
+
+def test_the_download_holds_every_note_and_each_session_row_its_notes(owner_client, owner, demo, stranger_demo):
+    archive = download(owner_client)
+    notes = read_csv(archive, "notes.csv")
+    live = Note.objects.owned_by(owner)
+    assert len(notes) == live.count() > 0
+    assert {row["fractal"] for row in notes} == {demo.name}
+    set_note = next(note for note in live if note.set_number is not None)
+    row = next(row for row in notes if row["note_id"] == str(set_note.pk))
+    assert (row["body"], row["set"], row["on"]) == (set_note.body, str(set_note.set_number), "Set")
+    noted = next(note for note in live if note.session_id is not None)
+    sessions = {row["session_id"]: row for row in read_csv(archive, "sessions.csv")}
+    assert noted.body in sessions[str(noted.session_id)]["notes"]
 
 
 def test_the_download_is_for_signed_in_users_only(anonymous_client):

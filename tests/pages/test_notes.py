@@ -140,6 +140,33 @@ def test_the_notes_page_filters_by_context_pinned_and_text(owner_client, world):
     assert owner_client.get(notes_page(world["fractal"]), {"context": "nonsense"}).status_code == 400
 
 
+def test_the_text_search_ignores_case_in_every_alphabet_and_treats_wildcards_as_text(owner_client, world):
+    note(world, "Übung: Schulterblätter zusammen")
+    note(world, "ΣΦΑΙΡΑ και κορμός")
+    note(world, "100% effort, snake_case")
+    note(world, "Plain")
+
+    def bodies(text):
+        page = owner_client.get(notes_page(world["fractal"]), {"text": text})
+        return [row.body for row in page.context["page"]]
+
+    assert bodies("übung") == ["Übung: Schulterblätter zusammen"]
+    assert bodies("SCHULTERBLÄTTER") == ["Übung: Schulterblätter zusammen"]
+    assert bodies("σφαιρα") == ["ΣΦΑΙΡΑ και κορμός"]
+    assert bodies("0%") == ["100% effort, snake_case"] and bodies("e_c") == ["100% effort, snake_case"]
+    assert bodies("%") == ["100% effort, snake_case"]
+    api_rows = owner_client.get(api(world["fractal"]), {"text": "ÜBUNG"}).json()["results"]
+    assert [row["body"] for row in api_rows] == ["Übung: Schulterblätter zusammen"]
+
+
+def test_the_notes_search_is_in_the_fractal_navigation_of_every_fractal_page(owner_client, world):
+    tree = owner_client.get(reverse("fractal-tree", kwargs={"root_id": world["fractal"].pk})).content.decode()
+    nav = tree.split('class="fractal-nav"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{notes_page(world["fractal"])}"' in nav
+    page = owner_client.get(notes_page(world["fractal"])).content.decode()
+    assert 'role="search"' in page and 'type="search"' in page and 'name="text"' in page
+
+
 def test_writing_a_note_from_the_goal_page_link_attaches_it_and_goes_back(owner_client, world):
     goal = world["goal"]
     goal_url = reverse("goal-detail", kwargs={"root_id": goal.root_id, "goal_id": goal.pk})

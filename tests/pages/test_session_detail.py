@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goals.models import Profile
-from sessions.models import ActivityInstance, MetricValue, PracticeSession
+from sessions.models import ActivityInstance, MetricValue, Note, PracticeSession
 from tests.factories import (
     ActivityDefinitionFactory,
     ActivityInstanceFactory,
@@ -106,11 +106,11 @@ def test_session_actions_are_for_the_owner_only(name, stranger_client, anonymous
 
 @pytest.mark.parametrize("name", INSTANCE_ACTIONS)
 def test_instance_actions_are_for_the_owner_only(name, stranger_client, anonymous_client, instance):
-    data = {"action": "start", "offset": "1", "notes": "mine"}
+    data = {"action": "start", "offset": "1", "completed": "on"}
     assert stranger_client.post(instance_action(name, instance), data).status_code == 404
     assert anonymous_client.post(instance_action(name, instance), data).status_code == 302
     instance.refresh_from_db()
-    assert instance.time_start is None and instance.notes == "" and instance.deleted_at is None
+    assert instance.time_start is None and not instance.completed and instance.deleted_at is None
 
 
 def test_an_instance_of_another_session_is_not_found_through_this_one(owner_client, instance, fractal):
@@ -184,21 +184,19 @@ def test_reopening_a_completed_session(owner_client, session):
     assert not session.completed
 
 
-def test_editing_the_name_and_notes(owner_client, session):
-    response = owner_client.post(
-        session_action("session-edit", session), {"name": "Renamed", "notes": "Felt strong"}, **HTMX
-    )
+def test_editing_the_name(owner_client, session):
+    response = owner_client.post(session_action("session-edit", session), {"name": "Renamed"}, **HTMX)
     assert response.status_code == 200
     session.refresh_from_db()
-    assert (session.name, session.notes) == ("Renamed", "Felt strong")
+    assert session.name == "Renamed"
 
 
 def test_an_empty_name_is_refused(owner_client, session):
-    response = owner_client.post(session_action("session-edit", session), {"name": "", "notes": "x"}, **HTMX)
+    response = owner_client.post(session_action("session-edit", session), {"name": ""}, **HTMX)
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
     session.refresh_from_db()
-    assert (session.name, session.notes) == ("Evening practice", "")
+    assert session.name == "Evening practice"
 
 
 def test_moving_a_session_to_the_trash(owner_client, instance):
@@ -359,14 +357,12 @@ def test_a_malformed_time_is_refused(owner_client, instance):
     assert "Enter a date and time as YYYY-MM-DDTHH:MM" in response.content.decode()
 
 
-# --- notes and completion of an instance ---------------------------------------------------
-def test_saving_notes_and_the_done_mark(owner_client, instance):
-    response = owner_client.post(
-        instance_action("instance-update", instance), {"notes": "Grip slipped", "completed": "on"}, **HTMX
-    )
+# --- completion of an instance (its notes: tests/pages/test_session_notes.py) ---------------
+def test_saving_the_done_mark(owner_client, instance):
+    response = owner_client.post(instance_action("instance-update", instance), {"completed": "on"}, **HTMX)
     assert response.status_code == 200
     instance.refresh_from_db()
-    assert instance.notes == "Grip slipped" and instance.completed
+    assert instance.completed
 
 
 # --- values --------------------------------------------------------------------------------
@@ -497,9 +493,17 @@ def test_the_page_runs_the_same_number_of_queries_for_small_and_large_sessions(
             section = SessionSectionFactory(session=session)
             activity = set_activity(fractal, name=f"Drill {section.pk}")
             hang = split_activity(fractal, name=f"Hang {section.pk}")
-            session_with_sets(fractal, short_term_goal, activity, sets=[(10, index + 1)], days_ago=3)
+            _earlier, before = session_with_sets(fractal, short_term_goal, activity, sets=[(10, index + 1)], days_ago=3)
             instance = ActivityInstanceFactory(session=session, section=section, activity=activity)
             ActivityInstanceFactory(session=session, activity=hang)
+            # Notes: cues from the earlier instance and the activity, the instance's own, the session's.
+            for note in (
+                Note(root_id=fractal.pk, instance=before, body="Cue: *squeeze glutes*"),
+                Note(root_id=fractal.pk, activity=activity, body="Elbows in", pinned=True),
+                Note(root_id=fractal.pk, instance=instance, set_number=2, body="Grip slipped"),
+                Note(root_id=fractal.pk, session=session, body="Felt strong"),
+            ):
+                note.save()
             weight, reps = activity.metrics.order_by("sort_order")
             instance.record_values(
                 [{"metric": weight, "set_number": n, "value": 20} for n in (1, 2, 3)]
@@ -511,4 +515,7 @@ def test_the_page_runs_the_same_number_of_queries_for_small_and_large_sessions(
     build(12)
     with django_assert_num_queries(small):
         response = owner_client.get(detail_url(session))
-    assert response.content.decode().count('<article id="instance-') == 28
+    page = response.content.decode()
+    assert page.count('<article id="instance-') == 28
+    assert page.count('<li class="cue') == 28 and page.count("<em>squeeze glutes</em>") == 14
+    assert page.count("<p>Grip slipped</p>") == 14 and page.count("<p>Felt strong</p>") == 14

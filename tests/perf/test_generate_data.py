@@ -12,6 +12,7 @@ from ops.datagen import LOG_LIBRARY_SIZE, generate_fractal, level_counts
 from sessions.models import (
     ActivityInstance,
     MetricValue,
+    Note,
     PracticeSession,
     PracticeSessionGoal,
     SessionSection,
@@ -38,6 +39,7 @@ SCOPED_MODELS = [
     SessionSection,
     ActivityInstance,
     MetricValue,
+    Note,
 ]
 
 

@@ -143,8 +143,8 @@ def test_setting_times_through_the_api_with_anything(owner_world, start, stop):
 
 
 @BOUNDED
-@given(name=text_values, minutes=json_scalars, sections=json_values, notes=text_values)
-def test_creating_a_session_through_the_api_with_anything(owner_world, name, minutes, sections, notes):
+@given(name=text_values, minutes=json_scalars, sections=json_values, description=text_values)
+def test_creating_a_session_through_the_api_with_anything(owner_world, name, minutes, sections, description):
     client = signed_in(owner_world.user)
     url = f"/api/fractals/{owner_world.root.pk}/sessions/"
     body = {
@@ -152,13 +152,13 @@ def test_creating_a_session_through_the_api_with_anything(owner_world, name, min
         "goals": [str(owner_world.goal.pk)],
         "planned_minutes": minutes,
         "new_sections": sections,
-        "notes": notes,
+        "description": description,
     }
     with example() as unchanged:
         response = checked(post_json(client, url, body), unchanged)
         if response is not None:
             stored = PracticeSession.objects.get(pk=response.json()["id"])
-            assert stored.name == name and "\x00" not in stored.name + stored.notes
+            assert stored.name == name and "\x00" not in stored.name + stored.description
             assert stored.planned_minutes is None or stored.planned_minutes >= 0
 
 

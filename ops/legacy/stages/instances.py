@@ -7,7 +7,6 @@ from ..convert import (
     as_bool,
     as_int,
     as_uuid,
-    text,
 )
 from .base import DURATION_TOLERANCE, VALUE_CHUNK, InstanceInfo
 
@@ -53,8 +52,7 @@ class InstancesStage:
                 f"duration_seconds {legacy_duration} → {duration}: the old app's value disagrees with its own "
                 "start and stop (written with different clocks); derived from them",
             )
-        notes = [text(row.get("notes")).strip()] if text(row.get("notes")).strip() else []
-        notes += self.notes_for.get(("instance", pk), [])
+        self._instance_note(table, pk, root, row, (created, updated, deleted), activity)
         self.instances[pk] = InstanceInfo(session, activity, root, created)
         return {
             "id": pk,
@@ -66,7 +64,6 @@ class InstancesStage:
             "time_stop": stop,
             "duration_seconds": duration,
             "completed": as_bool(row.get("completed")),
-            "notes": "\n\n".join(notes),
             "sort_order": order,
             "created_at": created,
             "updated_at": updated,
@@ -144,4 +141,5 @@ class InstancesStage:
                     "listed in its session's JSON sections but no activity_instances row exists",
                 )
         flush()
-        self._count_notes()
+        self._write_instance_notes()
+        self._write_notes()

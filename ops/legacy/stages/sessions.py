@@ -68,7 +68,6 @@ class SessionsStage:
                 )
 
     def _sessions(self):
-        self.note_rows = []
         self._read_notes()
         sessions, goal_links, sections = [], [], []
         for pk, row, primary, links in self._session_rows():
@@ -127,7 +126,6 @@ class SessionsStage:
                     total_duration_seconds=total,
                     completed=completed,
                     completed_at=completed_at,
-                    notes="\n\n".join(self.notes_for.get(("session", pk), [])),
                     created_at=created,
                     updated_at=updated,
                     deleted_at=deleted,
