@@ -13,8 +13,8 @@ from tests.factories import ActivityDefinitionFactory, ActivityInstanceFactory, 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 APP = "practice_sessions"
-WITH_FIELDS = [(APP, "0008_merge_notes_and_pauses")]
-WITHOUT_FIELDS = [(APP, "0011_note_cue_activity")]  # the fields gone (0010), cue activities known (0011)
+WITH_FIELDS = [(APP, "0010_merge_series_and_record_indexes")]
+WITHOUT_FIELDS = [(APP, "0013_note_cue_activity")]  # the fields gone (0012), cue activities known (0013)
 TEXTS = {
     "session": "Felt **strong**\n\n- slept well  \n",
     "deleted session": "Cut short",

@@ -83,7 +83,7 @@ def notes_to_fields(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practice_sessions", "0008_merge_notes_and_pauses"),
+        ("practice_sessions", "0010_merge_series_and_record_indexes"),
     ]
 
     operations = [

@@ -20,7 +20,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("activities", "0004_target_kinds_operators_scopes"),
-        ("practice_sessions", "0010_remove_session_instance_notes_fields"),
+        ("practice_sessions", "0012_remove_session_instance_notes_fields"),
     ]
 
     operations = [

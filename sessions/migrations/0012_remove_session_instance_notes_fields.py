@@ -3,7 +3,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practice_sessions", "0009_field_notes_to_note_rows"),
+        ("practice_sessions", "0011_field_notes_to_note_rows"),
     ]
 
     operations = [
