@@ -13,9 +13,11 @@ class PracticeSessionsConfig(AppConfig):
         from goals import services
 
         from . import signals  # noqa: F401
-        from .targets import reevaluate_after_trash
+        from .targets import evaluate_goal, reevaluate_after_trash
         from .views.records import records_panel
 
         register_activity_panel(records_panel)
         if reevaluate_after_trash not in services.after_trash_change:
             services.after_trash_change.append(reevaluate_after_trash)
+        if evaluate_goal not in services.after_completion_mode_change:
+            services.after_completion_mode_change.append(evaluate_goal)

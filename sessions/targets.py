@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from activities.models import Target, TargetMetric, TargetScope
 from goals.dates import shift_day
-from goals.models import CompletedBy, Goal, Profile
+from goals.models import CompletedBy, CompletionMode, Goal, Profile
 
 from .models import MetricValue, PracticeSession, PracticeSessionGoal, TargetAchievement
 
@@ -167,6 +167,10 @@ def evaluate_goal(goal, trigger_session=None):
                 if current is None:
                     result.newly_met.append(target)
             result.met.append(target)
+        if goal.completion_mode != CompletionMode.TARGETS:
+            # Achievements are facts about sessions and stay recorded; only a goal in the targets
+            # mode is completed or reopened by them (goals.models.CompletionMode).
+            return result
         if result.open:
             # Its targets completed it and no longer all hold: the completion has nothing behind it.
             # A goal completed by hand stays completed.
