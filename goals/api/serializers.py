@@ -12,7 +12,19 @@ from goals.tree import nest
 from .base import ScopedRelatedField, clean_and_save, run_model_operation
 
 ROOT_LEVEL_CHOICES = [(level.value, level.label) for level in ROOT_LEVELS]
-GOAL_READ_ONLY = ["id", "root", "completed", "completed_at", "sort_order", "created_at", "updated_at", "deleted_at"]
+GOAL_READ_ONLY = [
+    "id",
+    "root",
+    "completed",
+    "completed_at",
+    "completed_by",
+    "paused_at",
+    "archived_at",
+    "sort_order",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+]
 
 
 class FractalSerializer(serializers.ModelSerializer):
@@ -49,7 +61,7 @@ class GoalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Goal
-        fields = ["id", "parent", "level", "name", "description", "deadline", *GOAL_READ_ONLY[1:]]
+        fields = ["id", "parent", "level", "name", "description", "deadline", "completion_mode", *GOAL_READ_ONLY[1:]]
         read_only_fields = GOAL_READ_ONLY
 
     def get_fields(self):
