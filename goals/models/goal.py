@@ -197,10 +197,22 @@ class Goal(FractalScopedModel, OrderedModel):
     def from_db(cls, db, field_names, values):
         goal = super().from_db(db, field_names, values)
         goal._stored_mode = goal.__dict__.get("completion_mode")
+        goal._stored_parent = goal.__dict__.get("parent_id")
         return goal
 
     def save(self, *args, **kwargs):
+        from goals.completion import sync_goal_id
+
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        stored_parent = getattr(self, "_stored_parent", None)
+        self._stored_parent = self.parent_id
+        if adding or stored_parent != self.parent_id:
+            # A new child, or one moved in or out (whatever the entry point: pages, API, admin),
+            # may decide whether a parent completed by its children is complete.
+            if not adding:
+                sync_goal_id(stored_parent)
+            sync_goal_id(self.parent_id)
         stored = getattr(self, "_stored_mode", None)
         self._stored_mode = self.completion_mode
         if stored is not None and stored != self.completion_mode:
@@ -313,13 +325,10 @@ class Goal(FractalScopedModel, OrderedModel):
         level = self.child_level
         if level is None:
             raise ValidationError("Nano goals cannot have children.")
-        from goals.completion import sync
-
         with transaction.atomic():
             child = Goal(parent=self, level=level, name=name, **fields)
             child.full_clean()
-            child.save()
-            sync(self)  # a new open child reopens a goal its children completed
+            child.save()  # a new open child reopens a goal its children completed (see save)
         return child
 
     def move_to(self, new_parent):
@@ -332,16 +341,10 @@ class Goal(FractalScopedModel, OrderedModel):
             raise ValidationError({"parent": "A goal cannot move under itself."})
         if new_parent.deleted_at is not None:
             raise ValidationError({"parent": "That goal is in the trash."})
-        from goals.completion import sync, sync_goal_id
-
-        old_parent_id = self.parent_id
         with transaction.atomic():
             self.parent = new_parent
             self.sort_order = None
-            self.save()
-            if old_parent_id != new_parent.pk:
-                sync_goal_id(old_parent_id)
-                sync(Goal.objects.get(pk=new_parent.pk))
+            self.save()  # both parents' completion by children follows (see save)
         return self
 
     def complete(self, when=None, by=CompletedBy.HAND):

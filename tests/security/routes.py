@@ -156,6 +156,7 @@ WORLD_ROLE_BY_MODEL = {
     ProgramDay: "day",
     ScheduledSession: "scheduled",
     Note: "note",
+    GoalPause: "goal_pause",
 }
 
 ROOT_ROLES = {"root"}
