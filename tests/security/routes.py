@@ -20,7 +20,7 @@ from activities.models import (
     Target,
     TargetMetric,
 )
-from goals.models import Goal
+from goals.models import Goal, GoalPause
 from sessions.models import (
     ActivityInstance,
     MetricValue,
