@@ -222,6 +222,11 @@ class Goal(FractalScopedModel, OrderedModel):
             # The new mode decides from now on: children settle the goal at once, targets are
             # evaluated (the sessions app's hook).
             sync(self)
+            if self.completion_mode == CompletionMode.TARGETS and not self.completed:
+                # Targets already met complete it now (an open goal marked "targets" is one its
+                # targets complete once they all hold; see reopen and sessions.targets).
+                Goal.all_objects.filter(pk=self.pk).update(completed_by=CompletedBy.TARGETS)
+                self.completed_by = CompletedBy.TARGETS
             services.after_completion_mode_change_of(self)
 
     @property
