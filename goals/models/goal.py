@@ -289,6 +289,19 @@ class Goal(FractalScopedModel, OrderedModel):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def integrity_rules(cls):
+        from .pause import GoalPause
+
+        open_pause = GoalPause.all_objects.filter(goal_id=models.OuterRef("pk"), ended_at__isnull=True)
+        return [
+            (
+                cls.all_objects.filter(paused_at__isnull=False).exclude(models.Exists(open_pause)),
+                "goal is paused without an open pause interval",
+                {"paused_at": None},
+            ),
+        ]
+
     def siblings(self):
         if self.parent_id is None:
             return Goal.objects.roots().filter(owner_id=self.owner_id)
@@ -423,7 +436,15 @@ class Goal(FractalScopedModel, OrderedModel):
             raise ValidationError("That goal is in the trash.")
 
     def pause(self, when=None):
-        """Pause the goal and (by inheritance) its subtree; a GoalPause records the interval."""
+        """Pause the goal and (by inheritance) its subtree; a GoalPause records the interval.
+
+        A paused (or archived) goal is hidden from the tree and the session goal menus unless
+        asked, and is not practised from its row or page; history keeps it (linked sessions,
+        filters, the API). Its completion rules keep applying: its targets are still evaluated
+        and its children still complete it, so its state stays true to what was recorded (a
+        session deleted while it is paused still reopens what it had completed). Its parent no
+        longer counts it (goals/completion.py).
+        """
         from goals.completion import sync_parent
 
         from .pause import GoalPause
