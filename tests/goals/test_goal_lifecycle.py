@@ -338,3 +338,11 @@ def test_progress_is_the_mean_of_children_and_targets_and_100_when_completed():
 
 def test_unloaded_children_count_by_their_completion():
     assert rolled_up_progress([("g", None, False, True)], {}, {"g": (4, 1)})["g"] == (0.25, 4)
+
+
+def test_check_integrity_finds_a_paused_goal_without_an_open_pause(short_term_goal):
+    from goals.integrity import find_problems
+
+    assert not [p for p in find_problems() if "pause" in str(p)]
+    Goal.objects.filter(pk=short_term_goal.pk).update(paused_at=timezone.now())
+    assert [p for p in find_problems() if "paused without an open pause" in str(p)]
