@@ -219,3 +219,10 @@ def test_sessions_linked_to_a_paused_goal_still_show_it(owner_client, fractal, s
     short_term_goal.pause()
     page = reverse("session-detail", kwargs={"root_id": fractal.pk, "session_id": session.pk})
     assert short_term_goal.name in owner_client.get(page).content.decode()
+
+
+def test_the_map_view_leaves_out_paused_branches(owner_client, fractal, short_term_goal):
+    short_term_goal.parent.pause()
+    content = owner_client.get(tree(fractal, view="map")).content.decode()
+    assert "Calisthenics" in content
+    assert short_term_goal.name not in content
