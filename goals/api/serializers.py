@@ -29,6 +29,11 @@ GOAL_READ_ONLY = [
 
 class FractalSerializer(serializers.ModelSerializer):
     level = serializers.ChoiceField(choices=ROOT_LEVEL_CHOICES)
+    completed_by = serializers.CharField(
+        read_only=True,
+        help_text='Who completed it: "hand", "targets" or "children"; "" while open (or "targets" '
+        "when its targets reopened it and will complete it again).",
+    )
 
     class Meta:
         model = Goal
@@ -57,6 +62,11 @@ class GoalSerializer(serializers.ModelSerializer):
     )
     level = serializers.ChoiceField(
         choices=GoalLevel.choices, required=False, help_text="Optional on create: must be the parent's next level."
+    )
+    completed_by = serializers.CharField(
+        read_only=True,
+        help_text='Who completed it: "hand", "targets" or "children"; "" while open (or "targets" '
+        "when its targets reopened it and will complete it again).",
     )
 
     class Meta:
