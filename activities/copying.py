@@ -11,13 +11,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from goals.completion import sync
 from goals.models import Goal, GoalLevel
 
 from .models import Target, TargetMetric
 
 # What a copy does not take over from the original goal: identity, place, audit and outcome.
 NOT_COPIED = {"id", "root", "parent", "owner", "sort_order", "created_at", "updated_at", "deleted_at"}
-OUTCOME_DEFAULTS = {"completed": False, "completed_at": None}
+# A copy also starts active (its pauses are the original's history, not copied).
+OUTCOME_DEFAULTS = {
+    "completed": False,
+    "completed_at": None,
+    "completed_by": "",
+    "paused_at": None,
+    "archived_at": None,
+}
 
 
 def copy_name(name):
@@ -100,4 +108,5 @@ def copy_goal(goal, parent=None):
         for row in TargetMetric.objects.filter(target_id__in=targets).select_related("metric")
     ]
     TargetMetric.all_objects.bulk_create(thresholds)
+    sync(parent)  # an open copy reopens a parent its children completed
     return copies[goal.pk]

@@ -25,7 +25,7 @@ from sessions.models import PracticeSessionGoal
 from . import map_layout
 
 SVG_TEMPLATE = get_template("front/map/svg.html")
-MAP_FIELDS = ("id", "parent_id", "name", "level", "completed", "deadline")
+MAP_FIELDS = ("id", "parent_id", "name", "level", "completed", "deadline", "paused_at", "archived_at")
 # Whole levels are drawn while the nodes fit in this number: a picture of thousands of nodes is
 # slow for the browser and unreadable anyway. Expanded branches and search matches come on top.
 MAP_NODE_LIMIT = 400
@@ -177,6 +177,28 @@ def children_below(fractal, level):
     return {parent_id: (total, done) for parent_id, total, done in rows}
 
 
+def without_inactive(goals):
+    """``goals`` without the paused or archived ones and what is below them (as the tree page hides them)."""
+    by_id = {goal.id: goal for goal in goals}
+    inactive = {}
+
+    def is_inactive(goal):
+        chain = []
+        while goal is not None and goal.id not in inactive:
+            chain.append(goal)
+            if goal.paused_at or goal.archived_at:
+                break
+            goal = by_id.get(goal.parent_id)
+        verdict = goal is not None and (inactive.get(goal.id) or bool(goal.paused_at or goal.archived_at))
+        for item in chain:
+            inactive[item.id] = verdict
+        return verdict
+
+    if not any(goal.paused_at or goal.archived_at for goal in goals):
+        return goals
+    return [goal for goal in goals if not is_inactive(goal)]
+
+
 def build_map(fractal, request, goals_base, panel_base, today):
     """The map of ``fractal`` for ``request``: the SVG and a few counts for the page.
 
@@ -191,7 +213,7 @@ def build_map(fractal, request, goals_base, panel_base, today):
         cut = None
     elif cut is not None:
         goals = goals.filter(level__in=levels)
-    goals = list(goals.order_by("sort_order", "created_at").values_list(*MAP_FIELDS, named=True))
+    goals = without_inactive(list(goals.order_by("sort_order", "created_at").values_list(*MAP_FIELDS, named=True)))
     below = children_below(fractal, cut)
     by_id = {goal.id: goal for goal in goals}
     children = {}

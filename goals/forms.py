@@ -132,16 +132,31 @@ class FractalForm(forms.Form):
 
 
 class GoalForm(forms.ModelForm):
-    """Name, description and deadline: what the user edits on any goal."""
+    """Name, description, deadline and who completes it: what the user edits on any goal."""
 
     class Meta:
         model = Goal
-        fields = ["name", "description", "deadline"]
+        fields = ["name", "description", "deadline", "completion_mode"]
         field_classes = {"deadline": IsoDateField}
+        labels = {"completion_mode": "Completed"}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "completion_mode": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form that does not send it (the tree's quick add, older clients) keeps the mode.
+        self.fields["completion_mode"].required = False
+        if self.instance.level == GoalLevel.NANO:
+            # Nano goals have no children to complete them.
+            self.fields["completion_mode"].choices = [
+                choice for choice in self.fields["completion_mode"].choices if choice[0] != "children"
+            ]
+
+    def clean_completion_mode(self):
+        return self.cleaned_data.get("completion_mode") or self.instance.completion_mode
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -7,15 +7,34 @@ changes nothing); the models run ``after_trash_change`` hooks (target re-evaluat
 
 from django.db import transaction
 
+
 # Callables ``hook(obj)`` run inside the transaction after every soft delete or restore (the
 # models' ``delete``/``restore`` call them, whoever calls those), for what apps above this one
 # derive from the rows: sessions re-evaluates targets. goals cannot import those apps.
-after_trash_change = []
+def _sync_children_completion(obj):
+    """A goal deleted or restored may decide whether its parent is complete (goals/completion.py)."""
+    from .completion import sync_goal_id
+    from .models import Goal
+
+    if isinstance(obj, Goal):
+        sync_goal_id(obj.parent_id)
+
+
+after_trash_change = [_sync_children_completion]
+
+# Callables ``hook(goal)`` run after a goal's completion mode changed (sessions evaluates its
+# targets, which complete it only in the targets mode).
+after_completion_mode_change = []
 
 
 def after_trash_change_of(obj):
     for hook in after_trash_change:
         hook(obj)
+
+
+def after_completion_mode_change_of(goal):
+    for hook in after_completion_mode_change:
+        hook(goal)
 
 
 def delete_object(obj):

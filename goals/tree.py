@@ -34,3 +34,53 @@ def nest(rows, make_node, sibling_order=None):
         if enabled:
             gc.enable()
     return children
+
+
+def rolled_up_progress(rows, targets, unloaded=None):
+    """``{goal id: (share, parts)}``: each goal's progress in [0, 1], rolled up from its children
+    and targets, and how many parts it was rolled up from.
+
+    ``rows``: ``(id, parent id, completed, counted)`` per goal, where ``counted`` is False for a
+    goal paused or archived itself (it still gets a share; its parent does not count it, as its
+    completion by children does not). ``targets``: ``{goal id: (targets, met)}``
+    (``sessions.targets.target_counts``). ``unloaded``: ``{parent id: (children, completed)}``
+    for counted children that are not among ``rows`` (the tree page's levels below its cut).
+
+    The rule:
+    - the parts of a goal are one per counted child (that child's share; an unloaded child counts
+      1 when completed, else 0) and, when it has targets, one for all of them (met / total);
+    - a completed goal's share is 1 (100 %), whatever is below it;
+    - an open goal's share is the mean of its parts, 0 when it has none (an open leaf without
+      targets; pages show no figure for a goal without parts).
+    Pure Python over rows the caller already has: no query.
+    """
+    unloaded = unloaded or {}
+    children, completed, counted, parents = {}, {}, {}, {}
+    for goal_id, parent_id, done, is_counted in rows:
+        children.setdefault(parent_id, []).append(goal_id)
+        completed[goal_id] = done
+        counted[goal_id] = is_counted
+        parents[goal_id] = parent_id
+    depth = {}
+    for goal_id in parents:
+        chain, node = [], goal_id
+        while node in parents and node not in depth:
+            chain.append(node)
+            node = parents[node]
+        base = depth.get(node, -1)
+        for offset, item in enumerate(reversed(chain), start=1):
+            depth[item] = base + offset
+    result = {}
+    for goal_id in sorted(parents, key=depth.__getitem__, reverse=True):  # children first
+        parts = [result[kid][0] for kid in children.get(goal_id, ()) if counted[kid]]
+        waiting, waiting_done = unloaded.get(goal_id, (0, 0))
+        parts.extend([1.0] * waiting_done + [0.0] * (waiting - waiting_done))
+        total, met = targets.get(goal_id, (0, 0))
+        if total:
+            parts.append(met / total)
+        if completed[goal_id]:
+            share = 1.0
+        else:
+            share = sum(parts) / len(parts) if parts else 0.0
+        result[goal_id] = (share, len(parts))
+    return result

@@ -31,6 +31,15 @@ urlpatterns = [
         {"completed": False},
         name="goal-reopen",
     ),
+    *(
+        path(
+            f"fractals/<uuid:root_id>/goals/<uuid:goal_id>/{action}/",
+            views.goal_lifecycle,
+            {"action": action},
+            name=f"goal-{action}",
+        )
+        for action in views.LIFECYCLE_ACTIONS
+    ),
     path("fractals/<uuid:root_id>/goals/<uuid:goal_id>/up/", views.goal_move, {"direction": "up"}, name="goal-up"),
     path(
         "fractals/<uuid:root_id>/goals/<uuid:goal_id>/down/", views.goal_move, {"direction": "down"}, name="goal-down"

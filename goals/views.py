@@ -333,13 +333,39 @@ def goal_move_to(request, root_id, goal_id):
 def goal_set_completed(request, root_id, goal_id, completed):
     fractal = get_fractal_for_user(request.user, root_id)
     goal = get_goal(fractal, goal_id)
-    if completed:
-        goal.complete()
-        messages.success(request, f"Completed “{goal.name}”.")
+    try:
+        with transaction.atomic():
+            goal.complete() if completed else goal.reopen()
+    except ValidationError as error:
+        messages.error(request, error_text(error))
     else:
-        goal.reopen()
-        messages.success(request, f"Reopened “{goal.name}”.")
+        messages.success(request, f"{'Completed' if completed else 'Reopened'} “{goal.name}”.")
     return redirect_next(request, tree_url(fractal, goal))
+
+
+LIFECYCLE_ACTIONS = {
+    "pause": ("pause", "Paused “{}” and the goals below it: hidden from the tree and session menus until resumed."),
+    "resume": ("resume", "Resumed “{}”."),
+    "archive": ("archive", "Archived “{}” and the goals below it."),
+    "unarchive": ("unarchive", "Unarchived “{}”."),
+}
+
+
+@login_required
+@require_POST
+def goal_lifecycle(request, root_id, goal_id, action):
+    """Pause, resume, archive or unarchive a goal (with its subtree, by inheritance)."""
+    fractal = get_fractal_for_user(request.user, root_id)
+    goal = get_goal(fractal, goal_id)
+    method, message = LIFECYCLE_ACTIONS[action]
+    try:
+        with transaction.atomic():
+            getattr(goal, method)()
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, message.format(goal.name))
+    return redirect_next(request, tree_url(fractal))
 
 
 @login_required

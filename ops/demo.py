@@ -17,7 +17,7 @@ from activities.models import (
     TargetMetric,
     TargetOperator,
 )
-from goals.models import Goal, GoalLevel
+from goals.models import CompletionMode, Goal, GoalLevel
 from sessions.models import Note, SessionTemplate
 from sessions.services import complete_session
 
@@ -90,6 +90,14 @@ def seed_demo(now=None, rng=None):
     film = tuck.add_child("Scapular pull-ups every session").add_child("Film one hold per week")
     pull_up.add_child("Three pulling sessions a week")
     ten_k.add_child("Two easy runs a week")
+    # A goal its children complete (both done), and a branch put on hold for the winter.
+    handstand = calisthenics.add_child(
+        "Handstand basics", description="Done once both drills are.", completion_mode=CompletionMode.CHILDREN
+    )
+    handstand.add_child("Wall handstand 30 s")
+    handstand.add_child("Crow pose 20 s")
+    trail = running.add_child("Trail running", description="On hold until the snow melts.")
+    trail.add_child("Hill repeats once a week")
     # The plan was made over the last months, top-down: ages on the tree read like real use.
     for depth, goal in enumerate(Goal.objects.filter(root=root).order_by("created_at")):
         Goal.objects.filter(pk=goal.pk).update(created_at=now - datetime.timedelta(days=120 - 8 * depth))
@@ -222,6 +230,10 @@ def seed_demo(now=None, rng=None):
         session.pause(when=started + datetime.timedelta(minutes=11))
         session.resume(when=started + datetime.timedelta(minutes=13))
         complete_session(session, when=clock)
+
+    for drill in Goal.objects.filter(parent=handstand).order_by("created_at"):
+        drill.complete(when=now - datetime.timedelta(days=20))  # completes "Handstand basics" with them
+    trail.pause(when=now - datetime.timedelta(days=30))
 
     # Notes: a pinned plan for the fractal, a goal journal entry, a cue on an activity, one on a set.
     last_lever = session.instances.get(activity=lever)

@@ -14,7 +14,7 @@ class PracticeSessionsConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .records import store_products_after_trash
-        from .targets import reevaluate_after_trash
+        from .targets import evaluate_goal, reevaluate_after_trash
         from .views.records import records_panel
 
         register_activity_panel(records_panel)
@@ -22,3 +22,5 @@ class PracticeSessionsConfig(AppConfig):
             services.after_trash_change.append(reevaluate_after_trash)
         if store_products_after_trash not in services.after_trash_change:
             services.after_trash_change.append(store_products_after_trash)
+        if evaluate_goal not in services.after_completion_mode_change:
+            services.after_completion_mode_change.append(evaluate_goal)

@@ -18,12 +18,24 @@ from .models import PracticeSession, PracticeSessionGoal, SessionSection, Sessio
 from .models.note import NOTE_MAX_LENGTH
 
 
-def session_goals(fractal):
-    """Goals a session of ``fractal`` may link to: its live short-term and immediate goals."""
-    return Goal.objects.for_fractal(fractal).filter(level__in=SESSION_LEVELS).order_by("level", "name")
+def session_goals(fractal, include_inactive=True):
+    """Goals a session of ``fractal`` may link to: its live short-term and immediate goals.
+
+    Menus that offer goals for new practice leave out paused and archived goals (and those below
+    them) unless asked (``include_inactive``); filters over history keep them.
+    """
+    goals = Goal.objects.for_fractal(fractal).filter(level__in=SESSION_LEVELS)
+    if not include_inactive:
+        goals = goals.active()
+    return goals.order_by("level", "name")
 
 
-def session_goals_in_tree_order(fractal):
+def show_inactive(request):
+    """The "Show paused / archived" filter of the pages whose menus offer goals."""
+    return request.GET.get("inactive") == "1"
+
+
+def session_goals_in_tree_order(fractal, include_inactive=True):
     """The goals a session may link to, in the order the tree shows them (each short-term goal
     followed by its immediate goals), for menus that offer them. Two queries whatever the size."""
     children = {}
@@ -37,27 +49,32 @@ def session_goals_in_tree_order(fractal):
         order.append(pk)
         stack.extend(reversed(children.get(pk, [])))
     position = {pk: index for index, pk in enumerate(order)}
-    goals = Goal.objects.for_fractal(fractal).filter(level__in=SESSION_LEVELS)
+    goals = session_goals(fractal, include_inactive)
     return sorted(goals, key=lambda goal: position.get(goal.pk, len(position)))
 
 
 class GoalChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, goal):
-        return f"{goal.name} ({goal.get_level_display()})"
+        state = f", {goal.lifecycle_state}" if goal.paused_at or goal.archived_at else ""
+        return f"{goal.name} ({goal.get_level_display()}{state})"
 
 
-def offer_goals_in_tree_order(field, fractal, keep=()):
-    """Limit ``field`` (a GoalChoiceField) to the session goals of ``fractal``, listed in tree order.
+def offer_goals_in_tree_order(field, fractal, keep=(), include_inactive=False):
+    """Limit ``field`` (a GoalChoiceField) to the session goals of ``fractal``, listed in tree order;
+    paused and archived goals only with ``include_inactive``.
 
     ``keep``: goals already chosen (e.g. a program linked to a goal of another level, from the old
-    app) stay offered and ticked after the others, so saving the form never drops them unseen.
+    app, or to a goal since paused) stay offered and ticked after the others, so saving the form
+    never drops them unseen.
     """
-    kept = [goal for goal in keep if goal.level not in SESSION_LEVELS and goal.root_id == fractal.pk]
-    offered = session_goals(fractal)
+    in_order = session_goals_in_tree_order(fractal, include_inactive)
+    listed = {goal.pk for goal in in_order}
+    kept = [goal for goal in keep if goal.pk not in listed and goal.root_id == fractal.pk]
+    offered = session_goals(fractal, include_inactive)
     if kept:
         offered = Goal.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk__in=[goal.pk for goal in kept]))
     field.queryset = offered
-    ordered = [*session_goals_in_tree_order(fractal), *kept]
+    ordered = [*in_order, *kept]
     field.choices = [(goal.pk, field.label_from_instance(goal)) for goal in ordered]
 
 
@@ -143,9 +160,9 @@ class NewSessionForm(forms.Form):
         help_text="Starting from a template copies its sections and activities; the sections below are ignored.",
     )
 
-    def __init__(self, *args, fractal, **kwargs):
+    def __init__(self, *args, fractal, include_inactive=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = session_goals(fractal)
+        self.fields["goals"].queryset = session_goals(fractal, include_inactive)
         self.fields["template"].queryset = SessionTemplate.objects.for_fractal(fractal).order_by("name")
 
     def clean(self):
@@ -257,9 +274,9 @@ class LogSessionForm(forms.Form):
         help_text="Markdown; kept as a note of the session.",
     )
 
-    def __init__(self, *args, fractal, **kwargs):
+    def __init__(self, *args, fractal, include_inactive=False, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_goals_in_tree_order(self.fields["goals"], fractal)
+        offer_goals_in_tree_order(self.fields["goals"], fractal, include_inactive=include_inactive)
         self.fields["template"].queryset = SessionTemplate.objects.for_fractal(fractal).order_by("name")
         activities = ActivityDefinition.objects.for_fractal(fractal).order_by("name")
         self.fields["activities"].queryset = activities

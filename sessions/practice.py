@@ -27,6 +27,8 @@ def start_practice(goal, when=None):
         raise ValidationError("Practice starts from a short-term or immediate goal.")
     if goal.completed:
         raise ValidationError(f"“{goal.name}” is already complete; reopen it to practise for it.")
+    if not goal.is_active:
+        raise ValidationError(f"“{goal.name}” is paused or archived (or below such a goal); resume it to practise.")
     with transaction.atomic():
         session = PracticeSession.create(goal.root_id, [goal], goal.name, started_at=when or timezone.now())
         # The activities the goal's targets measure are on the page at once, ready for values.
@@ -102,7 +104,7 @@ def template_goals(template):
     return [
         goal
         for goal in latest.goals.all()
-        if goal.deleted_at is None and goal.level in SESSION_LEVELS and not goal.completed
+        if goal.deleted_at is None and goal.level in SESSION_LEVELS and not goal.completed and goal.is_active
     ]
 
 

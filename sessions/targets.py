@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from activities.models import Target, TargetKind, TargetMetric, TargetOperator, TargetScope
 from goals.dates import shift_day
-from goals.models import CompletedBy, Goal
+from goals.models import CompletedBy, CompletionMode, Goal
 
 from .models import ActivityInstance, MetricValue, PracticeSession, PracticeSessionGoal, TargetAchievement
 
@@ -409,6 +409,10 @@ def evaluate_goal(goal, trigger_session=None, targets_changed=False):
                 if current is None:
                     result.newly_met.append(target)
             result.met.append(target)
+        if goal.completion_mode != CompletionMode.TARGETS:
+            # Achievements are facts about sessions and stay recorded; only a goal in the targets
+            # mode is completed or reopened by them (goals.models.CompletionMode).
+            return result
         if result.open:
             # Its targets completed it and no longer all hold: the completion has nothing behind it.
             # A goal completed by hand stays completed.

@@ -24,3 +24,11 @@ class GoalProgressNodeSerializer(GoalTreeNodeSerializer):
 
     targets_total = serializers.IntegerField()
     targets_met = serializers.IntegerField()
+    progress = serializers.FloatField(
+        allow_null=True,
+        help_text="Rolled-up share in [0, 1] of its counted children and targets (goals.tree.rolled_up_progress); "
+        "null for a goal with neither.",
+    )
+    state = serializers.ChoiceField(
+        choices=["active", "paused", "archived"], help_text="Its own state (a goal below a paused one is too)."
+    )

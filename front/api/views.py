@@ -15,6 +15,7 @@ from goals.access import get_fractal_for_user
 from goals.api.base import FractalScopedMixin, ScopedRelatedField, run_model_operation
 from goals.api.serializers import GoalSerializer, tree_response
 from goals.models import Goal
+from goals.tree import rolled_up_progress
 from sessions.targets import target_counts
 
 from .serializers import GoalProgressNodeSerializer, TrashItemSerializer, TrashRestoreSerializer
@@ -79,10 +80,25 @@ class ProgressTreeView(APIView):
         fractal = get_fractal_for_user(request.user, root_id)
         by_goal = target_counts(Target.objects.filter(root_id=fractal.pk))
         counts = {str(goal_id): row for goal_id, row in by_goal.items()}
+        goals = Goal.objects.filter(root_id=fractal.pk).order_by()
+        states, rows = {}, []
+        for goal_id, parent_id, completed, paused_at, archived_at in goals.values_list(
+            "id", "parent_id", "completed", "paused_at", "archived_at"
+        ):
+            state = "archived" if archived_at else ("paused" if paused_at else "active")
+            states[str(goal_id)] = state
+            rows.append((goal_id, parent_id, completed, state == "active"))
+        shares = {str(goal_id): row for goal_id, row in rolled_up_progress(rows, by_goal).items()}
 
         def progress(goal_id):
             total, met = counts.get(goal_id, (0, 0))
-            return {"targets_total": total, "targets_met": met}
+            share, parts = shares.get(goal_id, (0.0, 0))
+            return {
+                "targets_total": total,
+                "targets_met": met,
+                "progress": round(share, 4) if parts else None,
+                "state": states.get(goal_id, "active"),
+            }
 
         return tree_response(fractal, extra=progress)
 

@@ -34,6 +34,9 @@ PRACTICE_LEVELS = frozenset(level.value for level in SESSION_LEVELS)
 NOTHING = conditional_escape("")
 DEADLINE_STATES = {key: conditional_escape(key) for key in ("", " overdue", " due-soon")}
 ALL_MET = conditional_escape(" all-met")
+LIFECYCLE = {key: conditional_escape(key) for key in ("", "paused", "archived")}
+# Rolled-up progress (goals.tree.rolled_up_progress), as "42 %" and the <progress> value.
+PERCENTS = [(conditional_escape(f"{percent} %"), conditional_escape(str(percent))) for percent in range(101)]
 
 
 class _Labels:
@@ -87,6 +90,9 @@ def row_facts(rows, goals_base, today, soon):
             classes += " is-completed"
         if node.matched:
             classes += " is-match"
+        lifecycle = "archived" if goal.archived_at else ("paused" if goal.paused_at else "")
+        if node.inactive:
+            classes += " is-inactive"
         state = ""
         if goal.deadline and not goal.completed:
             state = " overdue" if goal.deadline < today else (" due-soon" if goal.deadline <= soon else "")
@@ -98,6 +104,10 @@ def row_facts(rows, goals_base, today, soon):
         if node.targets_total:
             targets = conditional_escape(f"{node.targets_met}/{node.targets_total}")
             targets_state = ALL_MET if node.targets_met == node.targets_total else NOTHING
+        progress = progress_value = NOTHING
+        if node.progress is not None:
+            percent = round(node.progress * 100)
+            progress, progress_value = PERCENTS[percent]
         if node.session_count:
             sessions = conditional_escape(f"{node.session_count} session{'' if node.session_count == 1 else 's'}")
         facts.append(
@@ -107,7 +117,11 @@ def row_facts(rows, goals_base, today, soon):
                 "parent_id": goal.parent_id is not None,
                 "name": conditional_escape(goal.name),
                 "completed": goal.completed,
-                "practise": goal.level in PRACTICE_LEVELS and not goal.completed,
+                "practise": goal.level in PRACTICE_LEVELS and not goal.completed and not node.inactive,
+                "by_children": goal.completion_mode == "children",
+                "lifecycle": LIFECYCLE[lifecycle],
+                "progress": progress,
+                "progress_value": progress_value,
                 "matched": node.matched,
                 "base": conditional_escape(f"{goals_base}{goal_id}/"),
                 "classes": conditional_escape(classes),

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from goals.access import fractals_for, get_fractal_for_user, get_scoped_or_404
 from goals.forms import FractalForm
 from goals.models import Goal, GoalLevel, TreeView
 from goals.stats import goal_counts_by_root, last_activity_by_root
-from goals.tree import nest
+from goals.tree import nest, rolled_up_progress
 from sessions.models import PracticeSession, PracticeSessionGoal
 from sessions.targets import target_counts
 
@@ -45,7 +45,19 @@ def fractal_list(request):
     return render(request, "front/fractal_list.html", context)
 
 
-TREE_FIELDS = ("id", "parent_id", "name", "level", "completed", "completed_at", "deadline", "created_at")
+TREE_FIELDS = (
+    "id",
+    "parent_id",
+    "name",
+    "level",
+    "completed",
+    "completed_at",
+    "deadline",
+    "created_at",
+    "completion_mode",
+    "paused_at",
+    "archived_at",
+)
 # The tree page renders whole levels while the rows fit in this number; deeper levels of a big
 # fractal open branch by branch (``?focus=<goal id>``). A page of thousands of rows is slow to
 # build and slower still for the browser.
@@ -73,6 +85,8 @@ class TreeNode:
     targets_met: int = 0
     matched: bool = False
     hidden_children: int = 0  # children below the rendered levels, shown on demand
+    progress: float | None = None  # rolled-up share (goals.tree.rolled_up_progress); None: no parts
+    inactive: bool = False  # paused or archived, itself or through an ancestor
     trail: tuple = ()  # in-place rows only: the names between the root and the goal (tree_rows has its own)
 
 
@@ -140,6 +154,7 @@ def fractal_tree(request, root_id):
         return goal_map.map_page(request, fractal, layout)
     query = request.GET.get("q", "").strip()
     hide_completed = request.GET.get("hide_completed") == "1"
+    show_inactive = request.GET.get("inactive") == "1"
     focus = None
     if request.GET.get("focus"):
         focus = get_scoped_or_404(Goal.objects.only("id", "name"), fractal, pk=request.GET["focus"])
@@ -153,11 +168,16 @@ def fractal_tree(request, root_id):
         goals = goals.filter(level__in=levels)
     goals = list(goals.order_by("sort_order", "created_at").values_list(*TREE_FIELDS, named=True))
     # Children waiting below the cut, per parent (one query whether or not there is a cut).
+    own_active = Q(paused_at__isnull=True, archived_at__isnull=True)
     hidden = (
         Goal.objects.filter(root_id=fractal.pk, level=cut_level or "")
         .order_by()
         .values_list("parent_id")
-        .annotate(count=Count("id"))
+        .annotate(
+            count=Count("id"),
+            counted=Count("id", filter=own_active),
+            done=Count("id", filter=own_active & Q(completed=True)),
+        )
     )
     by_id = {goal.id: goal for goal in goals}
     visible = set(by_id)
@@ -170,6 +190,10 @@ def fractal_tree(request, root_id):
             for goal in goals
             if not any(by_id[a].completed and by_id[a].parent_id is not None for a in _lineage(goal, by_id))
         }
+    inactive = {goal.id for goal in goals if goal.paused_at or goal.archived_at}
+    if not show_inactive:
+        # Hidden with everything below them (the rows under them no longer reach the root).
+        visible -= inactive
     matched = set()
     if query:
         needle = query.lower()
@@ -188,15 +212,24 @@ def fractal_tree(request, root_id):
     for goal_id, count in session_counts:
         if goal_id in nodes:
             nodes[goal_id].session_count = count
-    for goal_id, (total, met) in target_counts(Target.objects.filter(root_id=fractal.pk)).items():
+    targets = target_counts(Target.objects.filter(root_id=fractal.pk))
+    for goal_id, (total, met) in targets.items():
         if goal_id in nodes:
             nodes[goal_id].targets_total = total
             nodes[goal_id].targets_met = met
     for goal_id in matched:
         nodes[goal_id].matched = True
-    for goal_id, count in hidden:
+    unloaded = {}
+    for goal_id, count, counted, done in hidden:
+        unloaded[goal_id] = (counted, done)
         if goal_id in nodes:
             nodes[goal_id].hidden_children = count
+    rows = ((goal.id, goal.parent_id, goal.completed, goal.id not in inactive) for goal in goals)
+    for goal_id, (share, parts) in rolled_up_progress(rows, targets, unloaded).items():
+        if parts and goal_id in nodes:
+            nodes[goal_id].progress = share
+    if show_inactive and inactive:
+        _mark_inactive(tree, False)
     context = {
         "fractal": fractal,
         "tree": tree,
@@ -205,6 +238,8 @@ def fractal_tree(request, root_id):
         "goals_url": goal_links_base(fractal, relative=False),
         "query": query,
         "hide_completed": hide_completed,
+        "show_inactive": show_inactive,
+        "inactive_count": len(inactive),
         "focus": focus,
         "cut_level": GoalLevel(cut_level).label.lower() if cut_level else None,
         "match_count": len(matched),
@@ -215,6 +250,15 @@ def fractal_tree(request, root_id):
         "soon": timezone.localdate() + datetime.timedelta(days=7),
     }
     return render(request, "front/fractal_tree.html", context)
+
+
+def _mark_inactive(node, inherited):
+    """Flag the nodes paused or archived themselves or below such a goal (iteratively: trees are wide)."""
+    stack = [(node, inherited)] if node is not None else []
+    while stack:
+        node, inherited = stack.pop()
+        node.inactive = inherited or bool(node.goal.paused_at or node.goal.archived_at)
+        stack.extend((child, node.inactive) for child in node.children)
 
 
 def _lineage(goal, by_id):

@@ -15,7 +15,7 @@ from activities.models import Target
 from front.forms import CopyGoalForm, TargetForm
 from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
-from goals.models import Goal
+from goals.models import Goal, GoalPause
 from sessions.models import ActivityInstance, PracticeSession
 from sessions.notes import goal_journal
 from sessions.targets import batch, evaluate_goal, target_progress
@@ -62,6 +62,18 @@ def goal_detail(request, root_id, goal_id):
         "journal": with_links(list(goal_journal(goal)[:JOURNAL_NOTES])),
     }
     context["smart"] = smart_check(goal, children, context["progress"])
+    counted = [child for child in children if not (child.paused_at or child.archived_at)]
+    inactive_ancestor = None if goal.paused_at or goal.archived_at else goal.inactive_ancestor()
+    context.update(
+        {
+            "children_counted": len(counted),
+            "children_done": sum(child.completed for child in counted),
+            "children_skipped": len(children) - len(counted),
+            "inactive_ancestor": inactive_ancestor,
+            "lifecycle": goal.lifecycle_state if inactive_ancestor is None else "inherited",
+            "pauses": list(GoalPause.objects.filter(goal=goal).order_by("-started_at")[:20]),
+        }
+    )
     return render(request, "front/goal_detail.html", context)
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from activities.models import Target
 from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.models import Goal, GoalLevel
+from goals.tree import rolled_up_progress
 from sessions.models import PracticeSessionGoal
 from sessions.targets import target_counts
 
@@ -29,8 +31,15 @@ from .fractals import CRUMB_DEPTH, TREE_FIELDS, TreeNode, goal_links_base
 def _row_node(fractal, goal_id):
     """The tree node of one goal with its counts (a handful of small queries)."""
     # The ancestors' names ride along (joins, same query) for the phone's breadcrumb on deep rows.
-    ancestors = ["parent__" * hops + "name" for hops in range(1, len(GoalLevel.ordered()))]
-    goal = Goal.objects.filter(root_id=fractal.pk, pk=goal_id).values_list(*TREE_FIELDS, *ancestors, named=True).first()
+    hops = range(1, len(GoalLevel.ordered()))
+    ancestors = ["parent__" * hop + "name" for hop in hops]
+    # And whether one of them is paused or archived (the row is then inactive too).
+    states = [f"{'parent__' * hop}{state}" for hop in hops for state in ("paused_at", "archived_at")]
+    goal = (
+        Goal.objects.filter(root_id=fractal.pk, pk=goal_id)
+        .values_list(*TREE_FIELDS, *ancestors, *states, named=True)
+        .first()
+    )
     if goal is None:
         raise Http404("No such goal in this fractal.")
     names = [getattr(goal, field) for field in ancestors]
@@ -41,8 +50,24 @@ def _row_node(fractal, goal_id):
     node.session_count = PracticeSessionGoal.objects.filter(
         root_id=fractal.pk, goal_id=goal_id, session__deleted_at__isnull=True
     ).count()
-    counts = target_counts(Target.objects.filter(root_id=fractal.pk, goal_id=goal_id))
+    node.inactive = bool(goal.paused_at or goal.archived_at) or any(getattr(goal, field) for field in states)
+    # The subtree in one query (a join per level), for the rolled-up progress, and its targets.
+    below = Q()
+    for hop in range(len(GoalLevel.ordered())):
+        below |= Q(**{f"{'parent__' * hop}parent_id": goal_id})
+    subtree = list(
+        Goal.objects.filter(below, root_id=fractal.pk).values_list(
+            "id", "parent_id", "completed", "paused_at", "archived_at"
+        )
+    )
+    counts = target_counts(
+        Target.objects.filter(root_id=fractal.pk, goal_id__in=[goal_id, *(row[0] for row in subtree)])
+    )
     node.targets_total, node.targets_met = counts.get(goal.id, (0, 0))
+    rows = [(goal.id, None, goal.completed, True)]
+    rows += [(pk, parent, done, not (paused or archived)) for pk, parent, done, paused, archived in subtree]
+    share, parts = rolled_up_progress(rows, counts)[goal.id]
+    node.progress = share if parts else None
     return node
 
 

@@ -1,6 +1,6 @@
 import django_filters
 
-from goals.models import Goal, GoalLevel
+from goals.models import CompletionMode, Goal, GoalLevel
 
 from .base import FractalFilterSet, scoped_choices
 
@@ -22,7 +22,23 @@ class GoalFilter(FractalFilterSet):
     deadline = django_filters.DateFromToRangeFilter()
     created = django_filters.DateFromToRangeFilter(field_name="created_at")
     name = django_filters.CharFilter(lookup_expr="icontains")
+    completion_mode = django_filters.ChoiceFilter(choices=CompletionMode.choices)
+    state = django_filters.ChoiceFilter(
+        choices=[
+            ("active", "Active (not paused or archived, nor below such a goal)"),
+            ("paused", "Paused itself"),
+            ("archived", "Archived itself"),
+        ],
+        method="filter_state",
+    )
 
     class Meta:
         model = Goal
         fields = ["level", "completed", "parent"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "paused":
+            return queryset.filter(paused_at__isnull=False)
+        if value == "archived":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset.active()

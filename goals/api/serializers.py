@@ -12,11 +12,28 @@ from goals.tree import nest
 from .base import ScopedRelatedField, clean_and_save, run_model_operation
 
 ROOT_LEVEL_CHOICES = [(level.value, level.label) for level in ROOT_LEVELS]
-GOAL_READ_ONLY = ["id", "root", "completed", "completed_at", "sort_order", "created_at", "updated_at", "deleted_at"]
+GOAL_READ_ONLY = [
+    "id",
+    "root",
+    "completed",
+    "completed_at",
+    "completed_by",
+    "paused_at",
+    "archived_at",
+    "sort_order",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+]
 
 
 class FractalSerializer(serializers.ModelSerializer):
     level = serializers.ChoiceField(choices=ROOT_LEVEL_CHOICES)
+    completed_by = serializers.CharField(
+        read_only=True,
+        help_text='Who completed it: "hand", "targets" or "children"; "" while open (or "targets" '
+        "when its targets reopened it and will complete it again).",
+    )
 
     class Meta:
         model = Goal
@@ -46,10 +63,15 @@ class GoalSerializer(serializers.ModelSerializer):
     level = serializers.ChoiceField(
         choices=GoalLevel.choices, required=False, help_text="Optional on create: must be the parent's next level."
     )
+    completed_by = serializers.CharField(
+        read_only=True,
+        help_text='Who completed it: "hand", "targets" or "children"; "" while open (or "targets" '
+        "when its targets reopened it and will complete it again).",
+    )
 
     class Meta:
         model = Goal
-        fields = ["id", "parent", "level", "name", "description", "deadline", *GOAL_READ_ONLY[1:]]
+        fields = ["id", "parent", "level", "name", "description", "deadline", "completion_mode", *GOAL_READ_ONLY[1:]]
         read_only_fields = GOAL_READ_ONLY
 
     def get_fields(self):

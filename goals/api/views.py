@@ -95,6 +95,34 @@ class GoalViewSet(FractalScopedViewSet):
         run_model_operation(goal.reopen)
         return Response(self.get_serializer(goal).data)
 
+    def _lifecycle(self, method):
+        goal = self.get_object()
+        run_model_operation(getattr(goal, method))
+        return Response(self.get_serializer(goal).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, *args, **kwargs):
+        """Pause the goal: it and its subtree leave the tree and the session menus until resumed."""
+        return self._lifecycle("pause")
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, *args, **kwargs):
+        """End the goal's pause (its interval stays recorded)."""
+        return self._lifecycle("resume")
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def archive(self, request, *args, **kwargs):
+        """Archive the goal with its subtree (an open pause ends)."""
+        return self._lifecycle("archive")
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def unarchive(self, request, *args, **kwargs):
+        return self._lifecycle("unarchive")
+
     @extend_schema(request=GoalMoveSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, *args, **kwargs):

@@ -1,5 +1,6 @@
 from .base import FractalQuerySet, FractalScopedModel, OrderedModel, SoftDeleteUnlink, root_field
-from .goal import ROOT_LEVELS, SESSION_LEVELS, CompletedBy, Goal, GoalLevel
+from .goal import ROOT_LEVELS, SESSION_LEVELS, CompletedBy, CompletionMode, Goal, GoalLevel
+from .pause import GoalPause
 from .profile import MapLayout, Profile, Theme, TreeView, WeekStart
 from .token import ApiToken
 
@@ -8,10 +9,12 @@ __all__ = [
     "SESSION_LEVELS",
     "ApiToken",
     "CompletedBy",
+    "CompletionMode",
     "FractalQuerySet",
     "FractalScopedModel",
     "Goal",
     "GoalLevel",
+    "GoalPause",
     "MapLayout",
     "OrderedModel",
     "Profile",

@@ -54,6 +54,20 @@ class GoalQuerySet(FractalQuerySet):
         # Roots carry the owner themselves; everything else reaches it through the root.
         return self.filter(root__owner=user)
 
+    def active(self):
+        """Goals neither paused nor archived, nor below a paused or archived goal: one query,
+        a join per level above (a tree has at most seven levels)."""
+        conditions = {}
+        path = ""
+        for _ in GoalLevel:
+            conditions[f"{path}paused_at__isnull"] = True
+            conditions[f"{path}archived_at__isnull"] = True
+            path += "parent__"
+        return self.filter(**conditions)
+
+    def inactive(self):
+        return self.exclude(pk__in=self.active().values("pk"))
+
 
 class GoalLiveManager(LiveManager.from_queryset(GoalQuerySet)):
     pass
@@ -62,6 +76,23 @@ class GoalLiveManager(LiveManager.from_queryset(GoalQuerySet)):
 class CompletedBy(models.TextChoices):
     HAND = "hand", "By hand"
     TARGETS = "targets", "By its targets"
+    CHILDREN = "children", "By its children"
+
+
+class CompletionMode(models.TextChoices):
+    """Who completes a goal (``Goal.completion_mode``).
+
+    - ``targets`` (the default, and every goal before modes existed): its targets complete it when
+      all are met and reopen it when they stop holding; by hand too. A goal without targets is
+      completed by hand only.
+    - ``hand``: only by hand; its targets show progress but never complete or reopen it.
+    - ``children``: complete exactly while it has at least one counted child and every counted
+      child is complete (see ``Goal.counted_children``); neither hand nor targets change it.
+    """
+
+    TARGETS = "targets", "By its targets (or by hand)"
+    HAND = "hand", "Only by hand"
+    CHILDREN = "children", "When all its children are complete"
 
 
 class Goal(FractalScopedModel, OrderedModel):
@@ -74,6 +105,16 @@ class Goal(FractalScopedModel, OrderedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     # Only a goal its targets completed reopens when they stop being met (see reopen).
     completed_by = models.CharField(max_length=8, choices=CompletedBy.choices, blank=True, default="")
+    completion_mode = models.CharField(
+        max_length=8,
+        choices=CompletionMode.choices,
+        default=CompletionMode.TARGETS,
+        help_text="Who completes the goal: its targets (or you), only you, or its children.",
+    )
+    # Own lifecycle state; a goal below a paused or archived goal is inactive too (``is_active``).
+    # ``paused_at`` mirrors the start of the goal's open GoalPause (the intervals are kept there).
+    paused_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -124,6 +165,15 @@ class Goal(FractalScopedModel, OrderedModel):
                 name="goal_completed_at_only_when_completed",
                 condition=Q(completed=True) | Q(completed_at__isnull=True),
             ),
+            models.CheckConstraint(
+                name="goal_completion_mode_valid",
+                condition=Q(completion_mode__in=[mode.value for mode in CompletionMode]),
+            ),
+            models.CheckConstraint(
+                name="goal_not_paused_and_archived",
+                condition=Q(paused_at__isnull=True) | Q(archived_at__isnull=True),
+                violation_error_message="An archived goal is not paused as well.",
+            ),
         ]
         indexes = [
             # Live goals by fractal: the tree reads them level by level, the fractal list counts them.
@@ -142,6 +192,42 @@ class Goal(FractalScopedModel, OrderedModel):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        goal = super().from_db(db, field_names, values)
+        goal._stored_mode = goal.__dict__.get("completion_mode")
+        goal._stored_parent = goal.__dict__.get("parent_id")
+        return goal
+
+    def save(self, *args, **kwargs):
+        from goals.completion import sync_goal_id
+
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        stored_parent = getattr(self, "_stored_parent", None)
+        self._stored_parent = self.parent_id
+        if adding or stored_parent != self.parent_id:
+            # A new child, or one moved in or out (whatever the entry point: pages, API, admin),
+            # may decide whether a parent completed by its children is complete.
+            if not adding:
+                sync_goal_id(stored_parent)
+            sync_goal_id(self.parent_id)
+        stored = getattr(self, "_stored_mode", None)
+        self._stored_mode = self.completion_mode
+        if stored is not None and stored != self.completion_mode:
+            from goals import services
+            from goals.completion import sync
+
+            # The new mode decides from now on: children settle the goal at once, targets are
+            # evaluated (the sessions app's hook).
+            sync(self)
+            if self.completion_mode == CompletionMode.TARGETS and not self.completed:
+                # Targets already met complete it now (an open goal marked "targets" is one its
+                # targets complete once they all hold; see reopen and sessions.targets).
+                Goal.all_objects.filter(pk=self.pk).update(completed_by=CompletedBy.TARGETS)
+                self.completed_by = CompletedBy.TARGETS
+            services.after_completion_mode_change_of(self)
 
     @property
     def is_root(self):
@@ -194,8 +280,27 @@ class Goal(FractalScopedModel, OrderedModel):
                 errors["owner"] = "Only a fractal root has an owner."
         if not self.completed and self.completed_at is not None:
             errors["completed_at"] = "Only a completed goal has a completion time."
+        if self.parent_id is None and (self.paused_at or self.archived_at):
+            errors["paused_at"] = "A fractal root is not paused or archived; pause or archive its goals."
+        if self.completion_mode == CompletionMode.CHILDREN and level.next_level is None:
+            errors["completion_mode"] = "Nano goals have no children to complete them."
+        if self.paused_at and self.archived_at:
+            errors["archived_at"] = "An archived goal is not paused as well."
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def integrity_rules(cls):
+        from .pause import GoalPause
+
+        open_pause = GoalPause.all_objects.filter(goal_id=models.OuterRef("pk"), ended_at__isnull=True)
+        return [
+            (
+                cls.all_objects.filter(paused_at__isnull=False).exclude(models.Exists(open_pause)),
+                "goal is paused without an open pause interval",
+                {"paused_at": None},
+            ),
+        ]
 
     def siblings(self):
         if self.parent_id is None:
@@ -238,9 +343,10 @@ class Goal(FractalScopedModel, OrderedModel):
         level = self.child_level
         if level is None:
             raise ValidationError("Nano goals cannot have children.")
-        child = Goal(parent=self, level=level, name=name, **fields)
-        child.full_clean()
-        child.save()
+        with transaction.atomic():
+            child = Goal(parent=self, level=level, name=name, **fields)
+            child.full_clean()
+            child.save()  # a new open child reopens a goal its children completed (see save)
         return child
 
     def move_to(self, new_parent):
@@ -256,27 +362,151 @@ class Goal(FractalScopedModel, OrderedModel):
         with transaction.atomic():
             self.parent = new_parent
             self.sort_order = None
-            self.save()
+            self.save()  # both parents' completion by children follows (see save)
         return self
 
     def complete(self, when=None, by=CompletedBy.HAND):
+        """Complete the goal (by hand, or ``by`` its targets). Refused for a goal its children
+        complete: that state follows them (see ``goals.completion``)."""
+        if self.completion_mode == CompletionMode.CHILDREN and by != CompletedBy.CHILDREN:
+            raise ValidationError(
+                "This goal completes when all its children are complete; change its completion mode "
+                "to complete it by hand."
+            )
         if not self.completed:
-            self.completed = True
-            self.completed_at = when or timezone.now()
-            self.completed_by = by
-            self.save(update_fields=["completed", "completed_at", "completed_by"])
+            self._set_completed(True, when or timezone.now(), by)
         return self
 
     def reopen(self, by=""):
         """Reopen; ``by=CompletedBy.TARGETS`` when its targets stopped holding, so they complete it
         again once met (an open goal keeps "targets" only then; a reopen by hand clears it)."""
+        if self.completion_mode == CompletionMode.CHILDREN and by != CompletedBy.CHILDREN:
+            raise ValidationError(
+                "This goal completes when all its children are complete: it reopens when one of them "
+                "does. Change its completion mode to reopen it by hand."
+            )
         if self.completed:
-            self.completed = False
-            self.completed_at = None
-            self.completed_by = by
-            self.save(update_fields=["completed", "completed_at", "completed_by"])
+            self._set_completed(False, None, "" if by == CompletedBy.CHILDREN else by)
         return self
+
+    def _set_completed(self, completed, when, by):
+        from goals.completion import sync_parent
+
+        self.completed, self.completed_at, self.completed_by = completed, when, by
+        self.save(update_fields=["completed", "completed_at", "completed_by", "updated_at"])
+        sync_parent(self)  # a parent completed by its children follows
 
     @property
     def completed_by_targets(self):
         return self.completed and self.completed_by == CompletedBy.TARGETS
+
+    @property
+    def completed_by_children(self):
+        return self.completion_mode == CompletionMode.CHILDREN
+
+    # --- lifecycle: pause and archive ----------------------------------------------------
+    @property
+    def is_paused(self):
+        return self.paused_at is not None
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def lifecycle_state(self):
+        return "archived" if self.archived_at else ("paused" if self.paused_at else "active")
+
+    def inactive_ancestor(self):
+        """The nearest paused or archived ancestor, or None."""
+        for ancestor in self.ancestors():
+            if ancestor.paused_at or ancestor.archived_at:
+                return ancestor
+        return None
+
+    @property
+    def is_active(self):
+        """Neither paused nor archived itself, nor below a paused or archived goal."""
+        return not (self.paused_at or self.archived_at) and self.inactive_ancestor() is None
+
+    def _check_lifecycle_change(self):
+        if self.parent_id is None:
+            raise ValidationError("A fractal root is not paused or archived; pause or archive its goals.")
+        if self.deleted_at is not None:
+            raise ValidationError("That goal is in the trash.")
+
+    def pause(self, when=None):
+        """Pause the goal and (by inheritance) its subtree; a GoalPause records the interval.
+
+        A paused (or archived) goal is hidden from the tree and the session goal menus unless
+        asked, and is not practised from its row or page; history keeps it (linked sessions,
+        filters, the API). Its completion rules keep applying: its targets are still evaluated
+        and its children still complete it, so its state stays true to what was recorded (a
+        session deleted while it is paused still reopens what it had completed). Its parent no
+        longer counts it (goals/completion.py).
+        """
+        from goals.completion import sync_parent
+
+        from .pause import GoalPause
+
+        self._check_lifecycle_change()
+        if self.archived_at:
+            raise ValidationError("An archived goal cannot be paused; unarchive it first.")
+        if self.paused_at:
+            raise ValidationError("This goal is already paused.")
+        when = when or timezone.now()
+        with transaction.atomic():
+            GoalPause(goal=self, started_at=when).save()
+            self.paused_at = when
+            self.save(update_fields=["paused_at", "updated_at"])
+            sync_parent(self)  # a paused child no longer holds its parent open
+        return self
+
+    def resume(self, when=None):
+        """End the goal's pause (closes its open GoalPause)."""
+        from goals.completion import sync_parent
+
+        self._check_lifecycle_change()
+        if not self.paused_at:
+            raise ValidationError("This goal is not paused.")
+        with transaction.atomic():
+            self._end_pause(when or timezone.now())
+            self.save(update_fields=["paused_at", "updated_at"])
+            sync_parent(self)
+        return self
+
+    def _end_pause(self, when):
+        from .pause import GoalPause
+
+        for pause in GoalPause.objects.filter(goal=self, ended_at__isnull=True):
+            pause.ended_at = max(when, pause.started_at)
+            pause.save()
+        self.paused_at = None
+
+    def archive(self, when=None):
+        """Archive the goal and (by inheritance) its subtree; an open pause ends then."""
+        from goals.completion import sync_parent
+
+        self._check_lifecycle_change()
+        if self.archived_at:
+            raise ValidationError("This goal is already archived.")
+        when = when or timezone.now()
+        with transaction.atomic():
+            if self.paused_at:
+                self._end_pause(when)
+            self.archived_at = when
+            self.save(update_fields=["paused_at", "archived_at", "updated_at"])
+            sync_parent(self)
+        return self
+
+    def unarchive(self):
+        from goals.completion import sync_parent
+
+        self._check_lifecycle_change()
+        if not self.archived_at:
+            raise ValidationError("This goal is not archived.")
+        with transaction.atomic():
+            self.archived_at = None
+            self.save(update_fields=["archived_at", "updated_at"])
+            sync_parent(self)
+        return self

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from goals.access import get_fractal_for_user
 
-from ..forms import NewSessionForm, SectionFormSet, SessionFilterForm
+from ..forms import NewSessionForm, SectionFormSet, SessionFilterForm, show_inactive
 from ..models import ActivityInstance, PracticeSession, TargetAchievement
 from ..pagination import MirroredPaginator
 
@@ -72,7 +72,7 @@ def session_create(request, root_id):
     initial = {}
     if data is None and request.GET.get("goal"):
         initial["goals"] = [request.GET["goal"]]
-    form = NewSessionForm(data, fractal=fractal, initial=initial)
+    form = NewSessionForm(data, fractal=fractal, initial=initial, include_inactive=show_inactive(request))
     sections = SectionFormSet(data, prefix="sections")
     if data is not None and all([form.is_valid(), sections.is_valid()]):
         try:
@@ -83,7 +83,7 @@ def session_create(request, root_id):
         else:
             messages.success(request, f"Session “{session.name}” created.")
             return redirect("session-detail", root_id=fractal.pk, session_id=session.pk)
-    context = {"fractal": fractal, "form": form, "sections": sections}
+    context = {"fractal": fractal, "form": form, "sections": sections, "show_inactive": show_inactive(request)}
     return render(request, "sessions/session_form.html", context, status=400 if data is not None else 200)
 
 

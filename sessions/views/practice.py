@@ -16,7 +16,7 @@ from goals.access import get_fractal_for_user, get_scoped_or_404
 from goals.forms import add_model_errors
 from goals.models import Goal
 
-from ..forms import LogSessionForm
+from ..forms import LogSessionForm, show_inactive
 from ..models import PracticeSession, ScheduledSession, SessionTemplate
 from ..plan_forms import ScheduledGoalsForm
 from ..practice import (
@@ -179,7 +179,7 @@ def _pick_goals(request, fractal, scheduled, form, status):
 def log_session(request, root_id):
     """Record a session that already happened, with its date, times, goals and activities."""
     fractal = get_fractal_for_user(request.user, root_id)
-    form = LogSessionForm(request.POST or None, fractal=fractal)
+    form = LogSessionForm(request.POST or None, fractal=fractal, include_inactive=show_inactive(request))
     status = 200
     if request.method == "POST":
         if form.is_valid() and "started_at" in form.cleaned_data:
@@ -201,7 +201,8 @@ def log_session(request, root_id):
                 messages.success(request, f"Session “{session.name}” logged. Add its values below.")
                 return redirect(session_url(session))
         status = 400
-    return render(request, "sessions/log_session.html", {"fractal": fractal, "form": form}, status=status)
+    context = {"fractal": fractal, "form": form, "show_inactive": show_inactive(request)}
+    return render(request, "sessions/log_session.html", context, status=status)
 
 
 @login_required

@@ -43,7 +43,7 @@ def test_progress_tree_query_count_does_not_grow(api, fractal, activity, count, 
         goal = GoalFactory(parent=long_term)
         target = TargetFactory(goal=goal, activity=activity)
         TargetMetricFactory(target=target, metric=activity.metrics.first())
-    # savepoint, fractal, goals, target counts, release
-    with django_assert_num_queries(5):
+    # savepoint, fractal, target counts, goal states for the rolled-up progress, goals, release
+    with django_assert_num_queries(6):
         response = api.get(url(fractal, "progress-tree/"))
     assert len(json_of(response)["children"][0]["children"]) == count

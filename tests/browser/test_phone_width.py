@@ -49,8 +49,20 @@ def _pages(fractal, goal):
     # The session page: cues from the earlier practice and the activity, notes of the session and a set.
     for fields in ({"instance": earlier}, {"activity": pull_up}, {"session": session}, {"instance": current}):
         Note(root_id=fractal.pk, body=long_note, set_number=2 if "instance" in fields else None, **fields).save()
+    # A paused goal with its pause history, under a parent its children complete.
+    paused = goal.parent.add_child("On hold until the shoulder heals, with a long name for a phone")
+    paused.pause(when=timezone.now() - datetime.timedelta(days=9))
+    paused.resume(when=timezone.now() - datetime.timedelta(days=8))
+    paused.pause()
+    parent = goal.parent
+    parent.completion_mode = "children"
+    parent.save()
     root = {"root_id": fractal.pk}
     return [
+        reverse("fractal-tree", kwargs=root) + "?inactive=1",
+        reverse("goal-detail", kwargs={**root, "goal_id": paused.pk}),
+        reverse("goal-detail", kwargs={**root, "goal_id": parent.pk}),
+        reverse("goal-edit", kwargs={**root, "goal_id": goal.pk}),
         reverse("fractal-list"),
         reverse("fractal-tree", kwargs=root),
         reverse("fractal-tree", kwargs=root) + "?view=map",

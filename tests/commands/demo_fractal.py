@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from activities.models import TargetKind, TargetOperator, TargetScope
+from goals.models import Goal
 from sessions.models import Note, SessionPause, TargetAchievement
 from tests.factories import (
     ActivityDefinitionFactory,
@@ -33,6 +34,12 @@ def build_demo_fractal(root):
     chain = goal_chain(root)
     short = chain[-1]
     immediate = GoalFactory(parent=short, name="Tuck hold")
+    # Completed by its children (their completion completes it), and a paused goal.
+    by_children = GoalFactory(parent=chain[0], name="Done by its children", completion_mode="children")
+    GoalFactory(parent=by_children, name="Only child").complete()
+    assert Goal.objects.get(pk=by_children.pk).completed_by == "children"
+    paused = GoalFactory(parent=chain[0], name="On hold")
+    paused.pause(when=timezone.now() - datetime.timedelta(days=3))
     trashed = GoalFactory(parent=chain[0], name="Trashed goal")
     trashed.delete()
     group = ActivityGroupFactory(root=root, name="Holds")

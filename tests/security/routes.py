@@ -20,7 +20,7 @@ from activities.models import (
     Target,
     TargetMetric,
 )
-from goals.models import Goal
+from goals.models import Goal, GoalPause
 from sessions.models import (
     ActivityInstance,
     MetricValue,
@@ -156,6 +156,7 @@ WORLD_ROLE_BY_MODEL = {
     ProgramDay: "day",
     ScheduledSession: "scheduled",
     Note: "note",
+    GoalPause: "goal_pause",
 }
 
 ROOT_ROLES = {"root"}

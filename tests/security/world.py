@@ -20,7 +20,7 @@ from activities.models import (
     Target,
     TargetMetric,
 )
-from goals.models import ApiToken, FractalScopedModel, Goal, GoalLevel, Profile
+from goals.models import ApiToken, FractalScopedModel, Goal, GoalLevel, GoalPause, Profile
 from sessions.models import (
     ActivityInstance,
     MetricValue,
@@ -77,6 +77,7 @@ class World:
     day: ProgramDay
     scheduled: ScheduledSession
     note: Note
+    goal_pause: GoalPause
     deleted_goal: Goal
     deleted_session: PracticeSession
     objects: list = field(default_factory=list)
@@ -117,6 +118,7 @@ MODEL_ROLES = {
     ProgramDay: ["day"],
     ScheduledSession: ["scheduled"],
     Note: ["note"],
+    GoalPause: ["goal_pause"],
 }
 
 
@@ -209,6 +211,12 @@ def build_world(user, marker):
     note.full_clean()
     note.save()
 
+    # A goal paused for a day and resumed: a closed interval, the goal active again.
+    paused = goals[GoalLevel.MICRO]
+    paused.pause(when=timezone.now() - datetime.timedelta(days=2))
+    paused.resume(when=timezone.now() - datetime.timedelta(days=1))
+    goal_pause = paused.pauses.get()
+
     deleted_goal = goals[GoalLevel.MICRO].add_child(name("trashed nano"))
     deleted_goal.delete()
     deleted_session = PracticeSession.create(root, [short_term], name("trashed session"))
@@ -246,6 +254,7 @@ def build_world(user, marker):
         day=day,
         scheduled=scheduled,
         note=note,
+        goal_pause=goal_pause,
         deleted_goal=deleted_goal,
         deleted_session=deleted_session,
     )
