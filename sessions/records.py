@@ -329,8 +329,22 @@ def store_products_after_trash(obj):
 
 
 def store_fractal_products(root_id):
-    """Store the set products of every instance of a fractal (after a bulk import or generation)."""
-    store_set_products(ActivityInstance.all_objects.filter(root_id=root_id).values_list("pk", flat=True))
+    """Store the set products of every instance of a fractal (after a bulk import or generation).
+
+    Only the instances of activities that offer a product series can hold one: those are read and
+    computed; any product stored on another activity's values (a document's own) is cleared in
+    one update."""
+    activity_ids = ActivityDefinition.all_objects.filter(root_id=root_id).values_list("pk", flat=True)
+    with_products = [activity_id for activity_id, metrics in _product_sets(list(activity_ids)).items() if metrics]
+    MetricValue.all_objects.filter(root_id=root_id, set_product__isnull=False).exclude(
+        instance__activity_id__in=with_products
+    ).update(set_product=None)
+    if with_products:
+        store_set_products(
+            ActivityInstance.all_objects.filter(root_id=root_id, activity_id__in=with_products).values_list(
+                "pk", flat=True
+            )
+        )
 
 
 @dataclass
