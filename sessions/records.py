@@ -24,6 +24,9 @@ from activities.models import ActivityDefinition, MetricDefinition
 
 from .models import ActivityInstance, MetricValue, PracticeSession
 
+# What a record is of: a metric's value, or a set's product (the API's ``kind``).
+RECORD_KINDS = ["value", "product"]
+
 
 def beats(value, best, lower_is_better=False):
     if best is None:

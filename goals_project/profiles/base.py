@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GoalLevelEnum": "goals.models.GoalLevel",
         "RootLevelEnum": "goals.api.serializers.ROOT_LEVEL_CHOICES",
+        "TargetKindEnum": "activities.models.TargetKind",
+        "RecordKindEnum": "sessions.records.RECORD_KINDS",
     },
 }
 

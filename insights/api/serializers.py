@@ -6,6 +6,7 @@ from activities.models import ActivityDefinition, MetricDefinition, SplitDefinit
 from goals.api.base import ScopedRelatedField, StoredDateTimeField
 from goals.dates import validate_sane_date
 from goals.rules import DATE_RANGE
+from sessions.records import RECORD_KINDS
 
 
 # --- analytics --------------------------------------------------------------------------------
@@ -356,7 +357,7 @@ class RecordStepSerializer(serializers.Serializer):
 
 
 class RecordHistorySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["value", "product"])
+    kind = serializers.ChoiceField(choices=RECORD_KINDS)
     name = serializers.CharField()
     unit = serializers.CharField(allow_blank=True)
     split = serializers.UUIDField(allow_null=True)

@@ -23,6 +23,7 @@ from sessions.models import (
     TemplateSection,
 )
 from sessions.models.note import NOTE_MAX_LENGTH
+from sessions.records import RECORD_KINDS
 from sessions.services import reevaluate_targets
 
 AUDIT = ["created_at", "updated_at", "deleted_at"]
@@ -190,7 +191,7 @@ class SessionPauseSerializer(serializers.Serializer):
 
 
 class RecordSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["value", "product"], help_text="A metric's value, or a set's product.")
+    kind = serializers.ChoiceField(choices=RECORD_KINDS, help_text="A metric's value, or a set's product.")
     name = serializers.CharField(help_text="The metric (or the metrics multiplied, e.g. “Weight × Reps”).")
     metric = serializers.UUIDField(source="metric.pk", allow_null=True, default=None)
     unit = serializers.CharField()
