@@ -62,8 +62,8 @@ def test_a_new_user_goes_from_sign_up_to_a_completed_goal(page, screenshot):
     page.get_by_role("link", name="+ Add target").click()
     page.wait_for_load_state()  # htmx is ready: choosing the activity loads its threshold fields
     page.get_by_label("Activity").select_option(label="Weighted pull-up")
-    page.get_by_label(re.compile("^Weight")).fill("10")
-    page.get_by_label(re.compile("^Reps")).fill("5")
+    page.get_by_role("spinbutton", name=re.compile("^Weight")).fill("10")
+    page.get_by_role("spinbutton", name=re.compile("^Reps")).fill("5")
     page.get_by_role("button", name="Save target").click()
     expect(page.locator("body")).to_contain_text("Not met")
 
