@@ -5,8 +5,48 @@ from django.db.models import F, Q
 from .base import FractalScopedModel, root_field
 
 
-class GoalPause(FractalScopedModel):
-    """One interval in which a goal (and its subtree) was paused; open while ``ended_at`` is empty.
+class PauseInterval(models.Model):
+    """A paused interval of something that runs (a goal, a session): open while ``ended_at`` is
+    empty. The rules are stated once here; each model names its own constraints with
+    ``pause_constraints`` (the names are in the migrations)."""
+
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    integrity_label = "pause ends before it starts"
+
+    class Meta:
+        abstract = True
+
+    def validate_rules(self):
+        if self.ended_at is not None and self.ended_at < self.started_at:
+            raise ValidationError({"ended_at": "A pause cannot end before it starts."})
+
+    @classmethod
+    def integrity_rules(cls):
+        return [
+            (cls.all_objects.filter(ended_at__lt=F("started_at")), cls.integrity_label, {"ended_at": F("started_at")})
+        ]
+
+
+def pause_constraints(prefix, owner):
+    """The end-after-start check and at most one open (live) pause per ``owner``."""
+    return [
+        models.CheckConstraint(
+            name=f"{prefix}_end_after_start",
+            condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+            violation_error_message="A pause cannot end before it starts.",
+        ),
+        models.UniqueConstraint(
+            fields=[owner],
+            condition=Q(ended_at__isnull=True, deleted_at__isnull=True),
+            name=f"{prefix}_one_open",
+        ),
+    ]
+
+
+class GoalPause(PauseInterval, FractalScopedModel):
+    """One interval in which a goal (and its subtree) was paused.
 
     The goal's ``paused_at`` mirrors the start of its open pause, so pages filter goals without
     reading this table; the intervals are the history (shown on the goal page).
@@ -14,26 +54,14 @@ class GoalPause(FractalScopedModel):
 
     root = root_field(db_index=False)  # covered by goal_pause_root_updated_idx
     goal = models.ForeignKey("goals.Goal", on_delete=models.CASCADE, related_name="pauses", db_index=False)
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
 
     soft_delete = {"goal": "cascade"}
+    integrity_label = "goal pause ends before it starts"
 
     class Meta(FractalScopedModel.Meta):
         db_table = "goal_pauses"
         ordering = ["started_at"]
-        constraints = [
-            models.CheckConstraint(
-                name="goal_pause_end_after_start",
-                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
-                violation_error_message="A pause cannot end before it starts.",
-            ),
-            models.UniqueConstraint(
-                fields=["goal"],
-                condition=Q(ended_at__isnull=True, deleted_at__isnull=True),
-                name="goal_pause_one_open",
-            ),
-        ]
+        constraints = pause_constraints("goal_pause", "goal")
         indexes = [
             models.Index(fields=["goal", "started_at"], name="goal_pause_goal_idx"),
             models.Index(fields=["root", "updated_at"], name="goal_pause_root_updated_idx"),
@@ -44,21 +72,3 @@ class GoalPause(FractalScopedModel):
 
     def derive_root_id(self):
         return self.goal.root_id
-
-    def validate_rules(self):
-        if self.ended_at is not None and self.ended_at < self.started_at:
-            raise ValidationError({"ended_at": "A pause cannot end before it starts."})
-
-    @classmethod
-    def integrity_rules(cls):
-        return [
-            (
-                cls.all_objects.filter(ended_at__lt=F("started_at")),
-                "goal pause ends before it starts",
-                {"ended_at": F("started_at")},
-            )
-        ]
-
-    @property
-    def duration(self):
-        return (self.ended_at - self.started_at) if self.ended_at else None
