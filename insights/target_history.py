@@ -27,8 +27,8 @@ from django.db.models.functions import Coalesce
 from activities.models import Target, TargetKind, TargetMetric, TargetScope
 from goals.dates import shift_day
 from goals.models import GoalLevel
-from sessions.models import ActivityInstance, MetricValue, PracticeSessionGoal, TargetAchievement
-from sessions.targets import in_scope, scope_window
+from sessions.models import ActivityInstance, MetricValue, TargetAchievement
+from sessions.targets import in_scope, scope_window, subtree_sessions
 
 from . import bucketing, periods
 from .charts import format_number
@@ -180,19 +180,12 @@ class TargetHistory:
 def _subtree_sessions(target):
     """The sessions linked to the target's goal or a goal below it, as a subquery.
 
-    A child is exactly one level below its parent, so a linked goal is in the subtree when it,
-    or one of its ancestors no more hops up than there are levels below the target's goal, is
-    that goal. The database follows each link's chain of parents (primary-key lookups); no list
-    of the subtree's ids, thousands under a root, is built or sent to it.
+    A child is exactly one level below its parent, so the subtree has no more levels than there
+    are below the target's goal (``sessions.targets.subtree_sessions`` reads them level by level).
     """
     goal = target.goal
     levels_below = len(GoalLevel) - 1 - GoalLevel(goal.level).depth
-    below = Q(goal_id=goal.pk)
-    for hops in range(1, levels_below + 1):
-        below |= Q(**{f"goal__{'parent__' * (hops - 1)}parent_id": goal.pk})
-    return PracticeSessionGoal.objects.filter(below, root_id=goal.root_id, goal__deleted_at__isnull=True).values(
-        "session_id"
-    )
+    return subtree_sessions(goal.pk, goal.root_id, depth=levels_below)
 
 
 def _session_rows(target, rules, linked, tz):

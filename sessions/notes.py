@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from goals.search import contains_text
 
-from .models import Note, NoteContext
+from .models import ActivityInstance, Note, NoteContext, PracticeSessionGoal
 
 CONTEXT_FILTERS = {
     NoteContext.FRACTAL: Q(goal__isnull=True, session__isnull=True, activity__isnull=True, instance__isnull=True),
@@ -38,6 +38,9 @@ def filter_notes(notes, context=None, pinned=None, text=None):
 
 def goal_journal(goal):
     """A goal's notes with those of its linked sessions (and their activities), newest first."""
-    linked = Q(goal=goal) | Q(session__goal_links__goal=goal) | Q(instance__session__goal_links__goal=goal)
-    ids = Note.objects.filter(linked).values("pk")
-    return Note.objects.filter(pk__in=ids).select_related(*NOTE_RELATED).order_by("-created_at", "-id")
+    # Each term is a lookup of one of the notes' own indexes (goal, session, instance) by ids read
+    # from the goal's links, so the database never walks every note of the fractal with its joins.
+    sessions = PracticeSessionGoal.objects.filter(goal=goal).values("session_id")
+    instances = ActivityInstance.all_objects.filter(session_id__in=sessions).values("pk")
+    linked = Q(goal=goal) | Q(session_id__in=sessions) | Q(instance_id__in=instances)
+    return Note.objects.filter(linked).select_related(*NOTE_RELATED).order_by("-created_at", "-id")
