@@ -245,11 +245,17 @@ def page_notes(session):
 
     Returns (session notes, {instance id: notes}); pinned first, then in the order they were written.
     """
-    notes = (
-        Note.objects.filter(root_id=session.root_id)
-        .filter(Q(session_id=session.pk) | Q(instance__session_id=session.pk))
-        .order_by("-pinned", "created_at", "id")
+    # By the notes' own session and instance indexes: an OR across the instance join would read
+    # every note of the fractal.
+    instances = ActivityInstance.all_objects.filter(session_id=session.pk).values("pk")
+    ids = (
+        Note.all_objects.filter(session_id=session.pk)
+        .order_by()
+        .values("pk")
+        .union(Note.all_objects.filter(instance_id__in=instances).order_by().values("pk"), all=True)
     )
+    # The session fixes the fractal; filtering by root too would make SQLite walk the root index.
+    notes = Note.objects.filter(pk__in=ids).order_by("-pinned", "created_at", "id")
     own, by_instance = [], {}
     for note in notes:
         if note.instance_id is None:

@@ -355,7 +355,8 @@ def session_note_add(request, root_id, session_id):
 def session_note_edit(request, root_id, session_id, note_id):
     """Edit the text or pin of a note of the session or of one of its activities."""
     page = Page(request, root_id, session_id)
-    of_this_session = Note.objects.filter(Q(session=page.session) | Q(instance__session=page.session))
+    instances = ActivityInstance.all_objects.filter(session=page.session).values("pk")
+    of_this_session = Note.objects.filter(Q(session=page.session) | Q(instance_id__in=instances))
     note = get_scoped_or_404(of_this_session.select_related("instance"), page.fractal, pk=note_id)
     return _note_saved(page, SessionNoteForm(request.POST, instance=note))
 
