@@ -118,24 +118,16 @@ def owner_preferences(root_id):
     return zone, week_start or 0
 
 
-def subtree_goals(goal_id, depth=MAX_DEPTH):
-    """A subquery: the ids of the goal and of the live goals below it, level by level.
-
-    Level k is the goals whose k-th ancestor is the goal: a join up k parents, which the database
-    starts from the goal and walks down the parent index; the levels are one ``UNION ALL``. So it
-    reads the subtree only: not every goal of the fractal, and not every link, as following each
-    link's chain of parents would."""
-    levels = [Goal.objects.filter(pk=goal_id).order_by().values("pk")]
-    for hops in range(1, depth + 1):
-        up = "parent__" * (hops - 1) + "parent_id"
-        levels.append(Goal.objects.filter(**{up: goal_id}).order_by().values("pk"))
-    return levels[0].union(*levels[1:], all=True)
-
-
 def subtree_sessions(goal_id, root_id, depth=MAX_DEPTH):
     """A subquery: ids of the sessions linked to the goal (of fractal ``root_id``) or to a live goal
-    below it. It costs no query of its own; the links are found through their goal index."""
-    links = PracticeSessionGoal.objects.filter(goal_id__in=subtree_goals(goal_id, depth), root_id=root_id)
+    below it (at most ``depth`` levels).
+
+    The link's goal is walked up its parents in SQL, so this costs no query of its own and reads
+    only the fractal's links."""
+    chain = Q(goal_id=goal_id)
+    for hops in range(1, depth + 1):
+        chain |= Q(**{f"goal__{'parent__' * (hops - 1)}parent_id": goal_id})
+    links = PracticeSessionGoal.objects.filter(chain, root_id=root_id, goal__deleted_at__isnull=True)
     return links.values("session_id")
 
 
