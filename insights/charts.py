@@ -182,6 +182,17 @@ def _y_axis(parts, scale, ticks, unit, left, right):
         )
 
 
+def _time_axis(parts, x_scale, first, last, tz, left, right, bottom):
+    """The x axis of a chart over time: its line, and calendar ticks in the user's zone."""
+    parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
+    for moment, label in time_ticks(first, last, tz):
+        x = x_scale(moment.timestamp())
+        parts.append(f'<line class="tick-mark" x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}"/>')
+        parts.append(
+            f'<text class="tick x-tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(label)}</text>'
+        )
+
+
 def _empty(title, css_class, message, width):
     parts = _svg_open(title, f"{css_class} chart-empty", width=width, height=80)
     parts.append(f'<text class="empty" x="{width / 2}" y="44" text-anchor="middle">{escape(message)}</text>')
@@ -207,13 +218,7 @@ def line_chart(series, *, title, unit="", empty_message="No values recorded yet.
 
     parts = _svg_open(title, "line-chart", width, height)
     _y_axis(parts, y_scale, ticks, unit, left, right)
-    parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
-    for moment, label in time_ticks(first, last, tz):
-        x = x_scale(moment.timestamp())
-        parts.append(f'<line class="tick-mark" x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}"/>')
-        parts.append(
-            f'<text class="tick x-tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(label)}</text>'
-        )
+    _time_axis(parts, x_scale, first, last, tz, left, right, bottom)
     for item in series:
         css = escape(item.css_class)
         coordinates = [(x_scale(point.x.timestamp()), y_scale(point.y), point) for point in item.points]
@@ -253,13 +258,7 @@ def step_chart(
 
     parts = _svg_open(title, "step-chart", width, height)
     _y_axis(parts, y_scale, ticks, unit, left, right)
-    parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
-    for moment, label in time_ticks(first, last, tz):
-        x = x_scale(moment.timestamp())
-        parts.append(f'<line class="tick-mark" x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}"/>')
-        parts.append(
-            f'<text class="tick x-tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(label)}</text>'
-        )
+    _time_axis(parts, x_scale, first, last, tz, left, right, bottom)
     for item in series:
         css = escape(item.css_class)
         coordinates = [(x_scale(point.x.timestamp()), y_scale(point.y), point) for point in item.points]

@@ -22,10 +22,10 @@ from .charts import (
     LinearScale,
     _empty,
     _svg_open,
+    _time_axis,
     _y_axis,
     format_number,
     nice_ticks,
-    time_ticks,
 )
 
 
@@ -97,13 +97,7 @@ def progress_chart(
 
     parts = _svg_open(title, "line-chart target-chart", width, height)
     _y_axis(parts, y_scale, ticks, unit, left, right)
-    parts.append(f'<line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
-    for moment, label in time_ticks(first, last, tz):
-        x = x_scale(moment.timestamp())
-        parts.append(f'<line class="tick-mark" x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}"/>')
-        parts.append(
-            f'<text class="tick x-tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(label)}</text>'
-        )
+    _time_axis(parts, x_scale, first, last, tz, left, right, bottom)
     _line_label(parts, y_scale(line), line_label, left, right)
     coordinates = [(x_scale(mark.x.timestamp()), y_scale(mark.y), mark) for mark in marks]
     if step:
