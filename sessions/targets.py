@@ -23,8 +23,9 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, RowRange, Subquery, Sum, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -118,16 +119,39 @@ def owner_preferences(root_id):
     return zone, week_start or 0
 
 
+def subtree_goals(goal_id, root_id, depth=MAX_DEPTH):
+    """A subquery: the ids of the live goal (of fractal ``root_id``) and of the live goals below it
+    (at most ``depth`` levels), read by a recursive query down the parent index.
+
+    It costs no query of its own and reads the subtree only, not every goal or link of the
+    fractal. Both databases run a recursive ``WITH`` inside ``IN (...)`` once, as a set the outer
+    query joins (a chain of nested ``IN`` levels was planned by PostgreSQL as a subquery re-run
+    for every row)."""
+    quote = connection.ops.quote_name
+    table, pk, root, parent, deleted = (
+        quote(Goal._meta.db_table),
+        quote(Goal._meta.pk.column),
+        quote(Goal._meta.get_field("root").column),
+        quote(Goal._meta.get_field("parent").column),
+        quote(Goal._meta.get_field("deleted_at").column),
+    )
+    sql = (
+        f"WITH RECURSIVE subtree (goal_id, depth) AS ("
+        f"SELECT {pk}, 0 FROM {table} WHERE {pk} = %s AND {root} = %s AND {deleted} IS NULL "
+        f"UNION ALL SELECT child.{pk}, subtree.depth + 1 FROM {table} child "
+        f"INNER JOIN subtree ON child.{parent} = subtree.goal_id "
+        f"WHERE child.{deleted} IS NULL AND subtree.depth < %s"
+        f") SELECT goal_id FROM subtree"
+    )
+    as_id = Goal._meta.pk.get_db_prep_value
+    return RawSQL(sql, (as_id(goal_id, connection), as_id(root_id, connection), depth))
+
+
 def subtree_sessions(goal_id, root_id, depth=MAX_DEPTH):
     """A subquery: ids of the sessions linked to the goal (of fractal ``root_id``) or to a live goal
-    below it (at most ``depth`` levels).
-
-    The link's goal is walked up its parents in SQL, so this costs no query of its own and reads
-    only the fractal's links."""
-    chain = Q(goal_id=goal_id)
-    for hops in range(1, depth + 1):
-        chain |= Q(**{f"goal__{'parent__' * (hops - 1)}parent_id": goal_id})
-    links = PracticeSessionGoal.objects.filter(chain, root_id=root_id, goal__deleted_at__isnull=True)
+    below it (at most ``depth`` levels). It costs no query of its own; the links are found through
+    their goal index (the subtree is the fractal's, so its links are too)."""
+    links = PracticeSessionGoal.objects.filter(goal_id__in=subtree_goals(goal_id, root_id, depth))
     return links.values("session_id")
 
 
