@@ -138,6 +138,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the goal tree's rows (templates/jinja2/front/tree/rows.html), the one template
+        # that renders thousands of rows in a loop: Jinja2 compiles it to Python code.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 
 AUTHENTICATION_BACKENDS = [
