@@ -1,6 +1,24 @@
 """The goal tree built from flat rows: the one builder behind the tree page and the tree API."""
 
 import gc
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector inside (nested pauses leave it to the outermost).
+
+    For building and writing a large tree: its tens of thousands of nodes are lists and tuples the
+    collector would walk again on each of its passes (a 50,000-goal tree cost about 15% more
+    than ten 5,000-goal ones), while none of them is cyclic, so reference counting frees them all.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def nest(rows, make_node, sibling_order=None):
@@ -14,9 +32,7 @@ def nest(rows, make_node, sibling_order=None):
     reaches from the root, so a filtered set of rows shows only its connected part.
     """
     children = {}
-    enabled = gc.isenabled()
-    gc.disable()  # nothing built here is cyclic; the collector's passes walked every node
-    try:
+    with collector_paused():  # nothing built here is cyclic; the collector's passes walked every node
         for row in rows:
             goal_id, parent_id = row[0], row[1]
             own = children.get(goal_id)
@@ -30,9 +46,6 @@ def nest(rows, make_node, sibling_order=None):
             for siblings in children.values():
                 if len(siblings) > 1:
                     siblings.sort(key=sibling_order)
-    finally:
-        if enabled:
-            gc.enable()
     return children
 
 

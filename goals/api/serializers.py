@@ -7,7 +7,7 @@ from django.http import StreamingHttpResponse
 from rest_framework import serializers
 
 from goals.models import ROOT_LEVELS, Goal, GoalLevel
-from goals.tree import nest
+from goals.tree import collector_paused, nest
 
 from .base import ScopedRelatedField, clean_and_save, run_model_operation
 
@@ -180,11 +180,16 @@ def tree_response(root, extra=None):
     ``extra(goal_id)`` may add fields to each node (the sessions app adds target progress). The
     goals are read here, inside the request's transaction, and each is written at once as the
     start of its JSON object (the same bytes the JSON renderer writes for nested dicts, without the
-    dicts); the document is then streamed, ``TREE_CHUNK_NODES`` goals per chunk. A 50,000-goal tree
-    is a 17 MB document: written in one piece, it and its copies outgrew the processor caches and
-    the memory the process keeps, and the time grew faster than the tree.
+    dicts); the document is then written as chunks of ``TREE_CHUNK_NODES`` goals, which are
+    streamed. A 50,000-goal tree is a 17 MB document: written in one piece, it and its copies
+    outgrew the processor caches and the memory the process keeps, and the time grew faster than
+    the tree. The nodes are built and written with the garbage collector paused and are gone
+    before it runs again (only the chunks, bytes it does not walk, stay), so its passes do not walk
+    them either.
     """
-    return StreamingHttpResponse(_tree_chunks(_tree_nodes(root, extra)), content_type="application/json")
+    with collector_paused():
+        chunks = list(_tree_chunks(_tree_nodes(root, extra)))
+    return StreamingHttpResponse(chunks, content_type="application/json")
 
 
 TREE_CHUNK_NODES = 512
