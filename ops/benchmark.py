@@ -587,6 +587,13 @@ def run_measurements(dataset, repeat, only=None):
             if only and measurement.key not in wanted:
                 continue
             results.append(measure(dataset, measurement, repeat, client))
+        # Each floor is measured again at the end and the faster of the two kept: a floor stands
+        # for the speed of the machine during the run, and a busy moment only ever slows it down.
+        for index, result in enumerate(results):
+            if result.key in FLOORS and result.ok:
+                again = measure(dataset, _measurement(result.key), repeat, client)
+                if again.ok and again.median_ms < result.median_ms:
+                    results[index] = again
     return results
 
 
