@@ -400,13 +400,19 @@ def evaluate_goal(goal, trigger_session=None, targets_changed=False):
         sessions = subtree_sessions(goal.pk, goal.root_id)
         tz, week_start = owner_preferences(goal.root_id)
         existing = {a.target_id: a for a in TargetAchievement.objects.filter(target__in=targets)}
+        # When each met target was achieved: the goal's completion time is the latest of them.
+        achieved = []
         for target in targets:
             current = existing.get(target.pk)
             rules = thresholds.get(target.pk, [])
             if not rules and target.kind != TargetKind.FREQUENCY:
                 # Without any rule (its last one is in the trash) a threshold or sum target says
                 # nothing: it stays as it was, so restoring the rule restores exactly that.
-                (result.met if current is not None else result.open).append(target)
+                if current is not None:
+                    result.met.append(target)
+                    achieved.append(current.achieved_at)
+                else:
+                    result.open.append(target)
                 continue
             hit = evaluate_target(target, rules, sessions, tz, week_start)
             if hit is None:
@@ -417,10 +423,12 @@ def evaluate_goal(goal, trigger_session=None, targets_changed=False):
             if current is None or current.instance_id != hit["instance_id"] or current.set_number != hit["set_number"]:
                 if current is not None:
                     current.hard_delete()
-                if _revive(target, hit):
+                revived_at = _revive(target, hit)
+                if revived_at is not None:
                     if current is None:
                         result.newly_met.append(target)
                     result.met.append(target)
+                    achieved.append(revived_at)
                     continue
                 TargetAchievement(
                     target=target,
@@ -430,8 +438,11 @@ def evaluate_goal(goal, trigger_session=None, targets_changed=False):
                     split_id=hit["split_id"],
                     achieved_at=hit["achieved_at"],
                 ).save()
+                achieved.append(hit["achieved_at"])
                 if current is None:
                     result.newly_met.append(target)
+            else:
+                achieved.append(current.achieved_at)
             result.met.append(target)
         if goal.completion_mode != CompletionMode.TARGETS:
             # Achievements are facts about sessions and stay recorded; only a goal in the targets
@@ -444,7 +455,7 @@ def evaluate_goal(goal, trigger_session=None, targets_changed=False):
                 goal.reopen(by=CompletedBy.TARGETS)
                 result.reopened_now = True
             return result
-        when = TargetAchievement.objects.filter(target__in=targets).aggregate(last=Max("achieved_at"))["last"]
+        when = max(achieved, default=None)
         # Newly met, or met again after they reopened it (evidence restored from the trash).
         if not goal.completed and (result.newly_met or targets_changed or goal.completed_by == CompletedBy.TARGETS):
             if trigger_session is not None and trigger_session.ended_at:
@@ -576,7 +587,8 @@ def reevaluate_after_trash(obj):
 
 def _revive(target, hit):
     """Bring back the trashed achievement of this very evidence (its session was restored), so a
-    delete and restore leave the achievement exactly as it was. True when there was one."""
+    delete and restore leave the achievement exactly as it was. Its achieved_at when there was one,
+    else None."""
     trashed = TargetAchievement.all_objects.filter(
         target=target,
         instance_id=hit["instance_id"],
@@ -584,8 +596,10 @@ def _revive(target, hit):
         split_id=hit["split_id"],
         deleted_at__isnull=False,
     )
-    pk = trashed.values_list("pk", flat=True).first()
-    return pk is not None and bool(TargetAchievement.all_objects.filter(pk=pk).update(deleted_at=None))
+    row = trashed.values_list("pk", "achieved_at").first()
+    if row is None or not TargetAchievement.all_objects.filter(pk=row[0]).update(deleted_at=None):
+        return None
+    return row[1]
 
 
 def evaluate_for_session(session):
