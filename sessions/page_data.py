@@ -173,8 +173,11 @@ RECENT_SESSIONS = 200
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
 
-def previous_instances(session, activity_ids):
+def previous_instances(session, activity_ids, activities=None):
     """For each activity, its latest instance with values in an earlier session: {activity_id: instance}.
+
+    ``activities`` ({id: activity with its metrics and splits prefetched}, as ``load_instances``
+    gives them) are reused for the instances found rather than read again.
 
     One query whatever the history: per activity, the latest instance among the ``RECENT_SESSIONS``
     earlier sessions (read from the sessions' when-index, then the (activity, session) index), else
@@ -226,14 +229,17 @@ def previous_instances(session, activity_ids):
     ids = [pk for pk in latest if pk is not None]
     if not ids:
         return {}
-    found = (
-        ActivityInstance.objects.filter(pk__in=ids)
-        .select_related("session", "activity")
-        .prefetch_related(
-            *_activity_prefetches("activity__"),
-            Prefetch("values", queryset=MetricValue.objects.order_by("set_number"), to_attr="live_values"),
+    values = Prefetch("values", queryset=MetricValue.objects.order_by("set_number"), to_attr="live_values")
+    if activities is not None and activity_ids <= set(activities):
+        found = list(ActivityInstance.objects.filter(pk__in=ids).select_related("session").prefetch_related(values))
+        for instance in found:
+            instance.activity = activities[instance.activity_id]
+    else:
+        found = (
+            ActivityInstance.objects.filter(pk__in=ids)
+            .select_related("session", "activity")
+            .prefetch_related(*_activity_prefetches("activity__"), values)
         )
-    )
     return {instance.activity_id: instance for instance in found}
 
 
@@ -363,8 +369,9 @@ def session_page(session, focus=None, set_count=None, posted=None, errors=None):
     errors = errors or {}
     sections = list(SessionSection.objects.filter(session=session).order_by("sort_order", "created_at"))
     instances = load_instances(session)
-    activity_ids = {instance.activity_id for instance in instances}
-    previous = previous_instances(session, activity_ids)
+    activities = {instance.activity_id: instance.activity for instance in instances}
+    activity_ids = set(activities)
+    previous = previous_instances(session, activity_ids, activities)
     session_notes, instance_notes = page_notes(session)
     cues = cues_for(session, activity_ids)
     records = session_records(session, instances)

@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, Max, Min, Prefetch, Q, Subquery, When
+from django.db.models import Case, F, Max, Min, Prefetch, Q, When
 from django.db.models.functions import Coalesce
 
 from activities.models import ActivityDefinition, MetricDefinition
 
-from .models import ActivityInstance, MetricValue, PracticeSession
+from .models import ActivityInstance, MetricValue
 
 # What a record is of: a metric's value, or a set's product (the API's ``kind``).
 RECORD_KINDS = ["value", "product"]
@@ -92,30 +92,59 @@ def _earlier_values(session):
     )
 
 
-def _firsts(session, lookups):
-    """``{key: first row of its queryset or None}`` for ``lookups`` ({key: one-column sliced
-    queryset}), in one query whatever their number: each is a scalar subquery of a select of
-    the session's own row (so the query runs, and counts, even with nothing to look up)."""
-    names = {f"k{position}": key for position, key in enumerate(lookups)}
-    annotations = {name: Subquery(lookups[key]) for name, key in names.items()}
-    row = (
-        PracticeSession.all_objects.filter(pk=session.pk)
-        .annotate(**annotations)
-        .values_list("pk", *annotations)
-        .first()
-    )
-    found = dict(zip(names.values(), row[1:], strict=True)) if row else {}
-    return {key: found.get(key) for key in lookups}
+# Placeholder ids a lookup is compiled with, then replaced by each key's own (never a real id:
+# real ones are random, version 4).
+_METRIC, _SPLIT = uuid.UUID(int=1), uuid.UUID(int=2)
+
+
+def _bind(params, placeholder, value):
+    """``params`` with ``placeholder`` (as the compiler prepared it: a UUID, or its hex or text)
+    replaced by ``value`` in the same form."""
+    forms = {placeholder: value, placeholder.hex: value.hex, str(placeholder): str(value)}
+    return [forms.get(param, param) if isinstance(param, (str, uuid.UUID)) else param for param in params]
+
+
+def _bests(earlier, probes):
+    """``{key: best earlier value or None}`` for ``probes`` ({key: (column, metric id, split id,
+    lowest first)}): per key, the first value of ``column`` of ``earlier`` for that metric and
+    split in that order (a LIMIT 1 walk of the metric's index). One query whatever their number.
+
+    The ORM compiles each kind of probe once (with or without a split, in each order) with
+    placeholder ids, and each key runs that SQL with its own ids: compiling a subquery per key cost
+    more than running all of them.
+    """
+    compiled = {}
+    parts, params = [], []
+    for column, metric_id, split_id, ascending in probes.values():
+        shape = (column, split_id is None, ascending)
+        if shape not in compiled:
+            lookup = earlier.filter(metric_id=_METRIC, split_id=None if split_id is None else _SPLIT)
+            if column == "set_product":
+                lookup = lookup.filter(set_product__isnull=False)
+            lookup = lookup.order_by(column if ascending else f"-{column}").values(column)[:1]
+            compiled[shape] = lookup.query.get_compiler(using=lookup.db).as_sql()
+        sql, own = compiled[shape]
+        own = _bind(own, _METRIC, metric_id)
+        if split_id is not None:
+            own = _bind(own, _SPLIT, split_id)
+        parts.append(f"({sql})")
+        params.extend(own)
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return dict(zip(probes, row, strict=True))
 
 
 def session_records(session, instances):
     """The records set in ``session``: {instance id: {"values": {(metric, split, set)}, "products": {(split, set)}}}.
 
     ``instances`` are the session's instances in page order, with ``activity.live_metrics`` and
-    ``live_values`` prefetched. Two queries whatever the history, each a LIMIT 1 index walk per
-    metric and split on the page: the best earlier value (``value_metric_split_value_idx``, walked
-    best first until the first live row of an earlier session), and the best earlier set product
-    (the stored ``set_product``, ``value_set_product_idx``).
+    ``live_values`` prefetched. One query whatever the history (none without values), of a LIMIT 1
+    index walk per metric and split on the page: the best earlier value
+    (``value_metric_split_value_idx``, walked best first until the first live row of an earlier
+    session), and the best earlier set product (the stored ``set_product``, ``value_set_product_idx``).
     """
     activities = {instance.activity_id: instance.activity for instance in instances}
     if not activities:
@@ -130,16 +159,6 @@ def session_records(session, instances):
         for value in instance.live_values
         if value.metric_id in directions
     }
-    best = _firsts(
-        session,
-        {
-            (metric_id, split_id): earlier.filter(metric_id=metric_id, split_id=split_id)
-            .order_by("value" if directions[metric_id] else "-value")
-            .values("value")[:1]
-            for metric_id, split_id in sorted(keys, key=str)
-        },
-    )
-    best = {key: found for key, found in best.items() if found is not None}
 
     product_lists = {activity_id: product_metrics(activity) for activity_id, activity in activities.items()}
     product_sets = {key: {metric.pk for metric in metrics} for key, metrics in product_lists.items() if metrics}
@@ -155,18 +174,19 @@ def session_records(session, instances):
         for _instance, split_id, _set in in_session.get(instance.pk, ())
     }
     # Every value of a complete set carries the set's product: the first product metric's serve.
-    best_product = _firsts(
-        session,
+    probes = {
+        ("value", metric_id, split_id): ("value", metric_id, split_id, directions[metric_id])
+        for metric_id, split_id in sorted(keys, key=str)
+    }
+    probes.update(
         {
-            (activity_id, split_id): earlier.filter(
-                metric_id=product_lists[activity_id][0].pk, split_id=split_id, set_product__isnull=False
-            )
-            .order_by("-set_product")
-            .values("set_product")[:1]
+            ("product", activity_id, split_id): ("set_product", product_lists[activity_id][0].pk, split_id, False)
             for activity_id, split_id in sorted(product_keys, key=str)
-        },
+        }
     )
-    best_product = {key: found for key, found in best_product.items() if found is not None}
+    found = _bests(earlier, probes)
+    best = {key[1:]: value for key, value in found.items() if key[0] == "value" and value is not None}
+    best_product = {key[1:]: value for key, value in found.items() if key[0] == "product" and value is not None}
 
     # Only what has a history can set a record: the first session of an activity is its baseline.
     with_history, products_with_history = set(best), set(best_product)
