@@ -141,11 +141,13 @@ def row_facts(rows, goals_base, today, soon):
     return facts
 
 
-def render_rows(rows, goals_base, today, soon, summary_only=False):
-    context = {"rows": row_facts(rows, goals_base, today, soon), "summary_only": summary_only}
+def render_rows(rows, goals_base, today, soon, summary_only=False, filters=""):
+    """The tree's rows as HTML. ``filters`` (``&inactive=1`` …) are the page's filters, which the
+    "Show … below" links keep."""
+    context = {"rows": row_facts(rows, goals_base, today, soon), "summary_only": summary_only, "filters": filters}
     return mark_safe(ROWS_TEMPLATE.render(context))  # Jinja2 escaped every value it wrote
 
 
 @register.simple_tag
-def goal_tree_rows(rows, goals_base, today, soon):
-    return render_rows(rows, goals_base, today, soon)
+def goal_tree_rows(rows, goals_base, today, soon, filters=""):
+    return render_rows(rows, goals_base, today, soon, filters=filters)

@@ -239,6 +239,8 @@ def fractal_tree(request, root_id):
         "query": query,
         "hide_completed": hide_completed,
         "show_inactive": show_inactive,
+        # Kept by the links that open a branch below the cut (a search or "hide completed" has no cut).
+        "kept_filters": "&inactive=1" if show_inactive else "",
         "inactive_count": len(inactive),
         "focus": focus,
         "cut_level": GoalLevel(cut_level).label.lower() if cut_level else None,

@@ -41,6 +41,17 @@ def test_each_cut_branch_links_to_its_goals(owner_client, big_fractal):
     assert f'href="?focus={goal.pk}#goal-{goal.pk}">Show {count} {label} below</a>' in page
 
 
+def test_a_branch_opened_with_paused_and_archived_shown_keeps_showing_them(owner_client, big_fractal):
+    goal = Goal.objects.filter(root_id=big_fractal.pk, level=GoalLevel.SHORT_TERM).first()
+    paused = goal.children.first()
+    paused.pause()
+    page = _tree(owner_client, big_fractal, inactive="1").content.decode()
+    assert f'href="?focus={goal.pk}&amp;inactive=1#goal-{goal.pk}">' in page
+    branch = _tree(owner_client, big_fractal, focus=goal.pk, inactive="1").content.decode()
+    assert f'id="goal-{paused.pk}"' in branch
+    assert f'id="goal-{paused.pk}"' not in _tree(owner_client, big_fractal, focus=goal.pk).content.decode()
+
+
 def test_a_focused_branch_shows_its_whole_subtree_and_its_ancestors(owner_client, big_fractal):
     goal = Goal.objects.filter(root_id=big_fractal.pk, level=GoalLevel.SHORT_TERM).first()
     page = _tree(owner_client, big_fractal, focus=goal.pk).content.decode()
