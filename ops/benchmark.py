@@ -741,6 +741,57 @@ def format_growth_table(reference_results, larger_results):
     return "\n".join(lines)
 
 
+def markdown_tables(report):
+    """A saved report (``--json``) as the Markdown tables of docs/PERFORMANCE.md: per shape, one row
+    per measurement with its reference figures and budget, and, when the 10× size was measured,
+    its figures and growth rule."""
+    out = []
+    for shape, shaped in report["shapes"].items():
+        sizes = shaped["datasets"]
+        described = ", ".join(f"{size}: {facts['rows']}" for size, facts in sizes.items())
+        out += [f"**{shape} shape** ({described})", ""]
+        reference = [row for row in shaped["results"] if row["size"] == "reference"]
+        larger = {row["key"]: row for row in shaped["results"] if row["size"] != "reference"}
+        floors = shaped.get("floors_ms") or {}
+        header = "| measurement | ref median ms | queries | × floor | budget | = ms | result |"
+        rule = "|---|---:|---:|---:|---|---:|---|"
+        if larger:
+            header += " 10× median ms | 10× CPU ms | ratio | rule | result |"
+            rule += "---:|---:|---:|---|---|"
+        out += [header, rule]
+        for row in reference:
+            measurement = _measurement(row["key"])
+            base = sum(floors.get(key) or 0 for key in measurement.floor)
+            times_floor = f"{row['median_ms'] / base:.1f}" if row.get("median_ms") and base else "-"
+            verdict = "floor" if row["budget"] == "floor" else ("pass" if row["pass"] else "FAIL")
+            cells = [
+                row["label"],
+                _num(row.get("median_ms")),
+                _num(row.get("queries")),
+                times_floor,
+                row["budget"],
+                _num(row.get("budget_ms")),
+                verdict,
+            ]
+            grown = larger.get(row["key"])
+            if grown is not None:
+                ratio = (
+                    f"{grown['median_ms'] / row['median_ms']:.2f}"
+                    if grown.get("median_ms") and row.get("median_ms")
+                    else "-"
+                )
+                cells += [
+                    _num(grown.get("median_ms")),
+                    _num(grown.get("cpu_ms")),
+                    ratio,
+                    grown["rule"],
+                    "pass" if grown["pass"] else "FAIL",
+                ]
+            out.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
 def _num(value):
     if value is None:
         return "-"

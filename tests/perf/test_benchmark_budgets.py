@@ -1,5 +1,7 @@
 """Budgets are ratios to floors measured in the same run, so they mean the same on any machine."""
 
+import io
+
 import pytest
 
 from ops import benchmark
@@ -103,3 +105,56 @@ def test_each_floor_is_measured_twice_and_the_faster_median_is_kept(monkeypatch)
     assert by_key[benchmark.SIGNED_IN_PAGE] == 4.0  # the second, faster measurement
     assert by_key[benchmark.TREE_ROWS] == 6.0  # the first was faster
     assert calls.count(benchmark.SIGNED_IN_PAGE) == 2 and calls.count("tree_api") == 1
+
+
+def _report():
+    """A report as ``benchmark --json`` writes it: one shape, the floor and one page at both sizes."""
+    rows = {"goals": 5, "sessions": 2, "instances": 3, "values": 4}
+    return {
+        "shapes": {
+            "log": {
+                "datasets": {"reference": {"rows": rows}, "10x": {"rows": rows}},
+                "floors_ms": {benchmark.SIGNED_IN_PAGE: 4.0},
+                "results": [
+                    {"key": benchmark.SIGNED_IN_PAGE, "label": "Signed-in page (floor)", "size": "reference",
+                     "median_ms": 4.0, "queries": 5, "budget": "floor", "budget_ms": None, "pass": True},
+                    {"key": "fractal_list", "label": "Fractal list page", "size": "reference",
+                     "median_ms": 20.0, "queries": 10, "budget": "≤40×page", "budget_ms": 160.0, "pass": True},
+                    {"key": benchmark.SIGNED_IN_PAGE, "label": "Signed-in page (floor)", "size": "10x",
+                     "median_ms": 4.4, "cpu_ms": 4.3, "queries": 5, "rule": "same queries", "pass": True},
+                    {"key": "fractal_list", "label": "Fractal list page", "size": "10x",
+                     "median_ms": 50.0, "cpu_ms": 49.0, "queries": 11, "rule": "same queries", "pass": False},
+                ],
+            }
+        }
+    }  # fmt: skip
+
+
+def test_a_saved_report_prints_as_the_performance_doc_tables():
+    lines = benchmark.markdown_tables(_report()).splitlines()
+    assert lines[0].startswith("**log shape** (reference: {'goals': 5")
+    assert lines[2].startswith("| measurement | ref median ms | queries | × floor | budget | = ms | result | 10×")
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[4:6]]
+    reference = [row[:7] for row in cells]
+    larger = [row[7:] for row in cells]
+    assert reference[0] == ["Signed-in page (floor)", "4.0", "5", "-", "floor", "-", "floor"]
+    assert reference[1] == ["Fractal list page", "20.0", "10", "5.0", "≤40×page", "160.0", "pass"]
+    assert larger == [["4.4", "4.3", "1.10", "same queries", "pass"], ["50.0", "49.0", "2.50", "same queries", "FAIL"]]
+
+
+def test_the_command_prints_a_saved_report_and_refuses_anything_else(tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    saved = tmp_path / "bench.json"
+    saved.write_text(json.dumps(_report()))
+    out = io.StringIO()
+    call_command("benchmark", "--markdown", str(saved), stdout=out)
+    assert "| Fractal list page | 20.0 |" in out.getvalue()
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"shapes": {"log": {}}}')
+    with pytest.raises(CommandError, match="not a report written by benchmark --json"):
+        call_command("benchmark", "--markdown", str(broken))
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("benchmark", "--markdown", str(tmp_path / "missing.json"))

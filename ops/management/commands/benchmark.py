@@ -50,6 +50,12 @@ class Command(BaseCommand):
         parser.add_argument("--verbose-plans", action="store_true", help="With --explain, print every plan.")
         parser.add_argument("--only", nargs="*", help="Measure only these keys (e.g. tree_page session_api).")
         parser.add_argument(
+            "--markdown",
+            metavar="JSON",
+            help="Measure nothing: print the figures of a file written by --json as the Markdown tables of "
+            "docs/PERFORMANCE.md.",
+        )
+        parser.add_argument(
             "--legacy-import",
             type=int,
             metavar="SCALE",
@@ -62,6 +68,9 @@ class Command(BaseCommand):
             raise CommandError("The benchmark writes large generated datasets; it refuses to run under ENV=production.")
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1.")
+        if options["markdown"]:
+            self.stdout.write(self._markdown(options["markdown"]))
+            return
         if options["legacy_import"]:
             figures = benchmark.measure_legacy_import(options["legacy_import"], progress=self.stdout.write)
             self.stdout.write(json.dumps(figures, indent=2))
@@ -84,6 +93,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Figures written to {options['json_file']}.")
         message = "Every budget met." if all_pass else "Some budgets are not met (see the result column)."
         self.stdout.write((self.style.SUCCESS if all_pass else self.style.WARNING)(message))
+
+    def _markdown(self, path):
+        try:
+            report = json.loads(Path(path).read_text())
+            return benchmark.markdown_tables(report)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        except (ValueError, KeyError, TypeError, StopIteration) as error:
+            raise CommandError(f"{path} is not a report written by benchmark --json.") from error
 
     def _machine(self, facts):
         return (
