@@ -38,9 +38,19 @@ def filter_notes(notes, context=None, pinned=None, text=None):
 
 def goal_journal(goal):
     """A goal's notes with those of its linked sessions (and their activities), newest first."""
-    # Each term is a lookup of one of the notes' own indexes (goal, session, instance) by ids read
-    # from the goal's links, so the database never walks every note of the fractal with its joins.
+    # A union of lookups of the notes' own indexes (goal, session, instance) by ids read from the
+    # goal's links. As one OR of the three, PostgreSQL read every note of the database and tested
+    # each against the subqueries (140 ms with 20,000 notes); SQLite walked every note of the fractal.
     sessions = PracticeSessionGoal.objects.filter(goal=goal).values("session_id")
     instances = ActivityInstance.all_objects.filter(session_id__in=sessions).values("pk")
-    linked = Q(goal=goal) | Q(session_id__in=sessions) | Q(instance_id__in=instances)
-    return Note.objects.filter(linked).select_related(*NOTE_RELATED).order_by("-created_at", "-id")
+    ids = (
+        Note.all_objects.filter(goal=goal)
+        .order_by()
+        .values("pk")
+        .union(
+            Note.all_objects.filter(session_id__in=sessions).order_by().values("pk"),
+            Note.all_objects.filter(instance_id__in=instances).order_by().values("pk"),
+            all=True,
+        )
+    )
+    return Note.objects.filter(pk__in=ids).select_related(*NOTE_RELATED).order_by("-created_at", "-id")
