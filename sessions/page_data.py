@@ -7,13 +7,15 @@ its htmx partials and the value-saving view agree on cell names.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 
 from .models import ActivityInstance, MetricValue, Note, PracticeSession, SessionSection, TargetAchievement
+from .probes import FIRST, Probe, union_all
 from .records import session_records
 
 MAX_SETS = 50
@@ -276,36 +278,30 @@ def cues_for(session, activity_ids, per_activity=CUES_PER_ACTIVITY):
 
     Notes of the activity itself and of its instances in the fractal's earlier sessions (not this
     one), pinned first, then newest; ``per_activity`` of them. One query whatever the history:
-    each note is ranked within its activity and only the first ranks are read.
+    per activity a walk of ``note_cue_activity_idx`` that stops at its ``per_activity``-th note
+    (the lookup compiled once, ``Probe``), and those notes read by id.
     """
     if not activity_ids:
         return {}
     when = session.started_at or session.created_at
     earlier = Coalesce("instance__session__started_at", "instance__session__created_at")
-    # Read through note_cue_activity_idx: only the notes of these activities, never the whole history.
     of_earlier_practice = Q(
         instance__isnull=False,
         instance__deleted_at__isnull=True,
         instance__session__deleted_at__isnull=True,
         practised__lt=when,
     ) & ~Q(instance__session_id=session.pk)
-    ranked = (
-        Note.objects.filter(root_id=session.root_id, cue_activity_id__in=activity_ids)
+    latest = Probe(
+        Note.objects.filter(root_id=session.root_id, cue_activity_id=FIRST)
         .annotate(practised=earlier)
         .filter(Q(activity_id__isnull=False) | of_earlier_practice)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("cue_activity_id")],
-                order_by=[F("pinned").desc(), F("created_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=per_activity)
-        .select_related("instance__session")
-        .order_by("cue_activity_id", "rank")
+        .order_by("-pinned", "-created_at", "-id")
+        .values("pk")[:per_activity]
     )
+    ids = RawSQL(*union_all([latest.bound(FIRST=activity_id) for activity_id in sorted(activity_ids, key=str)]))
     cues = {}
-    for note in ranked:
+    notes = Note.objects.filter(pk__in=ids).select_related("instance__session")
+    for note in notes.order_by("cue_activity_id", "-pinned", "-created_at", "-id"):
         cues.setdefault(note.cue_activity_id, []).append(note)
     return cues
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from activities.models import ActivityDefinition, MetricDefinition
 
 from .models import ActivityInstance, MetricValue
+from .probes import FIRST, SECOND, Probe, first_values
 
 # What a record is of: a metric's value, or a set's product (the API's ``kind``).
 RECORD_KINDS = ["value", "product"]
@@ -92,49 +93,24 @@ def _earlier_values(session):
     )
 
 
-# Placeholder ids a lookup is compiled with, then replaced by each key's own (never a real id:
-# real ones are random, version 4).
-_METRIC, _SPLIT = uuid.UUID(int=1), uuid.UUID(int=2)
-
-
-def _bind(params, placeholder, value):
-    """``params`` with ``placeholder`` (as the compiler prepared it: a UUID, or its hex or text)
-    replaced by ``value`` in the same form."""
-    forms = {placeholder: value, placeholder.hex: value.hex, str(placeholder): str(value)}
-    return [forms.get(param, param) if isinstance(param, (str, uuid.UUID)) else param for param in params]
-
-
 def _bests(earlier, probes):
     """``{key: best earlier value or None}`` for ``probes`` ({key: (column, metric id, split id,
     lowest first)}): per key, the first value of ``column`` of ``earlier`` for that metric and
-    split in that order (a LIMIT 1 walk of the metric's index). One query whatever their number.
-
-    The ORM compiles each kind of probe once (with or without a split, in each order) with
-    placeholder ids, and each key runs that SQL with its own ids: compiling a subquery per key cost
-    more than running all of them.
+    split in that order (a LIMIT 1 walk of the metric's index). One query whatever their number;
+    each kind of lookup (with or without a split, in each order) is compiled once (``Probe``).
     """
     compiled = {}
-    parts, params = [], []
+    parts = []
     for column, metric_id, split_id, ascending in probes.values():
         shape = (column, split_id is None, ascending)
         if shape not in compiled:
-            lookup = earlier.filter(metric_id=_METRIC, split_id=None if split_id is None else _SPLIT)
+            lookup = earlier.filter(metric_id=FIRST, split_id=None if split_id is None else SECOND)
             if column == "set_product":
                 lookup = lookup.filter(set_product__isnull=False)
-            lookup = lookup.order_by(column if ascending else f"-{column}").values(column)[:1]
-            compiled[shape] = lookup.query.get_compiler(using=lookup.db).as_sql()
-        sql, own = compiled[shape]
-        own = _bind(own, _METRIC, metric_id)
-        if split_id is not None:
-            own = _bind(own, _SPLIT, split_id)
-        parts.append(f"({sql})")
-        params.extend(own)
-    if not parts:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        row = cursor.fetchone()
-    return dict(zip(probes, row, strict=True))
+            compiled[shape] = Probe(lookup.order_by(column if ascending else f"-{column}").values(column)[:1])
+        ids = {"FIRST": metric_id} if split_id is None else {"FIRST": metric_id, "SECOND": split_id}
+        parts.append(compiled[shape].bound(**ids))
+    return dict(zip(probes, first_values(parts), strict=True))
 
 
 def session_records(session, instances):
