@@ -59,7 +59,7 @@ def test_the_form_offers_kind_scope_and_an_operator_per_metric_with_its_script(o
 
 
 def test_each_rule_names_its_metric_and_unit_once(owner_client, short_term_goal, run):
-    activity, distance, _ = run
+    activity, _, _ = run
     page = owner_client.get(create_url(short_term_goal) + f"?activity={activity.pk}").content.decode()
     assert 'Distance <span class="muted">(km)</span></label>' in page
     assert 'aria-label="Distance: rule"' in page

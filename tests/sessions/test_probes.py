@@ -34,7 +34,7 @@ def test_each_id_gets_the_rows_the_orm_gives_it(fractals):
 
 
 def test_two_placeholders_are_bound_each_to_its_own_id(fractals):
-    one, other = fractals
+    one = fractals[0]
     probe = Probe(Goal.objects.filter(root_id=FIRST).exclude(pk=SECOND).values("pk"))
     child = Goal.objects.filter(root=one, parent__isnull=False).first()
     found = {str(value).replace("-", "") for value in _rows(*probe.bound(FIRST=one.pk, SECOND=child.pk))}
