@@ -44,6 +44,7 @@ class MapRequest:
     focus: uuid.UUID | None = None
     expand: list = field(default_factory=list)
     query: str = ""
+    inactive: bool = False  # draw paused and archived goals (and what is below them) too
     # ``view`` / ``layout`` given in the address (a one-off choice), carried on by every link.
     chosen: list = field(default_factory=list)
 
@@ -59,7 +60,14 @@ class MapRequest:
         # keeps working after a goal was deleted); malformed ones are dropped the same way.
         expand = list(dict.fromkeys(filter(None, (_uuid(value) for value in params.getlist("expand")))))
         chosen = [(name, params[name]) for name in ("view", "layout") if params.get(name)]
-        return cls(layout=layout, focus=focus, expand=expand, query=params.get("q", "").strip(), chosen=chosen)
+        return cls(
+            layout=layout,
+            focus=focus,
+            expand=expand,
+            query=params.get("q", "").strip(),
+            inactive=params.get("inactive") == "1",
+            chosen=chosen,
+        )
 
     def params(self, expand=None):
         """The query string pairs that reproduce this map (``expand`` replaced when given)."""
@@ -68,6 +76,8 @@ class MapRequest:
             pairs.append(("q", self.query))
         if self.focus:
             pairs.append(("focus", str(self.focus)))
+        if self.inactive:
+            pairs.append(("inactive", "1"))
         pairs.extend(("expand", str(goal_id)) for goal_id in (self.expand if expand is None else expand))
         return pairs
 
@@ -85,6 +95,7 @@ class GoalMap:
     node_count: int  # drawn
     goal_count: int  # in the fractal, the root included
     hidden_count: int  # left out of the drawing (collapsed below the drawn levels)
+    inactive_count: int  # paused or archived goals among those read (hidden unless asked for)
     match_count: int
     focus: tuple | None  # the focused goal's row
     width: float
@@ -177,8 +188,9 @@ def children_below(fractal, level):
     return {parent_id: (total, done) for parent_id, total, done in rows}
 
 
-def without_inactive(goals):
-    """``goals`` without the paused or archived ones and what is below them (as the tree page hides them)."""
+def inactive_below(goals):
+    """The ids of the paused or archived ``goals`` and of every goal below one of them: the map,
+    like the tree page, leaves them out unless asked to show them."""
     by_id = {goal.id: goal for goal in goals}
     inactive = {}
 
@@ -195,8 +207,8 @@ def without_inactive(goals):
         return verdict
 
     if not any(goal.paused_at or goal.archived_at for goal in goals):
-        return goals
-    return [goal for goal in goals if not is_inactive(goal)]
+        return set()
+    return {goal.id for goal in goals if is_inactive(goal)}
 
 
 def build_map(fractal, request, goals_base, panel_base, today):
@@ -213,7 +225,11 @@ def build_map(fractal, request, goals_base, panel_base, today):
         cut = None
     elif cut is not None:
         goals = goals.filter(level__in=levels)
-    goals = without_inactive(list(goals.order_by("sort_order", "created_at").values_list(*MAP_FIELDS, named=True)))
+    goals = list(goals.order_by("sort_order", "created_at").values_list(*MAP_FIELDS, named=True))
+    inactive = inactive_below(goals)
+    inactive_count = sum(1 for goal in goals if goal.paused_at or goal.archived_at)
+    if not request.inactive and inactive:
+        goals = [goal for goal in goals if goal.id not in inactive]
     below = children_below(fractal, cut)
     by_id = {goal.id: goal for goal in goals}
     children = {}
@@ -270,6 +286,7 @@ def build_map(fractal, request, goals_base, panel_base, today):
         sessions,
         targets,
         matched,
+        inactive,
         request,
         goals_base,
         panel_base,
@@ -293,6 +310,7 @@ def build_map(fractal, request, goals_base, panel_base, today):
         node_count=len(nodes),
         goal_count=sum(counts.values()),
         hidden_count=hidden,
+        inactive_count=inactive_count,
         match_count=len(matched),
         focus=focus,
         width=layout.width,
@@ -312,7 +330,19 @@ class _Dates:
 
 
 def _drawing(
-    layout, drawn_children, by_id, children, below, sessions, targets, matched, request, goals_base, panel_base, today
+    layout,
+    drawn_children,
+    by_id,
+    children,
+    below,
+    sessions,
+    targets,
+    matched,
+    inactive,
+    request,
+    goals_base,
+    panel_base,
+    today,
 ):
     """Ready-made facts per node and one path per edge: the template only prints them."""
     positions = layout.positions
@@ -333,6 +363,8 @@ def _drawing(
             classes += " is-match"
         if goal_id == request.focus:
             classes += " is-focus"
+        if goal_id in inactive:
+            classes += " is-inactive"
         deadline_state = ""
         if goal.deadline and not goal.completed:
             if goal.deadline < today:
@@ -354,6 +386,12 @@ def _drawing(
         details = [LEVEL_LABELS[goal.level]]
         if goal.completed:
             details.append("completed")
+        if goal.archived_at:
+            details.append("archived")
+        elif goal.paused_at:
+            details.append("paused")
+        elif goal_id in inactive:
+            details.append("inactive: above it is paused or archived")
         if goal.deadline:
             details.append(("overdue since " if deadline_state == "overdue" else "due ") + dates(goal.deadline))
         if progress is not None:

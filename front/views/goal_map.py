@@ -74,6 +74,7 @@ def map_page(request, fractal, layout):
         "tree_url": tree_url,
         "panel": panel is not None,
         "clear_url": tree_url + "?" + urlencode(without_query(map_request)),
+        "inactive_query": urlencode([*map_request.params(), ("inactive", "1")]),
         "goal_count": goal_map.goal_count - 1,
     }
     context.update(panel or {})  # the included panel reads the same names as the fragment
@@ -149,5 +150,5 @@ def tree_view_set(request, root_id):
         setattr(profile, attribute, value)
     profile.save(update_fields=list(changes))
     url = reverse("fractal-tree", kwargs={"root_id": fractal.pk})
-    keep = [(name, request.POST[name]) for name in ("q", "focus") if request.POST.get(name)]
+    keep = [(name, request.POST[name]) for name in ("q", "focus", "inactive") if request.POST.get(name)]
     return redirect(url + ("?" + urlencode(keep) if keep else ""))

@@ -226,3 +226,24 @@ def test_the_map_view_leaves_out_paused_branches(owner_client, fractal, short_te
     content = owner_client.get(tree(fractal, view="map")).content.decode()
     assert "Calisthenics" in content
     assert short_term_goal.name not in content
+
+
+def test_the_map_shows_paused_branches_when_asked_and_keeps_asking(owner_client, fractal, short_term_goal):
+    levers = short_term_goal.parent
+    levers.pause()
+    hidden = owner_client.get(tree(fractal, view="map")).content.decode()
+    assert "1 paused or archived goal left out with the goals below it." in hidden
+    assert "inactive=1" in hidden
+    shown = owner_client.get(tree(fractal, view="map", inactive="1")).content.decode()
+    assert short_term_goal.name in shown and "left out with the goals below" not in shown
+    nodes = shown.split('<g class="map-node')[1:]
+    (paused,) = [node for node in nodes if f'id="node-{levers.pk}"' in node]
+    (below,) = [node for node in nodes if f'id="node-{short_term_goal.pk}"' in node]
+    assert "is-inactive" in paused.split('"')[0] and "Levers — Mid-term goal, paused" in paused
+    assert "is-inactive" in below.split('"')[0] and "inactive: above it is paused or archived" in below
+    (active,) = [node for node in nodes if f'id="node-{fractal.pk}"' in node]
+    assert "is-inactive" not in active.split('"')[0]
+    # The goal panel's links and the shape switch keep the choice.
+    assert f"panel={short_term_goal.pk}" in shown and "inactive=1&amp;panel=" in shown
+    switched = owner_client.post(reverse("fractal-view", args=[fractal.pk]), {"layout": "radial", "inactive": "1"})
+    assert switched.status_code == 302 and "inactive=1" in switched["Location"]
