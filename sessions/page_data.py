@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from activities.models import ActivityDefinition, MetricDefinition, SplitDefinition
 
-from .models import ActivityInstance, MetricValue, Note, PracticeSession, SessionSection, TargetAchievement
+from .models import (
+    ActivityInstance,
+    MetricValue,
+    Note,
+    PracticeSession,
+    ScheduledSession,
+    SessionSection,
+    TargetAchievement,
+)
 from .probes import FIRST, Probe, union_all
 from .records import session_records
 
@@ -394,8 +402,15 @@ def session_page(session, focus=None, set_count=None, posted=None, errors=None):
     achievements = list(
         TargetAchievement.objects.filter(session=session).select_related("target", "target__goal", "target__activity")
     )
+    # The program day it was planned on, when it was started from one (its notes are the plan's).
+    scheduled = (
+        ScheduledSession.objects.filter(session=session, day__deleted_at__isnull=True)
+        .select_related("day__block__program")
+        .first()
+    )
     return {
         "clock": session_clock(session),
+        "scheduled": scheduled,
         "sections": sections,
         "loose_instances": loose,
         "instances": instances,

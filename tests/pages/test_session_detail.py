@@ -519,3 +519,25 @@ def test_the_page_runs_the_same_number_of_queries_for_small_and_large_sessions(
     assert page.count('<article id="instance-') == 28
     assert page.count('<li class="cue') == 28 and page.count("<em>squeeze glutes</em>") == 14
     assert page.count("<p>Grip slipped</p>") == 14 and page.count("<p>Felt strong</p>") == 14
+
+
+def test_a_session_started_from_a_program_day_shows_the_day_and_its_notes(owner_client, fractal, short_term_goal):
+    from sessions.practice import start_scheduled
+    from tests.factories import ProgramBlockFactory, ProgramFactory, ScheduledSessionFactory
+
+    program = ProgramFactory(root=fractal, name="Spring cycle")
+    program.goals.set([short_term_goal])
+    block = ProgramBlockFactory(program=program)
+    scheduled = ScheduledSessionFactory(day__block=block, day__name="Heavy day")
+    day = scheduled.day
+    day.notes = "**Deload**: keep it easy <script>alert(1)</script>"
+    day.save()
+    session = start_scheduled(scheduled)
+    page = owner_client.get(detail_url(session)).content.decode()
+    program_url = reverse("program-detail", kwargs={"root_id": fractal.pk, "program_id": program.pk})
+    assert f'planned in <a href="{program_url}">Spring cycle</a>, Heavy day of' in page
+    assert "<strong>Deload</strong>: keep it easy" in page
+    assert "<script>alert(1)</script>" not in page
+    other = PracticeSessionFactory(root=fractal, goals=[short_term_goal])
+    plain = owner_client.get(detail_url(other)).content.decode()
+    assert "planned in" not in plain and "day-notes" not in plain
