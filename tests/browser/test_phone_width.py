@@ -36,6 +36,11 @@ def _pages(fractal, goal):
     block = ProgramBlockFactory(program=program, start_date=today, end_date=today + datetime.timedelta(days=27))
     day = ProgramDayFactory(block=block, date=today + datetime.timedelta(days=1), name="Heavy pulls")
     scheduled = ScheduledSessionFactory(day=day, template=template)  # the program has no goals: its picker
+    # A day with long notes: its mark in the calendar, and the session started from it shows them.
+    noted_day = ProgramDayFactory(
+        block=block, date=today, name="Technique day with a long name", notes="Keep it light: " + "x" * 150
+    )
+    planned = ScheduledSessionFactory(day=noted_day, template=template).start(goals=[goal])
     # A habit over the block: its weeks-in-a-row and this-week bars on the goal page and the panel.
     habit = TargetFactory(
         goal=goal, activity=pull_up, name="Pull three times a week", kind="frequency", times=3, weeks=4
@@ -66,6 +71,8 @@ def _pages(fractal, goal):
         reverse("fractal-list"),
         reverse("fractal-tree", kwargs=root),
         reverse("fractal-tree", kwargs=root) + "?view=map",
+        reverse("fractal-tree", kwargs=root) + "?view=map&inactive=1",
+        reverse("session-detail", kwargs={**root, "session_id": planned.pk}),
         reverse("fractal-tree", kwargs=root) + f"?view=map&layout=radial&panel={goal.pk}",
         reverse("goal-detail", kwargs={**root, "goal_id": goal.pk}),
         reverse("goal-copy", kwargs={**root, "goal_id": goal.pk}),
