@@ -36,8 +36,9 @@ def _to_html(text):
 
 
 # A note is shown again and again (a session page re-renders its cues on every set logged): the
-# same text gives the same HTML, so the last few thousand are kept.
-@functools.lru_cache(maxsize=4096)
+# same text gives the same HTML, so the last few hundred are kept (notes run to 20,000 characters:
+# a bounded cache stays a few megabytes per process at worst).
+@functools.lru_cache(maxsize=512)
 def render_markdown(text):
     """Safe HTML for ``text`` (Markdown), marked safe for templates."""
     html = _to_html(text)

@@ -36,21 +36,18 @@ def filter_notes(notes, context=None, pinned=None, text=None):
     return notes
 
 
+def note_ids(*conditions):
+    """A subquery: the ids of the notes (live or not) meeting any of ``conditions``, as a union of
+    one lookup each. Each condition names one of the notes' own indexes (goal, session, instance);
+    as one OR across them, PostgreSQL reads every note and tests it, SQLite every note of the fractal."""
+    first, *others = (Note.all_objects.filter(condition).order_by().values("pk") for condition in conditions)
+    return first.union(*others, all=True)
+
+
 def goal_journal(goal):
     """A goal's notes with those of its linked sessions (and their activities), newest first."""
-    # A union of lookups of the notes' own indexes (goal, session, instance) by ids read from the
-    # goal's links. As one OR of the three, PostgreSQL read every note of the database and tested
-    # each against the subqueries (140 ms with 20,000 notes); SQLite walked every note of the fractal.
+    # By ids read from the goal's links (as one OR, 140 ms on PostgreSQL with 20,000 notes).
     sessions = PracticeSessionGoal.objects.filter(goal=goal).values("session_id")
     instances = ActivityInstance.all_objects.filter(session_id__in=sessions).values("pk")
-    ids = (
-        Note.all_objects.filter(goal=goal)
-        .order_by()
-        .values("pk")
-        .union(
-            Note.all_objects.filter(session_id__in=sessions).order_by().values("pk"),
-            Note.all_objects.filter(instance_id__in=instances).order_by().values("pk"),
-            all=True,
-        )
-    )
+    ids = note_ids(Q(goal=goal), Q(session_id__in=sessions), Q(instance_id__in=instances))
     return Note.objects.filter(pk__in=ids).select_related(*NOTE_RELATED).order_by("-created_at", "-id")

@@ -23,6 +23,7 @@ from .models import (
     SessionSection,
     TargetAchievement,
 )
+from .notes import note_ids
 from .probes import FIRST, Probe, union_all
 from .records import session_records
 
@@ -239,17 +240,16 @@ def previous_instances(session, activity_ids, activities=None):
     ids = [pk for pk in latest if pk is not None]
     if not ids:
         return {}
-    values = Prefetch("values", queryset=MetricValue.objects.order_by("set_number"), to_attr="live_values")
-    if activities is not None and activity_ids <= set(activities):
-        found = list(ActivityInstance.objects.filter(pk__in=ids).select_related("session").prefetch_related(values))
+    found = ActivityInstance.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch("values", queryset=MetricValue.objects.order_by("set_number"), to_attr="live_values")
+    )
+    reuse = activities is not None and activity_ids <= set(activities)
+    if not reuse:
+        found = found.select_related("activity").prefetch_related(*_activity_prefetches("activity__"))
+    found = list(found.select_related("session"))
+    if reuse:
         for instance in found:
             instance.activity = activities[instance.activity_id]
-    else:
-        found = (
-            ActivityInstance.objects.filter(pk__in=ids)
-            .select_related("session", "activity")
-            .prefetch_related(*_activity_prefetches("activity__"), values)
-        )
     return {instance.activity_id: instance for instance in found}
 
 
@@ -264,12 +264,7 @@ def page_notes(session):
     # By the notes' own session and instance indexes: an OR across the instance join would read
     # every note of the fractal.
     instances = ActivityInstance.all_objects.filter(session_id=session.pk).values("pk")
-    ids = (
-        Note.all_objects.filter(session_id=session.pk)
-        .order_by()
-        .values("pk")
-        .union(Note.all_objects.filter(instance_id__in=instances).order_by().values("pk"), all=True)
-    )
+    ids = note_ids(Q(session_id=session.pk), Q(instance_id__in=instances))
     # The session fixes the fractal; filtering by root too would make SQLite walk the root index.
     notes = Note.objects.filter(pk__in=ids).order_by("-pinned", "created_at", "id")
     own, by_instance = [], {}
