@@ -8,6 +8,8 @@ README's pictures) when UPDATE_SCREENSHOTS=1.
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -49,16 +51,44 @@ def browser():
         browser.close()
 
 
+def _request_threads():
+    """The live server's threads still serving a connection (one per browser connection)."""
+    return [thread for thread in threading.enumerate() if thread.name.endswith("(process_request_thread)")]
+
+
+def settle(context, timeout=10.0):
+    """Close a browser context once the live server has finished every request it started.
+
+    A test may end while the page still loads parts of itself (htmx after the page). If the live
+    server is still reading the database when the test database is flushed, PostgreSQL's TRUNCATE
+    and that read wait on each other's locks (a deadlock, the flush fails). So: let the requests in
+    flight finish, close the context (its connections with it), then wait for the server's
+    connection threads to end; each ends only when its request is done.
+    """
+    deadline = time.monotonic() + timeout
+    pending = context.pending_requests
+    while pending and time.monotonic() < deadline and context.pages:
+        context.pages[0].wait_for_timeout(25)
+    context.close()
+    for thread in _request_threads():
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    pending = set()
+    context.on("request", lambda request: pending.add(request))
+    context.on("requestfinished", lambda request: pending.discard(request))
+    context.on("requestfailed", lambda request: pending.discard(request))
+    context.pending_requests = pending
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors
     yield page
-    context.close()
+    settle(context)
 
 
 @pytest.fixture
