@@ -51,7 +51,7 @@ def _number(value):
 
 def series_points(context):
     """Every session's point of the activity series (never bucketed: the full data)."""
-    result = progress.activity_progress(context.fractal, **context.series, tz=context.tz, bucket="none")
+    result = progress.activity_progress(context.fractal, **context.series, tz=context.tz, bucket="none", periods=False)
     header = [
         "session_id",
         "session_name",
@@ -83,7 +83,12 @@ def series_points(context):
 def series_buckets(context):
     """The series as the chart draws it: per day, week or month when bucketed, else per session."""
     result = progress.activity_progress(
-        context.fractal, **context.series, tz=context.tz, week_start=context.week_start, bucket=context.bucket
+        context.fractal,
+        **context.series,
+        tz=context.tz,
+        week_start=context.week_start,
+        bucket=context.bucket,
+        periods=False,
     )
     if result["buckets"] is None:
         return series_points(context)

@@ -13,24 +13,36 @@ from .analytics import series_set_rows
 
 
 def activity_progress(
-    fractal, activity, metric, *, split=None, start=None, end=None, tz=None, week_start=0, bucket="auto"
+    fractal,
+    activity,
+    metric,
+    *,
+    split=None,
+    start=None,
+    end=None,
+    tz=None,
+    week_start=0,
+    bucket="auto",
+    periods=True,
 ):
+    """The points, buckets and (unless ``periods`` is False: the series API and its CSV files do
+    not show them) the volume and best per period of one activity series."""
     if activity.root_id != fractal.pk:
         points = []
     else:
         points = series_sql.session_points(*series_set_rows(activity, metric, split=split, start=start, end=end, tz=tz))
     resolution = bucketing.resolution_for(points, tz, requested=bucket)
     buckets = None if resolution == "session" else bucketing.bucket_points(points, resolution, tz, week_start)
-    period, period_rows = figures.activity_periods(points, tz, week_start)
-    return {
+    result = {
         "points": points,
         "point_count": len(points),
         "has_product": any(point["product"] is not None for point in points),
         "resolution": resolution,
         "buckets": buckets,
-        "period": period,
-        "periods": period_rows,
     }
+    if periods:
+        result["period"], result["periods"] = figures.activity_periods(points, tz, week_start)
+    return result
 
 
 def product_unit(metrics):

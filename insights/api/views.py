@@ -69,6 +69,7 @@ class AnalyticsViewSet(FractalScopedMixin):
             tz=tz,
             week_start=week_start,
             bucket=query["bucket"],
+            periods=False,
         )
         bucketed = result["buckets"] is not None
         return Response(

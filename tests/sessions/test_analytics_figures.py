@@ -296,6 +296,18 @@ def test_volume_and_best_per_week_follow_the_users_first_weekday(fractal, bench,
     assert [(row["start"], row["sessions"], row["volume"], row["best"]) for row in result["periods"]] == expected
 
 
+def test_the_periods_are_left_out_only_when_asked_and_nothing_else_changes(fractal, bench):
+    # The series API and its CSV files do not show volume and best per period: not computed for them.
+    lift(fractal, bench, datetime.datetime(2026, 11, 15, 22, tzinfo=NEW_YORK), [(60, 5), (50, 6)])
+    lift(fractal, bench, datetime.datetime(2026, 11, 16, 22, tzinfo=NEW_YORK), [(80, 10)])
+    activity, weight, _ = bench
+    full = progress.activity_progress(fractal, activity, weight, tz=NEW_YORK)
+    lean = progress.activity_progress(fractal, activity, weight, tz=NEW_YORK, periods=False)
+    assert "periods" not in lean and "period" not in lean
+    assert [row["sessions"] for row in full["periods"]] == [1, 1]
+    assert {key: value for key, value in full.items() if key not in ("period", "periods")} == lean
+
+
 def test_a_long_series_is_bucketed_keeping_best_mean_count_and_extremes(fractal, bench):
     activity, weight, _ = bench
     start = datetime.datetime(2026, 1, 5, 12, tzinfo=UTC)  # a Monday
