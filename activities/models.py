@@ -370,6 +370,26 @@ class TargetMetric(FractalScopedModel):
         """Whether smaller recorded values come closer to (or go further past) this threshold."""
         return self.operator in (TargetOperator.LTE, TargetOperator.LT)
 
+    @property
+    def best_word(self):
+        """What "best" means for this rule's values: the lowest, the closest (=) or the highest."""
+        if self.lower_is_better:
+            return "lowest"
+        return "closest" if self.operator == TargetOperator.EQ else "best"
+
+    def better(self, current, candidate):
+        """The better of two recorded values for this rule (``current`` on a tie, None ignored):
+        the lower for ≤ and <, the closer to the threshold for =, the higher otherwise."""
+        if candidate is None:
+            return current
+        if current is None:
+            return candidate
+        if self.lower_is_better:
+            return candidate if candidate < current else current
+        if self.operator == TargetOperator.EQ:
+            return candidate if abs(candidate - self.threshold) < abs(current - self.threshold) else current
+        return candidate if candidate > current else current
+
     # --- the threshold rule, once: in Python (progress) and in SQL (evaluation) ----------
     def is_met_by(self, value):
         """Whether a recorded ``value`` of the metric meets this threshold."""

@@ -323,7 +323,7 @@ def target_sessions(history):
         if is_sum:
             header += [f"{name} added", f"{name} total"]
         else:
-            header.append(f"{name} {'lowest' if rule.lower_is_better else 'best'}")
+            header.append(f"{name} {rule.best_word}")
     header.append("met")
 
     def row(session):

@@ -8,8 +8,8 @@ target's rules, its stored achievement, one row per counted session with its val
 in SQL, and the sets meeting every rule (threshold and frequency kinds). Only the target's
 activity's instances are read, through its (activity, session) index.
 
-- threshold: per session the best value of each rule's metric (the highest, or the lowest for
-  ≤ and <) and whether one set (or one instance) met every rule;
+- threshold: per session the best value of each rule's metric (the highest, the lowest for ≤
+  and <, the closest for =) and whether one set (or one instance) met every rule;
 - sum: per session what it adds to each metric's total, and the running totals;
 - frequency: per week (the user's first weekday) the sessions that count (those meeting the
   rules, when the target has any), and the runs of weeks reaching ``times``.
@@ -19,12 +19,13 @@ here are read-only and never write.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, Max, Min, Q, Sum, When
 from django.db.models.functions import Coalesce
 
-from activities.models import Target, TargetKind, TargetMetric, TargetScope
+from activities.models import Target, TargetKind, TargetMetric, TargetOperator, TargetScope
 from goals.dates import shift_day
 from goals.models import GoalLevel
 from sessions.models import ActivityInstance, MetricValue, TargetAchievement
@@ -109,7 +110,7 @@ class RuleFigures:
     index: int
     rule: TargetMetric
     text: str
-    best: float | None = None  # threshold and frequency: the best value in scope
+    best: float | None = None  # threshold and frequency: the best value in scope (TargetMetric.better)
     total: float | None = None  # sum: the total in scope
     reached: bool = False
 
@@ -120,6 +121,10 @@ class RuleFigures:
     @property
     def lower_is_better(self):
         return self.rule.lower_is_better
+
+    @property
+    def best_word(self):
+        return self.rule.best_word
 
     @property
     def best_text(self):
@@ -199,11 +204,26 @@ def _session_rows(target, rules, linked, tz):
             )
         )
 
+    def nearest(rule, aggregate, side):
+        # "=": the recorded values nearest the threshold from below and from above.
+        return aggregate(
+            Case(
+                When(
+                    Q(values__metric_id=rule.metric_id, values__deleted_at__isnull=True)
+                    & Q(**{f"values__value__{side}": rule.threshold}),
+                    then=F("values__value"),
+                ),
+            )
+        )
+
     aggregates = {}
     for index, rule in enumerate(rules):
         aggregates[f"high_{index}"] = of(rule, Max)
         aggregates[f"low_{index}"] = of(rule, Min)
         aggregates[f"sum_{index}"] = of(rule, Sum)
+        if rule.operator == TargetOperator.EQ:
+            aggregates[f"below_{index}"] = nearest(rule, Max, "lte")
+            aggregates[f"above_{index}"] = nearest(rule, Min, "gte")
     return (
         # Through the activity's (activity, session) index: only this activity's instances are read.
         ActivityInstance.objects.filter(
@@ -246,12 +266,13 @@ def _meeting_sessions(target, rules, linked, tz):
     return set(rows)
 
 
-def _better(rule, current, candidate):
-    if candidate is None:
-        return current
-    if current is None:
-        return candidate
-    return min(current, candidate) if rule.lower_is_better else max(current, candidate)
+def _session_value(rule, row, index):
+    """A session's best value for one rule (``TargetMetric.better``: lowest, closest or highest)."""
+    if rule.lower_is_better:
+        return row[f"low_{index}"]
+    if rule.operator == TargetOperator.EQ:
+        return rule.better(row[f"below_{index}"], row[f"above_{index}"])
+    return row[f"high_{index}"]
 
 
 def target_history(target, *, tz=None, week_start=0, today=None):
@@ -275,7 +296,7 @@ def target_history(target, *, tz=None, week_start=0, today=None):
     totals = [None] * len(rules)
     for row in rows:
         x = row["x"].astimezone(UTC)
-        values = [row[f"low_{i}"] if rule.lower_is_better else row[f"high_{i}"] for i, rule in enumerate(rules)]
+        values = [_session_value(rule, row, i) for i, rule in enumerate(rules)]
         sums = [row[f"sum_{i}"] for i in range(len(rules))]
         session = {
             "session_id": row["session_id"],
@@ -312,7 +333,7 @@ def target_history(target, *, tz=None, week_start=0, today=None):
             figures.reached = figures.rule.is_met_by(figures.total)
         else:
             for session in history.sessions:
-                figures.best = _better(figures.rule, figures.best, session["values"][figures.index])
+                figures.best = figures.rule.better(figures.best, session["values"][figures.index])
             figures.reached = figures.rule.is_met_by(figures.best)
     if target.kind == TargetKind.FREQUENCY:
         _weeks(history, today or datetime.datetime.now(tz).date())
@@ -415,7 +436,7 @@ def bucket_rule_points(history, figures, points):
         if history.kind == TargetKind.SUM:
             y = members[-1]["y"]
         else:
-            y = min(ys) if figures.lower_is_better else max(ys)
+            y = functools.reduce(figures.rule.better, ys)
         buckets.append(
             {
                 "x": periods.day_start(start, history.tz),

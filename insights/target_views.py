@@ -63,7 +63,7 @@ def _rule_charts(history, fractal):
                 href = _session_url(fractal, point["session_id"])
             else:
                 label = periods.period_label(point["start"], resolution)
-                what = "total at the end" if is_sum else ("lowest" if figures.lower_is_better else "best")
+                what = "total at the end" if is_sum else figures.best_word
                 tooltip = (
                     f"{resolution.title()} of {label}: {what} {_amount(point['y'], unit)} "
                     f"(min {format_number(point['low'])}, max {format_number(point['high'])}), "
@@ -76,8 +76,8 @@ def _rule_charts(history, fractal):
             series_name = "Running total"
             line_label = f"total {_amount(figures.rule.threshold, unit)}"
         else:
-            title = f"{metric.name}: {'lowest' if figures.lower_is_better else 'best'} per session"
-            series_name = ("Lowest" if figures.lower_is_better else "Best") + f" {metric.name}"
+            title = f"{metric.name}: {figures.best_word} per session"
+            series_name = f"{figures.best_word.capitalize()} {metric.name}"
             line_label = figures.text
         charts.append(
             {
@@ -162,7 +162,7 @@ def _columns(history):
         if history.kind == TargetKind.SUM:
             columns += [f"{name} added", f"{name} total"]
         else:
-            columns.append(f"{'Lowest' if figures.lower_is_better else 'Best'} {name}")
+            columns.append(f"{figures.best_word.capitalize()} {name}")
     return columns
 
 

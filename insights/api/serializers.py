@@ -272,7 +272,8 @@ class TargetRuleFiguresSerializer(serializers.Serializer):
     threshold = serializers.FloatField(source="rule.threshold", help_text="For a sum target: the total to reach.")
     text = serializers.CharField(help_text="The rule in words: “weight ≥ 100 kg”.")
     best = serializers.FloatField(
-        allow_null=True, help_text="Threshold and frequency: the best value in scope (lowest for ≤ and <)."
+        allow_null=True,
+        help_text="Threshold and frequency: the best value in scope (lowest for ≤ and <, closest for =).",
     )
     total = serializers.FloatField(allow_null=True, help_text="Sum: the total in scope.")
     reached = serializers.BooleanField(help_text="Whether the best value (or the total) meets the rule.")
@@ -286,7 +287,7 @@ class TargetSessionSerializer(serializers.Serializer):
     instances = serializers.IntegerField(help_text="Instances of the target's activity in the session.")
     values = serializers.ListField(
         child=serializers.FloatField(allow_null=True),
-        help_text="Per rule, in the order of `rules`: the session's best value (lowest for ≤ and <).",
+        help_text="Per rule, in the order of `rules`: the session's best value (lowest for ≤ and <, closest for =).",
     )
     sums = serializers.ListField(
         child=serializers.FloatField(allow_null=True), help_text="Per rule: the sum of the session's values."

@@ -13,6 +13,7 @@ from goals.models import GoalLevel
 from insights.target_charts import WeekBar, progress_chart, weeks_chart
 from insights.target_history import target_history, week_bars
 from sessions.models import PracticeSessionGoal
+from sessions.targets import target_progress
 from tests.factories import (
     ActivityDefinitionFactory,
     GoalFactory,
@@ -128,6 +129,31 @@ def test_a_lower_is_better_target_in_a_date_range_counts_the_users_local_days(ow
     assert "31 Mar 2026 22:00" in response.content.decode()  # C, in the user's zone
     (chart,) = response.context["charts"]
     assert "pace ≤ 5 min/km" in chart["svg"] and chart["svg"].count('class="point met"') == 1
+
+
+def test_an_equals_target_shows_the_closest_value_and_agrees_with_the_goal_page(owner_client, short_term_goal):
+    # "reps = 10": the best value is the one nearest 10, not the highest (13 would say "not reached").
+    drill = ActivityDefinitionFactory(root=short_term_goal.root, name="Drill", has_sets=True)
+    reps = MetricDefinitionFactory(activity=drill, name="reps", unit="")
+    target = make_target(short_term_goal, drill, [(reps, "eq", 10)], name="Exactly ten")
+    log(short_term_goal, drill, at(2026, 3, 2), [[{reps: 7}, {reps: 12}]], name="A")
+    log(short_term_goal, drill, at(2026, 3, 3), [[{reps: 9}, {reps: 10}, {reps: 13}]], name="B")
+    log(short_term_goal, drill, at(2026, 3, 4), [[{reps: 11}]], name="C")
+    response = owner_client.get(page_url(target))
+    history = response.context["history"]
+    assert [session["values"] for session in history.sessions] == [[12.0], [10.0], [11.0]]
+    (rule,) = history.rules
+    assert (rule.best, rule.reached) == (10.0, True)
+    assert [session["met"] for session in history.sessions] == [False, True, False]
+    assert "Closest reps: <strong>10</strong>" in response.content.decode()
+    (progress,) = target_progress([target])
+    assert [threshold.best for threshold in progress.thresholds] == [rule.best]
+    rows = csv_rows(owner_client.get(csv_url(target)))
+    assert [(row["session_name"], row["reps closest"], row["met"]) for row in rows] == [
+        ("A", "12", "no"),
+        ("B", "10", "yes"),
+        ("C", "11", "no"),
+    ]
 
 
 def test_the_same_range_in_utc_counts_other_sessions(owner_client, short_term_goal):

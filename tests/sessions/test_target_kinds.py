@@ -2,6 +2,7 @@
 scope (all time, a date range, a program block), and its re-evaluation when the scope moves."""
 
 import datetime
+import functools
 import zoneinfo
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from activities.models import TargetKind, TargetOperator, TargetScope
+from activities.models import TargetKind, TargetMetric, TargetOperator, TargetScope
 from goals.models import CompletedBy, Goal, Profile, WeekStart
 from goals.services import delete_object
 from sessions.models import TargetAchievement
@@ -417,3 +418,21 @@ def test_trashing_the_block_takes_its_target_along_and_the_goals_other_targets_d
     restore_object(block)
     assert achievement(met) is not None and achievement(scoped) is None
     assert goal_state(short_term_goal) == (False, CompletedBy.TARGETS)
+
+
+@pytest.mark.parametrize(
+    ("operator", "values", "best", "word"),
+    [
+        ("gte", [8, None, 12, 12.0, 9], 12, "best"),
+        ("gt", [8, 12, 9], 12, "best"),
+        ("lte", [5.4, 4.9, None, 5.0], 4.9, "lowest"),
+        ("lt", [5.4, 4.9, 5.0], 4.9, "lowest"),
+        # "= 10": the nearest wins; of two as near, the first seen stays.
+        ("eq", [13, 7, 11, 9, 12], 11, "closest"),
+        ("eq", [None, 8, 12], 8, "closest"),
+    ],
+)
+def test_the_better_of_two_values_follows_the_rule(operator, values, best, word):
+    rule = TargetMetric(operator=operator, threshold=10 if operator in ("gte", "gt", "eq") else 5)
+    assert functools.reduce(rule.better, values, None) == best
+    assert rule.best_word == word
